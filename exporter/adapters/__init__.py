@@ -1,0 +1,54 @@
+"""Format adapters, registered by name. Adding a format is adding one module.
+
+Each adapter module exports ``EXTENSION``, ``MEDIA_TYPE`` and
+``render(doc, ctx) -> bytes``; modules are imported only when their format is
+built, so the CLI starts fast. No adapter imports another.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from types import ModuleType
+
+from ..document import Document
+from ..errors import UsageError
+
+#: Format name -> adapter module. The CLI's ``--format`` choices are these keys.
+ADAPTERS: dict[str, str] = {
+    "epub": "exporter.adapters.epub",
+    "pdf": "exporter.adapters.pdf",
+    "docx": "exporter.adapters.docx",
+}
+
+#: Where the stylesheets, DOCX reference template and map styles live.
+STYLES_DIR = Path(__file__).resolve().parent.parent.parent / "styles"
+
+
+@dataclass
+class RenderContext:
+    """What adapters share for one document: styles, and renderings done once."""
+
+    doc: Document
+    styles: Path = STYLES_DIR
+    #: Build timestamp (from SOURCE_DATE_EPOCH or the article's date), for reproducibility.
+    timestamp: int = 0
+    extras: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def html(self):
+        """The document as HTML parts (shared by EPUB and PDF)."""
+        from ..html import render_html
+
+        return render_html(self.doc)
+
+
+def adapter(name: str) -> ModuleType:
+    """The adapter module for format ``name``."""
+    try:
+        return importlib.import_module(ADAPTERS[name])
+    except KeyError:
+        raise UsageError(f"unknown format '{name}'",
+                         hint="choose from: " + ", ".join(ADAPTERS)) from None

@@ -1,0 +1,127 @@
+"""DOCX edition: pandoc's docx writer with the reference template from ``styles/``.
+
+The AST is adapted for Word before writing: images become embedded data, glossary
+entries become bookmarks, their back-references PAGEREF fields, so Word shows
+page numbers.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+
+from ..document import RESOURCE_SCHEME, Document
+from ..pandoc import run_pandoc
+from ..reproducible import normalize_zip
+from . import RenderContext
+
+EXTENSION = "docx"
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _meta_string(text: str) -> dict:
+    return {"t": "MetaInlines", "c": [{"t": "Str", "c": text}]}
+
+
+def _walk(node, visit) -> None:
+    """Call ``visit`` on every AST dict in pandoc JSON, depth first."""
+    if isinstance(node, dict):
+        visit(node)
+        for value in node.values():
+            _walk(value, visit)
+    elif isinstance(node, list):
+        for item in node:
+            _walk(item, visit)
+
+
+def _pageref(bookmark: str) -> dict:
+    """A raw OOXML PAGEREF field: Word fills in the page number of ``bookmark``."""
+    xml = (f'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+           f'<w:r><w:instrText xml:space="preserve"> PAGEREF {bookmark} \\h </w:instrText></w:r>'
+           f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+           f'<w:r><w:t>#</w:t></w:r>'
+           f'<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    return {"t": "RawInline", "c": ["openxml", xml]}
+
+
+def _adapt_for_word(doc: Document, ast: dict) -> None:
+    """Embed images, bookmark glossary uses and turn back-references into PAGEREF fields."""
+
+    def visit(node: dict) -> None:
+        kind = node.get("t")
+        if kind == "Image":
+            target = node["c"][2]
+            url = target[0]
+            if url.startswith(RESOURCE_SCHEME):
+                resource = doc.resources[url[len(RESOURCE_SCHEME):]]
+                media_type, data = resource.best(("image/png", "image/jpeg"))
+                target[0] = f"data:{media_type};base64," + base64.b64encode(data).decode()
+                attrs = node["c"][0][2]
+                if resource.width_mm and not any(k == "width" for k, _ in attrs):
+                    attrs.append(["width", f"{resource.width_mm / 10:.2f}cm"])
+        elif kind == "Inline-Link-Placeholder":
+            return
+
+    _walk(ast["blocks"], visit)
+
+    def wrap_uses(blocks: list) -> None:
+        for node_list in _lists(blocks):
+            for i, node in enumerate(node_list):
+                if not isinstance(node, dict) or node.get("t") != "Link":
+                    continue
+                (ident, classes, attrs), inlines, (url, title) = node["c"]
+                if "glossary-backref" in classes and url.startswith("#"):
+                    node_list[i] = {"t": "Link", "c": [["", classes, attrs],
+                                                       [_pageref(url[1:])], [url, title]]}
+                elif "glossref" in classes and ident:
+                    # Word bookmarks come from Span ids, not Link ids.
+                    node["c"][0][0] = ""
+                    node_list[i] = {"t": "Span", "c": [[ident, [], []], [node]]}
+
+    wrap_uses(ast["blocks"])
+
+
+def _lists(node):
+    """Every list inside pandoc JSON (inline and block sequences), depth first."""
+    if isinstance(node, list):
+        yield node
+        for item in node:
+            yield from _lists(item)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _lists(value)
+
+
+def render(doc: Document, ctx: RenderContext) -> bytes:
+    """Write ``doc`` as DOCX with real Word styles and core properties."""
+    meta = doc.meta
+    ast = doc.ast.to_json()
+    pandoc_meta = ast["meta"]
+    if meta.authors:
+        pandoc_meta["author"] = {"t": "MetaList", "c": [_meta_string(a) for a in meta.authors]}
+    pandoc_meta["date"] = _meta_string(meta.date.strftime("%-d %B %Y"))
+    pandoc_meta["lang"] = _meta_string(meta.lang)
+    if meta.subjects:
+        pandoc_meta["subject"] = _meta_string(meta.subjects[0])
+        pandoc_meta["keywords"] = {"t": "MetaList",
+                                   "c": [_meta_string(s) for s in meta.subjects]}
+    if doc.meta_text("subtitle"):
+        pandoc_meta["description"] = _meta_string(doc.meta_text("subtitle"))
+    if meta.rights:
+        pandoc_meta["rights"] = _meta_string(meta.rights)
+    pandoc_meta["identifier"] = _meta_string(meta.stable_identifier(doc.slug))
+    _adapt_for_word(doc, ast)
+    reference = ctx.styles / "reference.docx"
+    data = run_pandoc(["--from", "json", "--to", "docx", "--reference-doc", str(reference),
+                       "--output", "-"], json.dumps(ast), timestamp=ctx.timestamp)
+    stamp = dt.datetime.fromtimestamp(ctx.timestamp, tz=dt.timezone.utc)
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+
+    def dated(core: bytes) -> bytes:
+        # Sandboxed pandoc has no clock and writes 1970; use the build timestamp.
+        return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, core)
+
+    return normalize_zip(data, first=("[Content_Types].xml",),
+                         rewrite={"docProps/core.xml": dated})

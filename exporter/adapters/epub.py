@@ -1,0 +1,217 @@
+"""EPUB 3 edition: the shared HTML parts packaged with ebooklib.
+
+Each part becomes one XHTML file; the navigation document (toc, landmarks, list
+of illustrations) is written here, and ebooklib writes the NCX for older readers
+from the same table of contents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+
+from ..document import RESOURCE_SCHEME, Document
+from ..html import Part
+from ..reproducible import normalize_zip
+from . import RenderContext
+
+EXTENSION = "epub"
+MEDIA_TYPE = "application/epub+zip"
+
+_XHTML = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" \
+lang="{lang}" xml:lang="{lang}">
+<head>
+<meta charset="utf-8"/>
+<title>{title}</title>
+<link rel="stylesheet" type="text/css" href="style/epub.css"/>
+</head>
+<body{body_attrs}>
+{body}
+</body>
+</html>
+"""
+
+#: Classes the shared HTML uses -> EPUB 3 structural semantics.
+_SEMANTICS = {
+    "glossref": "glossref",
+    "glossary-backref": "backlink",
+    "figure-map": "figure",
+}
+
+_LANDMARK_TITLES = {"cover": "Cover", "titlepage": "Title page", "bodymatter": "Start of content",
+                    "toc": "Table of contents", "glossary": "Glossary", "loi": "List of maps"}
+
+
+def _file_name(part: Part) -> str:
+    return f"{part.id}.xhtml"
+
+
+def _xhtml_body(fragment: str, id_files: dict[str, str], own_file: str,
+                images: dict[str, str]) -> str:
+    """Well-formed XHTML for an HTML fragment, with cross-file links and semantics."""
+    import lxml.etree as etree
+    import lxml.html
+
+    wrapper = lxml.html.fragment_fromstring(fragment or "<p></p>", create_parent="div")
+    for el in wrapper.iter():
+        if not isinstance(el.tag, str):
+            continue
+        classes = (el.get("class") or "").split()
+        semantics = [_SEMANTICS[c] for c in classes if c in _SEMANTICS]
+        if "glossterm" in classes:
+            el.tag = "dfn"
+            dt_el = el.getparent()
+            if dt_el is not None and dt_el.tag == "dt":
+                dt_el.set("data-epub-type", "glossterm")
+                dd = dt_el.getnext()
+                if dd is not None and dd.tag == "dd":
+                    dd.set("data-epub-type", "glossdef")
+        if el.tag == "a" and el.get("role") == "doc-noteref":
+            semantics.append("noteref")
+        if el.tag == "aside" and el.get("role") == "doc-footnote":
+            semantics.append("footnote")
+        if el.tag == "section" and el.get("role") == "doc-endnotes":
+            semantics.append("endnotes")
+        if semantics:
+            el.set("data-epub-type", " ".join(semantics))
+        href = el.get("href")
+        if el.tag == "a" and href and href.startswith("#"):
+            target = id_files.get(href[1:])
+            if target and target != own_file:
+                el.set("href", target + href)
+        src = el.get("src")
+        if src and src.startswith(RESOURCE_SCHEME):
+            el.set("src", images[src[len(RESOURCE_SCHEME):]])
+    body = "".join(
+        etree.tostring(child, method="xml", encoding="unicode", with_tail=True)
+        for child in wrapper
+    )
+    if wrapper.text and wrapper.text.strip():
+        body = html.escape(wrapper.text) + body
+    return body.replace(' data-epub-type="', ' epub:type="')
+
+
+def _ids(fragment: str) -> list[str]:
+    return re.findall(r'\sid="([^"]+)"', fragment)
+
+
+def _nav_document(lang: str, title: str, toc: list, landmarks: list, loi: list) -> str:
+    """The EPUB 3 navigation document: toc, landmarks and list of illustrations."""
+    esc = html.escape
+
+    def ol(entries: list) -> str:
+        items = []
+        for href, text, children in entries:
+            inner = ol(children) if children else ""
+            items.append(f'<li><a href="{esc(href)}">{esc(text)}</a>{inner}</li>')
+        return "<ol>" + "".join(items) + "</ol>"
+
+    marks = "".join(
+        f'<li><a epub:type="{kind}" href="{esc(href)}">{esc(text)}</a></li>'
+        for kind, href, text in landmarks
+    )
+    body = (f'<nav epub:type="toc" id="toc" role="doc-toc"><h1>Contents</h1>{ol(toc)}</nav>\n'
+            f'<nav epub:type="landmarks" id="landmarks" hidden="hidden"><h2>Landmarks</h2>'
+            f'<ol>{marks}</ol></nav>\n')
+    if loi:
+        body += f'<nav epub:type="loi" id="loi"><h2>List of maps</h2>{ol(loi)}</nav>\n'
+    return _XHTML.format(lang=lang, title="Contents", body_attrs="", body=body)
+
+
+def render(doc: Document, ctx: RenderContext) -> bytes:
+    """Package ``doc`` as an EPUB 3 with NCX, landmarks and a cover."""
+    import io
+
+    from ebooklib import epub
+
+    from ..cover import cover_png
+
+    meta = doc.meta
+    lang = meta.lang
+    title = doc.meta_text("title")
+    book = epub.EpubBook()
+    book.set_identifier(meta.stable_identifier(doc.slug))
+    book.set_title(title)
+    book.set_language(lang)
+    for author in meta.authors:
+        book.add_author(author)
+    if doc.meta_text("subtitle"):
+        book.add_metadata("DC", "description", doc.meta_text("subtitle"))
+    if meta.publisher:
+        book.add_metadata("DC", "publisher", meta.publisher)
+    if meta.rights:
+        book.add_metadata("DC", "rights", meta.rights)
+    for subject in meta.subjects:
+        book.add_metadata("DC", "subject", subject)
+    book.add_metadata("DC", "date", meta.date.isoformat())
+
+    css = (ctx.styles / "epub.css").read_bytes()
+    book.add_item(epub.EpubItem(uid="css", file_name="style/epub.css", media_type="text/css",
+                                content=css))
+
+    images: dict[str, str] = {}
+    for key, resource in sorted(doc.resources.items()):
+        media_type, data = resource.best(("image/png", "image/jpeg"))
+        name = f"images/{key}.{'png' if media_type == 'image/png' else 'jpg'}"
+        images[key] = name
+        book.add_item(epub.EpubItem(uid=f"img-{key}", file_name=name, media_type=media_type,
+                                    content=data))
+
+    cover = epub.EpubCover(uid="cover-image", file_name="images/cover.png")
+    cover.content = cover_png(doc)
+    book.add_item(cover)
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    cover_page = epub.EpubItem(
+        uid="cover", file_name="cover.xhtml", media_type="application/xhtml+xml",
+        content=_XHTML.format(
+            lang=lang, title=html.escape(title), body_attrs=' class="cover" epub:type="cover"',
+            body=f'<section class="cover-image"><img src="images/cover.png" '
+                 f'alt="{html.escape(title)}"/></section>').encode())
+    book.add_item(cover_page)
+
+    parts = ctx.html.parts
+    id_files = {ident: _file_name(part) for part in parts for ident in _ids(part.html)}
+    spine: list = [cover_page]
+    toc: list = []
+    ncx: list = []
+    landmarks = [("cover", "cover.xhtml", _LANDMARK_TITLES["cover"])]
+    loi: list = []
+    for part in parts:
+        name = _file_name(part)
+        body = _xhtml_body(part.html, id_files, name, images)
+        semantics = part.epub_type.split()[0]
+        content = _XHTML.format(lang=lang, title=html.escape(part.title),
+                                body_attrs=f' epub:type="{part.epub_type}"', body=body)
+        item = epub.EpubItem(uid=f"part-{part.id}", file_name=name,
+                             media_type="application/xhtml+xml", content=content.encode())
+        if "<svg" in body:
+            item.properties = ["svg"]
+        book.add_item(item)
+        spine.append(item)
+        children = [(f"{name}#{hid}", text, []) for level, hid, text in part.headings
+                    if level == 2 and hid]
+        toc.append((name, part.title, children))
+        ncx.append(epub.Link(name, part.title, f"nav-{part.id}"))
+        if semantics in _LANDMARK_TITLES and semantics != "loi":
+            landmarks.append((semantics, name, part.title))
+        if part.epub_type.startswith("loi") or "loi" in part.epub_type.split():
+            loi = [(f"{name}#{hid}", text, []) for level, hid, text in part.headings if level > 2]
+            loi = loi or [(name, part.title, [])]
+    landmarks.insert(2 if len(landmarks) > 1 else 1, ("toc", "nav.xhtml", "Table of contents"))
+    nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
+                        content=_nav_document(lang, title, toc, landmarks, loi).encode())
+    nav.properties = ["nav"]
+    book.add_item(nav)
+    book.add_item(epub.EpubNcx())
+    book.toc = ncx
+    book.spine = spine[:2] + [nav] + spine[2:]
+
+    modified = dt.datetime.fromtimestamp(ctx.timestamp, tz=dt.timezone.utc)
+    out = io.BytesIO()
+    epub.write_epub(out, book, {"mtime": modified, "epub3_pages": False, "epub3_landmark": False,
+                                "raise_exceptions": True})
+    return normalize_zip(out.getvalue())

@@ -1,0 +1,71 @@
+"""PDF edition: the shared HTML parts set in one print document by WeasyPrint.
+
+All resources come through one URL fetcher that only serves the document's own
+resources (``resource:`` URLs), so nothing is read from disk or network while
+laying out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from ..document import RESOURCE_SCHEME, Document
+from ..errors import SecurityError
+from . import RenderContext
+
+EXTENSION = "pdf"
+MEDIA_TYPE = "application/pdf"
+
+
+def _fetcher(doc: Document):
+    """A WeasyPrint URL fetcher that serves ``resource:`` URLs and refuses everything else."""
+
+    def fetch(url: str, *args, **kwargs) -> dict:
+        if url.startswith(RESOURCE_SCHEME):
+            resource = doc.resources.get(url[len(RESOURCE_SCHEME):])
+            if resource is not None:
+                media_type, data = resource.best(("image/svg+xml", "image/png", "image/jpeg"))
+                return {"string": data, "mime_type": media_type}
+        raise SecurityError(f"refused to fetch {url!r} while laying out the PDF",
+                            file=doc.source)
+
+    return fetch
+
+
+def _page_html(doc: Document, ctx: RenderContext) -> str:
+    meta = doc.meta
+    esc = html.escape
+    title = doc.meta_text("title")
+    created = dt.datetime.fromtimestamp(ctx.timestamp, tz=dt.timezone.utc)
+    head = [f"<title>{esc(title)}</title>", '<meta charset="utf-8">']
+    if meta.byline:
+        head.append(f'<meta name="author" content="{esc(meta.byline)}">')
+    subject = doc.meta_text("subtitle")
+    if subject:
+        head.append(f'<meta name="description" content="{esc(subject)}">')
+    if meta.subjects:
+        head.append(f'<meta name="keywords" content="{esc(", ".join(meta.subjects))}">')
+    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    head.append(f'<meta name="dcterms.created" content="{stamp}">')
+    head.append(f'<meta name="dcterms.modified" content="{stamp}">')
+    head.append('<meta name="generator" content="exporter">')
+    sections = []
+    for part in ctx.html.parts:
+        kind = "appendix" if part.id not in ("title", "article") else part.id
+        classes = f"part part-{part.id}" + (" part-appendix" if kind == "appendix" else "")
+        sections.append(f'<section class="{classes}" id="part-{part.id}" '
+                        f'data-title="{esc(part.title)}">\n{part.html}\n</section>')
+    return (f'<!DOCTYPE html>\n<html lang="{esc(meta.lang)}">\n<head>{"".join(head)}</head>\n'
+            f'<body>\n{"".join(sections)}\n</body>\n</html>\n')
+
+
+def render(doc: Document, ctx: RenderContext) -> bytes:
+    """Lay out ``doc`` as an A4 PDF with metadata, bookmarks and embedded fonts."""
+    import weasyprint
+
+    stylesheet = weasyprint.CSS(string=(ctx.styles / "print.css").read_text("utf-8"))
+    document = weasyprint.HTML(string=_page_html(doc, ctx), url_fetcher=_fetcher(doc),
+                               base_url=RESOURCE_SCHEME).render(stylesheets=[stylesheet])
+    return document.write_pdf(pdf_identifier=doc.meta.stable_identifier(doc.slug).encode(),
+                              pdf_version="1.7")

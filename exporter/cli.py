@@ -1,0 +1,131 @@
+"""The ``exporter`` command: commands only parse arguments, call one function, print."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .errors import EXIT_FAILURE, ExporterError
+
+app = typer.Typer(
+    help="Export one canonical Markdown source to EPUB, PDF and DOCX editions, "
+         "with a glossary and a map appendix.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+
+_state = {"debug": False}
+
+
+class Format(str, enum.Enum):
+    """The formats ``--format`` accepts (the adapter registry's names)."""
+
+    epub = "epub"
+    pdf = "pdf"
+    docx = "docx"
+
+
+def _fail(exc: BaseException) -> None:
+    """Print one line for a user's error, a short note for a bug; exit non-zero."""
+    if _state["debug"]:
+        raise exc
+    if isinstance(exc, ExporterError):
+        typer.secho(f"error: {exc}", err=True, fg="red")
+        raise typer.Exit(exc.exit_code)
+    typer.secho(f"internal error: {type(exc).__name__}: {exc} "
+                "(run with --debug for the traceback)", err=True, fg="red")
+    raise typer.Exit(EXIT_FAILURE)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"exporter {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    version: Annotated[Optional[bool], typer.Option(  # noqa: UP007 (typer needs Optional)
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+) -> None:
+    """Global options."""
+    _state["debug"] = debug
+
+
+@app.command()
+def build(
+    sources: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
+        help="Markdown files or folders (default: source/).", show_default=False)] = None,
+    formats: Annotated[Optional[list[Format]], typer.Option(  # noqa: UP007
+        "--format", "-f", help="Format to build; repeat for several (default: all).",
+        case_sensitive=False)] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("dist"),
+) -> None:
+    """Build the editions of each SOURCE into the output folder."""
+    from rich.console import Console
+
+    from .build import build as run_build
+
+    console = Console(stderr=True)
+    try:
+        with console.status("building...") as status:
+            editions = run_build(sources or [], [f.value for f in formats or []], out,
+                                 progress=lambda msg: status.update(msg))
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)
+        _fail(exc)
+    _summary(editions)
+
+
+def _summary(editions) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Editions")
+    for column in ("format", "file", "size", "pages / words", "seconds"):
+        table.add_column(column, justify="right" if column in ("size", "seconds") else "left")
+    for ed in editions:
+        extent = f"{ed.pages} pages" if ed.pages is not None else f"{ed.words} words"
+        table.add_row(ed.format, str(ed.path), f"{ed.size / 1024:.1f} KiB", extent,
+                      f"{ed.seconds:.2f}")
+    Console().print(table)
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Editions to validate.")],
+) -> None:
+    """Validate editions: EPUBCheck for EPUB; fonts, text, metadata for PDF; styles for DOCX."""
+    from .checks import check as run_check
+
+    failed = False
+    try:
+        for path in files:
+            findings = run_check(path)
+            errors = [f for f in findings if f.level in ("error", "fatal")]
+            for finding in findings:
+                typer.echo(str(finding), err=True)
+            failed = failed or bool(findings)
+            status = "FAIL" if findings else "ok"
+            typer.echo(f"{status:4} {path} ({len(errors)} errors, "
+                       f"{len(findings) - len(errors)} warnings)")
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
+        _fail(exc)
+    if failed:
+        raise typer.Exit(EXIT_FAILURE)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,68 @@
+"""A typographic cover generated from the metadata, for sources that have none."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+from .document import Document
+
+#: Cover size in pixels (2:3, what e-book stores ask for).
+SIZE = (1600, 2400)
+_SERIF_BOLD = "DejaVuSerif-Bold.ttf"
+_SERIF = "DejaVuSerif.ttf"
+_SANS = "DejaVuSans.ttf"
+
+
+def _wrap(draw, text: str, font, width: int) -> list[str]:
+    """Greedy word wrap measured in pixels."""
+    for chars in range(48, 8, -1):
+        lines = textwrap.wrap(text, chars)
+        if all(draw.textlength(line, font=font) <= width for line in lines):
+            return lines
+    return textwrap.wrap(text, 8)
+
+
+def cover_png(doc: Document) -> bytes:
+    """The source's cover image if it has one, else a generated PNG cover."""
+    if "cover" in doc.resources:
+        return doc.resources["cover"].best(("image/png", "image/jpeg"))[1]
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height = SIZE
+    margin = 140
+    image = Image.new("L", SIZE, 28)
+    draw = ImageDraw.Draw(image)
+    kicker = ImageFont.truetype(_SANS, 44)
+    title_font = ImageFont.truetype(_SERIF_BOLD, 118)
+    stand_font = ImageFont.truetype(_SERIF, 54)
+    small = ImageFont.truetype(_SANS, 40)
+
+    y = 260
+    if doc.meta.subjects:
+        draw.text((margin, y), doc.meta.subjects[0].upper(), font=kicker, fill=200)
+        y += 90
+    draw.rectangle((margin, y, margin + 220, y + 10), fill=235)
+    y += 90
+    for line in _wrap(draw, doc.meta_text("title"), title_font, width - 2 * margin):
+        draw.text((margin, y), line, font=title_font, fill=255)
+        y += 150
+    y += 60
+    standfirst = doc.meta_text("subtitle")
+    if standfirst:
+        for line in _wrap(draw, standfirst, stand_font, width - 2 * margin):
+            draw.text((margin, y), line, font=stand_font, fill=215)
+            y += 78
+    footer = [doc.meta.cover_text or doc.meta.date.strftime("%-d %B %Y")]
+    if doc.meta.byline:
+        footer.insert(0, doc.meta.byline)
+    if doc.meta.publisher:
+        footer.append(doc.meta.publisher)
+    y = height - margin - 60 * len(footer)
+    draw.rectangle((margin, y - 50, width - margin, y - 46), fill=160)
+    for line in footer:
+        draw.text((margin, y), line, font=small, fill=220)
+        y += 60
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

@@ -1,0 +1,98 @@
+"""The one document model every enrichment transforms and every adapter renders.
+
+The Markdown is parsed once, by pandoc, into a panflute AST. Enrichments (the
+glossary, the map appendix) change that AST before any adapter runs; adapters only
+render it. Images the adapters need (maps, the cover) are ``Resource``s, referred
+to from the AST by a ``resource:<key>`` URL so each format can pick the variant it
+wants (SVG for print, PNG for e-readers and Word).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import panflute as pf
+
+    from .metadata import Metadata
+
+#: URL scheme by which the AST refers to a ``Resource``.
+RESOURCE_SCHEME = "resource:"
+
+
+@dataclass
+class Resource:
+    """One image in several encodings, keyed by media type ("image/png", "image/svg+xml")."""
+
+    key: str
+    variants: dict[str, bytes]
+    alt: str = ""
+    #: Printed width in millimetres (for DOCX/PDF sizing); None: natural size.
+    width_mm: float | None = None
+    height_mm: float | None = None
+
+    def best(self, accepted: tuple[str, ...]) -> tuple[str, bytes]:
+        """The first variant whose media type is in ``accepted``."""
+        for media_type in accepted:
+            if media_type in self.variants:
+                return media_type, self.variants[media_type]
+        raise KeyError(f"resource {self.key} has none of {accepted}")
+
+
+@dataclass
+class Document:
+    """Metadata + AST + resources of one source file, shared by every adapter."""
+
+    source: Path
+    root: Path
+    slug: str
+    meta: Metadata
+    ast: pf.Doc
+    #: Line of ``source`` on which the Markdown body starts (after the front-matter).
+    body_line: int = 1
+    resources: dict[str, Resource] = field(default_factory=dict)
+    #: The Markdown body as written (to locate AST nodes by line for error messages).
+    body_text: str = ""
+    #: Warnings found while loading and enriching (already located: "file:line: ...").
+    warnings: list[str] = field(default_factory=list)
+
+    def meta_text(self, key: str) -> str:
+        """Title or standfirst as plain text with the body's typography ("" if absent)."""
+        value = self.ast.metadata.content.get(key)
+        return plain_text(value) if value is not None else ""
+
+    def add_resource(self, resource: Resource) -> str:
+        """Register ``resource`` and return the URL the AST uses for it."""
+        self.resources[resource.key] = resource
+        return RESOURCE_SCHEME + resource.key
+
+
+def plain_text(element: object) -> str:
+    """Plain text of an AST element or metadata value, keeping curly quotes."""
+    import panflute as pf
+
+    parts: list[str] = []
+
+    def walk(el: object) -> None:
+        if isinstance(el, pf.Str):
+            parts.append(el.text)
+        elif isinstance(el, (pf.Space, pf.SoftBreak, pf.LineBreak)):
+            parts.append(" ")
+        elif isinstance(el, (pf.Code, pf.Math, pf.MetaString)):
+            parts.append(el.text)
+        elif isinstance(el, pf.Quoted):
+            double = el.quote_type == "DoubleQuote"
+            parts.append("\u201c" if double else "\u2018")
+            for child in el.content:
+                walk(child)
+            parts.append("\u201d" if double else "\u2019")
+        elif isinstance(el, pf.Note):
+            return
+        elif hasattr(el, "content"):
+            for child in el.content:
+                walk(child)
+
+    walk(element)
+    return "".join(parts).strip()

@@ -1,0 +1,64 @@
+"""Errors a user can cause, each shown as one line with file, line and a hint.
+
+Anything that is not an ``ExporterError`` is a bug and keeps its traceback
+(shown with ``--debug``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: Exit codes: 0 success, 1 build or check failure, 2 bad usage or bad input.
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+
+class ExporterError(Exception):
+    """A problem the user can fix; rendered as ``file:line: message (hint)``."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = Path(file) if file is not None else None
+        self.line = line
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{self.message}{hint}"
+
+
+class SourceError(ExporterError):
+    """The source (front-matter, Markdown, glossary, gazetteer, layers) is invalid."""
+
+
+class UsageError(ExporterError):
+    """The command line asks for something that does not exist."""
+
+
+class SecurityError(SourceError):
+    """The source refers to something outside the source folder or on the network."""
+
+
+class BuildError(ExporterError):
+    """A build step failed for a reason outside the source (disk, tools)."""
+
+    exit_code = EXIT_FAILURE
+
+
+class CheckError(ExporterError):
+    """An edition failed validation."""
+
+    exit_code = EXIT_FAILURE

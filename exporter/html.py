@@ -1,0 +1,161 @@
+"""Document -> HTML, rendered once and shared by the EPUB and PDF adapters.
+
+One pandoc call turns the whole AST into HTML5. The result is split into parts
+(title page, article, and one part per appendix) that the EPUB adapter packages
+as separate XHTML files and the PDF adapter concatenates into one print document.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+
+from .document import Document
+
+#: Marks where a part starts in pandoc's output; a comment pandoc passes through.
+_MARK = "<!--exporter-part:{}-->"
+
+#: Localised names of the parts that have no heading of their own.
+_TITLES = {"en": {"title": "Title page", "notes": "Notes"}}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One section of the edition: an id, a title for navigation, and its HTML body."""
+
+    id: str
+    title: str
+    html: str
+    #: EPUB 3 structural semantics of the part (bodymatter, glossary, loi ...).
+    epub_type: str
+    #: (level, id, text) of the headings inside, for tables of contents.
+    headings: tuple[tuple[int, str, str], ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class RenderedHtml:
+    """The parts of a document, in reading order."""
+
+    parts: tuple[Part, ...]
+    lang: str
+
+
+def _localised(lang: str, key: str) -> str:
+    return _TITLES.get(lang.split("-")[0], _TITLES["en"])[key]
+
+
+def _raw(html_text: str) -> dict:
+    return {"t": "RawBlock", "c": ["html", html_text]}
+
+
+def _shift_headings(blocks: list) -> None:
+    """Demote author headings one level: the headline is the only <h1>."""
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        if block.get("t") == "Header":
+            block["c"][0] = min(block["c"][0] + 1, 6)
+        elif block.get("t") in ("Div", "BlockQuote"):
+            _shift_headings(block["c"][-1])
+
+
+def _appendix_of(block: dict) -> tuple[str, str, str] | None:
+    """(part id, epub:type, title) when a top-level block is an appendix Div."""
+    if block.get("t") != "Div":
+        return None
+    (ident, classes, attrs), content = block["c"]
+    if "appendix" not in classes:
+        return None
+    attrs = dict(attrs)
+    title = attrs.get("title", ident)
+    return ident, attrs.get("epub-type", "appendix"), title
+
+
+def _title_page(doc: Document) -> list[dict]:
+    """The title page as AST blocks, so title/standfirst keep pandoc's typography."""
+    meta = doc.ast.to_json()["meta"]
+    blocks: list[dict] = [
+        {"t": "Header", "c": [1, ["title", ["title"], []], meta["title"]["c"]]},
+    ]
+    if "subtitle" in meta:
+        blocks.append({"t": "Div", "c": [["", ["standfirst"], []],
+                                         [{"t": "Para", "c": meta["subtitle"]["c"]}]]})
+    facts = []
+    if doc.meta.byline:
+        facts.append(("byline", "By " + doc.meta.byline))
+    facts.append(("date", doc.meta.date.strftime("%-d %B %Y")))
+    if doc.meta.publisher:
+        facts.append(("publisher", doc.meta.publisher))
+    facts.append(("edition", f"Edition {doc.meta.edition}"))
+    for cls, text in facts:
+        blocks.append(_raw(f'<p class="{cls}">{html.escape(text)}</p>'))
+    if doc.meta.rights:
+        blocks.append(_raw(f'<p class="rights">{html.escape(doc.meta.rights)}</p>'))
+    return blocks
+
+
+def render_html(doc: Document) -> RenderedHtml:
+    """Render ``doc`` to HTML parts with one pandoc call."""
+    from .pandoc import run_pandoc
+
+    ast = doc.ast.to_json()
+    lang = doc.meta.lang
+    body: list[dict] = [_raw(_MARK.format("title"))]
+    body += _title_page(doc)
+    body.append(_raw(_MARK.format("article")))
+    specs: dict[str, tuple[str, str]] = {
+        "title": ("titlepage", _localised(lang, "title")),
+        "article": ("bodymatter chapter", doc.meta_text("title")),
+    }
+    for block in ast["blocks"]:
+        appendix = _appendix_of(block)
+        if appendix:
+            ident, epub_type, title = appendix
+            body.append(_raw(_MARK.format(ident)))
+            specs[ident] = (epub_type, title)
+        body.append(block)
+    _shift_headings(body[1:])
+    # The title page's own heading was shifted with the rest; put it back to <h1>.
+    next(b for b in body if b.get("t") == "Header")["c"][0] = 1
+    ast["blocks"] = body
+    ast["meta"] = {}
+    out = run_pandoc(["--from", "json", "--to", "html5", "--wrap=none",
+                      "--email-obfuscation=none"], json.dumps(ast)).decode("utf-8")
+    chunks = out.split("<!--exporter-part:")
+    notes = ""
+    parts = []
+    for chunk in chunks[1:]:
+        ident, _, content = chunk.partition("-->")
+        # Pandoc puts all footnotes at the very end; they belong to the article.
+        start = content.find('<section id="footnotes"')
+        if start >= 0:
+            notes = content[start:]
+            content = content[:start]
+        parts.append([ident, content.strip()])
+    if notes:
+        for part in parts:
+            if part[0] == "article":
+                part[1] += "\n" + notes.strip()
+    return RenderedHtml(
+        parts=tuple(
+            Part(id=ident, title=specs[ident][1], html=content, epub_type=specs[ident][0],
+                 headings=tuple(_headings(content)))
+            for ident, content in parts
+        ),
+        lang=lang,
+    )
+
+
+def _headings(fragment: str) -> list[tuple[int, str, str]]:
+    """Headings (level, id, text) in an HTML fragment, in order."""
+    import lxml.html
+
+    if not fragment.strip():
+        return []
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    found = []
+    for el in root.iter("h1", "h2", "h3", "h4"):
+        ident = el.get("id") or (el.getparent().get("id") if el.getparent() is not None else "")
+        found.append((int(el.tag[1]), ident or "", " ".join(el.text_content().split())))
+    return found

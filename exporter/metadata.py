@@ -1,0 +1,78 @@
+"""The typed front-matter schema: what an article may say about itself.
+
+Each field states its type and default; a wrong value becomes one message that
+names the key, the line and what was expected (see ``yamlfile.validate``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+#: Namespace for identifiers derived from the slug and date (stable across builds).
+_ID_NAMESPACE = uuid.UUID("6f1c3a52-2b0e-5c55-9a43-5e3c1f0d7e21")
+
+
+class Metadata(BaseModel):
+    """Front-matter of one article."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+    title: str = Field(min_length=1, description="The headline.")
+    standfirst: str | None = Field(None, description="Subtitle / description under the headline.")
+    date: dt.date = Field(description="Publication date, YYYY-MM-DD.")
+    lang: str = Field(description="BCP 47 language tag, e.g. en-GB.")
+    authors: list[str] = Field(default_factory=list, description="Byline; empty if unknown.")
+    publisher: str | None = None
+    rights: str | None = None
+    subjects: list[str] = Field(default_factory=list, description="Subjects / keywords.")
+    identifier: str | None = Field(None, description="Stable id; derived when absent.")
+    edition: str = Field("1", description="Edition or version label shown on the title page.")
+    cover_image: str | None = Field(None, description="Cover image inside the source folder.")
+    cover_text: str | None = Field(None, description="Extra line printed on a generated cover.")
+    glossary: dict[str, Any] = Field(default_factory=dict, description="Glossary settings.")
+    maps: list[dict[str, Any]] = Field(default_factory=list, description="Map declarations.")
+
+    @field_validator("title", "standfirst", "publisher", "rights")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must not be empty")
+        return value.strip() if value is not None else None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_only(cls, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError("is not a date; write it as YYYY-MM-DD, e.g. 2023-09-19") from None
+        if not isinstance(value, dt.date):
+            raise ValueError("is not a date; write it as YYYY-MM-DD, e.g. 2023-09-19")
+        return value
+
+    @field_validator("lang")
+    @classmethod
+    def _bcp47(cls, value: str) -> str:
+        import langcodes
+
+        if not langcodes.tag_is_valid(value):
+            raise ValueError("is not a valid BCP 47 language tag (e.g. en-GB, hy, az-Latn)")
+        return str(langcodes.standardize_tag(value))
+
+    def stable_identifier(self, slug: str) -> str:
+        """The given identifier, or a UUID derived from the slug and date (never random)."""
+        if self.identifier:
+            return self.identifier
+        return "urn:uuid:" + str(uuid.uuid5(_ID_NAMESPACE, f"{slug}/{self.date.isoformat()}"))
+
+    @property
+    def byline(self) -> str:
+        """Authors joined for display; empty when the source names none."""
+        return ", ".join(self.authors)

@@ -1,0 +1,35 @@
+"""The one seam through which pandoc runs: always sandboxed, never on the network."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from functools import lru_cache
+
+from .errors import BuildError
+
+
+@lru_cache(maxsize=1)
+def pandoc_path() -> str:
+    """Path of the pandoc binary bundled by pypandoc-binary (or found on PATH)."""
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def run_pandoc(args: list[str], text: str | bytes, *, timestamp: int | None = None) -> bytes:
+    """Run pandoc with ``--sandbox`` on ``text``; return its standard output."""
+    env = dict(os.environ)
+    if timestamp is not None:
+        env["SOURCE_DATE_EPOCH"] = str(timestamp)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        proc = subprocess.run([pandoc_path(), "--sandbox", *args], input=data,
+                              capture_output=True, env=env, check=False)
+    except OSError as exc:
+        raise BuildError(f"cannot run pandoc: {exc}",
+                         hint="reinstall with the README's set-up command") from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise BuildError("pandoc failed: " + (message[-1] if message else f"exit {proc.returncode}"))
+    return proc.stdout

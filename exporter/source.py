@@ -1,0 +1,91 @@
+"""Read one source file: front-matter + Markdown -> ``Document`` (the one parse).
+
+The body is parsed by pandoc exactly once, into a panflute AST that every
+enrichment and adapter shares. Title and standfirst are parsed in the same call,
+so they get the same typography (curly quotes, dashes) as the body.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from .document import Document
+from .errors import SourceError
+from .metadata import Metadata
+from .yamlfile import Locator, load_yaml, read_text, validate
+
+#: Pandoc's Markdown with smart typography; raw TeX is meaningless in our editions.
+MARKDOWN_FORMAT = "markdown+smart-raw_tex-raw_attribute"
+
+_FENCE = re.compile(r"^(---|\.\.\.)\s*$")
+
+
+def slugify(text: str) -> str:
+    """ASCII, lowercase, hyphen-separated: stable file names and ids."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "untitled"
+
+
+def split_front_matter(text: str, file: Path) -> tuple[str, str, int]:
+    """Return (front-matter YAML, Markdown body, line on which the body starts)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise SourceError(
+            "no front-matter", file=file, line=1,
+            hint="start the file with a '---' line, the YAML metadata, and another '---' line",
+        )
+    for i, line in enumerate(lines[1:], start=1):
+        if _FENCE.match(line):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    raise SourceError("front-matter is not closed", file=file, line=1,
+                      hint="end the metadata with a line of three dashes: ---")
+
+
+def load_metadata(text: str, file: Path) -> tuple[Metadata, Locator, str, int]:
+    """Validate the front-matter; return metadata, its locator, the body and its first line."""
+    yaml_text, body, body_line = split_front_matter(text, file)
+    data, locator = load_yaml(yaml_text, file, first_line=2)
+    if not isinstance(data, dict):
+        raise locator.error("front-matter must be a mapping of keys to values",
+                            hint="write 'key: value' lines, e.g. 'title: ...'")
+    return validate(Metadata, data, locator), locator, body, body_line
+
+
+def parse_markdown(body: str, meta: Metadata) -> "pf.Doc":  # noqa: F821
+    """One pandoc call: the body plus title/standfirst as metadata, to a panflute Doc."""
+    import panflute as pf
+
+    from .pandoc import run_pandoc
+
+    header = {"title": meta.title}
+    if meta.standfirst:
+        header["subtitle"] = meta.standfirst
+    # A JSON object is valid YAML; putting it after the body keeps body line numbers.
+    text = f"{body}\n\n---\n{json.dumps(header, ensure_ascii=False)}\n---\n"
+    ast_json = run_pandoc(["--from", MARKDOWN_FORMAT, "--to", "json"], text)
+    return pf.load(io.StringIO(ast_json.decode("utf-8")))
+
+
+def line_of(text: str, needle: str, first_line: int = 1) -> int | None:
+    """The line on which ``needle`` first appears in ``text`` (for locating AST nodes)."""
+    pos = text.find(needle)
+    return None if pos < 0 else first_line + text.count("\n", 0, pos)
+
+
+def load_document(path: Path, root: Path | None = None) -> tuple[Document, Locator]:
+    """Read, validate and parse ``path``; ``root`` is the folder nothing may escape."""
+    path = Path(path)
+    root = (root or path.parent).resolve()
+    text = read_text(path)
+    meta, locator, body, body_line = load_metadata(text, path)
+    if not body.strip():
+        raise SourceError("the article has no body text", file=path, line=body_line,
+                          hint="write the article below the front-matter")
+    ast = parse_markdown(body, meta)
+    doc = Document(source=path, root=root, slug=slugify(path.stem), meta=meta, ast=ast,
+                   body_line=body_line, body_text=body)
+    return doc, locator

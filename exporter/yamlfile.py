@@ -1,0 +1,205 @@
+"""YAML with line numbers, validated against pydantic models.
+
+Every YAML the user writes (front-matter, ``glossary.yml``, ``places.yml``) goes
+through here, so every mistake is reported the same way: file, line, what is
+wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import SourceError
+
+M = TypeVar("M", bound=BaseModel)
+
+Loc = tuple[Any, ...]
+
+
+@dataclass
+class Locator:
+    """Maps a path into the YAML data (``("maps", 0, "title")``) to a file line."""
+
+    file: Path
+    lines: dict[Loc, int] = field(default_factory=dict)
+    first_line: int = 1
+
+    def line(self, loc: Loc) -> int | None:
+        """The line of the deepest known node on ``loc``."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), self.first_line)
+
+    def error(self, message: str, loc: Loc = (), hint: str | None = None) -> SourceError:
+        """A ``SourceError`` pointing at ``loc``."""
+        return SourceError(message, file=self.file, line=self.line(loc), hint=hint)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe loader that refuses duplicate keys instead of silently keeping the last."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first given on line {seen[key]})",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+
+
+def _index_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], offset: int) -> None:
+    lines[loc] = node.start_mark.line + 1 + offset
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            child = (*loc, key)
+            _index_lines(value_node, child, lines, offset)
+            lines[child] = key_node.start_mark.line + 1 + offset
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index_lines(item, (*loc, i), lines, offset)
+
+
+def load_yaml(text: str, file: Path, first_line: int = 1) -> tuple[Any, Locator]:
+    """Parse ``text`` (which starts on ``first_line`` of ``file``); return data and locator."""
+    offset = first_line - 1
+    locator = Locator(file=file, first_line=first_line)
+    try:
+        node = yaml.compose(text, Loader=_UniqueKeyLoader)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + offset if mark else first_line
+        problem = exc.problem or str(exc)
+        raise SourceError(
+            f"malformed YAML: {problem}", file=file, line=line,
+            hint="check indentation, colons and quotes",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(f"malformed YAML: {exc}", file=file, line=first_line) from None
+    if node is not None:
+        _index_lines(node, (), locator.lines, offset)
+    return data, locator
+
+
+def _suggest(word: str, choices: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The pydantic model that owns the last key of ``loc`` (for did-you-mean)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        fld = current.model_fields.get(part) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None
+        )
+        if fld is None:
+            return None
+        current = _unwrap(fld.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Find a BaseModel inside ``list[X]``, ``X | None`` and the like."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _unwrap(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _describe(loc: Loc) -> str:
+    return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc) or "document"
+
+
+def validation_error(exc: ValidationError, model: type[BaseModel], locator: Locator,
+                     what: str = "") -> SourceError:
+    """Turn pydantic's first error into one readable ``SourceError``."""
+    err = exc.errors(include_url=False)[0]
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    # Tagged/union validators add the type name to loc; drop parts that are not keys.
+    loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+    prefix = f"{what}: " if what else ""
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        owner = _model_at(model, loc)
+        hint = _suggest(key, _field_names(owner)) if owner else None
+        if hint is None and owner is not None:
+            hint = "known keys: " + ", ".join(sorted(_field_names(owner)))
+        return locator.error(f"{prefix}unknown key '{_describe(loc)}'", loc, hint)
+    if kind == "missing":
+        return locator.error(f"{prefix}missing required key '{_describe(loc)}'", loc[:-1] or (),
+                             "add it")
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    value = err.get("input")
+    shown = f" (got {value!r})" if isinstance(value, (str, int, float)) and len(repr(value)) < 60 else ""
+    return locator.error(f"{prefix}'{_describe(loc)}': {msg}{shown}", loc)
+
+
+def validate(model: type[M], data: Any, locator: Locator, what: str = "") -> M:
+    """Validate ``data`` against ``model`` or raise a ``SourceError`` with file and line."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, model, locator, what) from None
+
+
+def load_model_file(path: Path, model: type[M], what: str = "") -> tuple[M, Locator]:
+    """Read a UTF-8 YAML file and validate it against ``model``."""
+    text = read_text(path)
+    data, locator = load_yaml(text, path)
+    return validate(model, data, locator, what), locator
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file, or raise a ``SourceError`` saying where it is not UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError("file not found", file=path, hint="check the path") from None
+    except IsADirectoryError:
+        raise SourceError("is a folder, not a file", file=path) from None
+    except PermissionError:
+        raise SourceError("cannot be read (permission denied)", file=path) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SourceError(
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", file=path, line=line,
+            hint="save the file as UTF-8",
+        ) from None
+    return text.removeprefix("\ufeff")

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Shared by ./setup.sh and ./test.sh: check the system, create .venv, install the project.
+# Idempotent: a second run only re-installs when pyproject.toml changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+APT_PACKAGES=()
+
+need() { printf 'setup: %s\n' "$*" >&2; }
+
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+  need "Python 3.11 or newer is required (python3 not found)"; exit 1
+fi
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  need "Python 3.11 or newer is required (found $("$PYTHON" --version 2>&1))"; exit 1
+fi
+# WeasyPrint lays out the PDF with Pango; EPUBCheck runs on Java; the editions use DejaVu fonts.
+ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || APT_PACKAGES+=(libpango-1.0-0 libpangoft2-1.0-0)
+command -v java >/dev/null 2>&1 || APT_PACKAGES+=(default-jre-headless)
+fc-list 2>/dev/null | grep -q 'DejaVu Serif' || APT_PACKAGES+=(fonts-dejavu-core fonts-dejavu-extra fontconfig)
+"$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
+
+if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    need "installing system packages: ${APT_PACKAGES[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${APT_PACKAGES[@]}" >/dev/null
+  else
+    need "missing system packages: ${APT_PACKAGES[*]}"
+    need "install them (e.g. sudo apt-get install ${APT_PACKAGES[*]}) and run this again"
+    exit 1
+  fi
+fi
+
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[test]'
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi

@@ -1,0 +1,67 @@
+"""Shared fixtures: the sample built once per session, and helpers to run the CLI."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_DIR = ROOT / "source"
+SAMPLE = SOURCE_DIR / "azerbaijan-operation-nagorno-karabakh.md"
+SEED = ROOT.parent / "shared" / "seeds" / "000_5a0348a23b76aaed.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``exporter`` as a user would, in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "exporter", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd or ROOT, env=env,
+                          timeout=timeout)
+
+
+def article_paragraphs() -> list[str]:
+    """The article's paragraphs as the Markdown source has them (front-matter removed)."""
+    text = SAMPLE.read_text("utf-8")
+    body = text.split("\n---\n", 1)[1]
+    return [p.strip() for p in body.split("\n\n") if p.strip()]
+
+
+def squash(text: str) -> str:
+    """Text reduced to letters and digits, so typography and line breaks do not matter."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def assert_in_order(paragraphs: list[str], text: str) -> None:
+    """Every paragraph appears in ``text``, in order."""
+    haystack = squash(text)
+    pos = 0
+    for para in paragraphs:
+        needle = squash(para)
+        found = haystack.find(needle, pos)
+        assert found >= 0, f"paragraph missing or out of order: {para[:70]!r}"
+        pos = found + len(needle)
+
+
+@pytest.fixture(scope="session")
+def sample_dist(tmp_path_factory) -> Path:
+    """The sample built once, through the CLI, into a fresh folder."""
+    out = tmp_path_factory.mktemp("dist")
+    result = run_cli("build", SAMPLE, "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture
+def source_copy(tmp_path) -> Path:
+    """A copy of the sample source folder that a test may break."""
+    target = tmp_path / "source"
+    shutil.copytree(SOURCE_DIR, target)
+    return target

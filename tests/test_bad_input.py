@@ -1,0 +1,81 @@
+"""Bad front-matter and bad usage: one clear message with file and line, exit 2, nothing written."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SAMPLE, run_cli
+
+GOOD = SAMPLE.read_text("utf-8")
+
+
+def _replace(old: str, new: str) -> str:
+    assert old in GOOD
+    return GOOD.replace(old, new, 1)
+
+
+CASES = [
+    # (id, source text, expected fragments of the message)
+    ("missing-title", _replace("title: Azerbaijan launches operation against Nagorno-Karabakh\n", ""),
+     [":2:", "missing required key 'title'"]),
+    ("date-not-a-date", _replace("date: 2023-09-19", "date: Tuesday"),
+     [":6:", "'date'", "is not a date", "YYYY-MM-DD"]),
+    ("invalid-language", _replace("lang: en-GB", "lang: english"),
+     [":7:", "'lang'", "BCP 47"]),
+    ("unknown-key", _replace("subjects:", "subjets:"),
+     [":13:", "unknown key 'subjets'", "did you mean 'subjects'?"]),
+    ("malformed-yaml", _replace("edition: \"1.0\"", "edition: \"1.0"),
+     ["malformed YAML"]),
+    ("duplicate-key", _replace("lang: en-GB", "lang: en-GB\nlang: en-US"),
+     [":8:", "duplicate key 'lang'"]),
+    ("no-front-matter", GOOD.split("---\n", 2)[2], [":1:", "no front-matter"]),
+    ("unclosed-front-matter", GOOD.replace("\n---\n", "\n", 1), ["front-matter is not closed"]),
+    ("empty-body", GOOD.split("\n---\n", 1)[0] + "\n---\n\n", ["no body text"]),
+    ("not-utf8", None, [":23:", "not valid UTF-8"]),
+]
+
+
+@pytest.mark.parametrize("name,text,fragments", CASES, ids=[c[0] for c in CASES])
+def test_bad_source_is_one_clear_error_and_writes_nothing(tmp_path, name, text, fragments):
+    source = tmp_path / "src" / "article.md"
+    source.parent.mkdir()
+    if text is None:
+        source.write_bytes(GOOD.encode("utf-8").replace(b"Azerbaijan's", b"Azerbaijan\x92s", 1))
+    else:
+        source.write_text(text, "utf-8")
+    out = tmp_path / "dist"
+    out.mkdir()
+    previous = out / "article.pdf"
+    previous.write_bytes(b"previous edition")
+    result = run_cli("build", source, "--out", out)
+    assert result.returncode == 2, result.stderr
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1, message
+    assert "Traceback" not in message
+    assert "article.md" in message
+    for fragment in fragments:
+        assert fragment in message, message
+    assert sorted(p.name for p in out.iterdir()) == ["article.pdf"]
+    assert previous.read_bytes() == b"previous edition"
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    source = tmp_path / "article.md"
+    source.write_text(_replace("lang: en-GB", "lang: english"), "utf-8")
+    result = run_cli("--debug", "build", source, "--out", tmp_path / "dist")
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr
+
+
+def test_unknown_format_is_bad_usage(tmp_path):
+    result = run_cli("build", SAMPLE, "--format", "mobi", "--out", tmp_path)
+    assert result.returncode == 2
+    assert "mobi" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_missing_source_is_bad_usage(tmp_path):
+    result = run_cli("build", tmp_path / "nope.md", "--out", tmp_path / "dist")
+    assert result.returncode == 2
+    assert "nope.md" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "dist").exists()
