@@ -3,30 +3,36 @@
 Everything the user can get wrong is found before the first byte is written; each
 edition is written to a temporary file beside its target and moved into place only
 when complete, so a failed build never leaves a half-written or missing edition.
+
+Work is spread over ``jobs`` processes: with several sources, one source per task;
+with one source, its PDF (the slowest layout) runs beside the other formats.
+Editions whose inputs are unchanged are skipped (see ``freshness``).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .adapters import ADAPTERS, RenderContext, adapter
+from .adapters import ADAPTERS, STYLES_DIR, RenderContext, adapter
 from .document import Document
 from .errors import BuildError, SourceError, UsageError
-from .reproducible import build_timestamp
-from .source import load_document
 
 #: Where the sample sources live; the default when no SOURCE is given.
 DEFAULT_SOURCE_DIR = Path("source")
 
+Progress = Callable[[str], None]
+
 
 @dataclass(frozen=True)
 class Edition:
-    """One written edition and what the summary shows about it."""
+    """One edition and what the summary shows about it."""
 
     format: str
     path: Path
@@ -34,6 +40,18 @@ class Edition:
     seconds: float
     pages: int | None = None
     words: int | None = None
+    skipped: bool = False
+
+
+@dataclass
+class Rendered:
+    """An edition rendered in memory, not yet written."""
+
+    format: str
+    data: bytes
+    seconds: float
+    pages: int | None
+    words: int | None
 
 
 def find_sources(paths: Sequence[Path]) -> list[Path]:
@@ -56,6 +74,7 @@ def find_sources(paths: Sequence[Path]) -> list[Path]:
 def prepare(source: Path) -> Document:
     """Load, validate and enrich one source: everything before any adapter runs."""
     from .enrich import enrich
+    from .source import load_document
 
     doc, locator = load_document(source)
     enrich(doc, locator)
@@ -63,10 +82,50 @@ def prepare(source: Path) -> Document:
 
 
 def word_count(doc: Document) -> int:
-    """Words in the article body (appendices included), as a reader would count them."""
+    """Words in the document, appendices included, as a reader would count them."""
     from .document import plain_text
 
     return len(plain_text(doc.ast).split())
+
+
+def pdf_pages(data: bytes) -> int:
+    """Number of pages in a PDF."""
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def render_one(ctx: RenderContext, fmt: str) -> Rendered:
+    """Render one format of a prepared document in memory."""
+    start = time.perf_counter()
+    data = adapter(fmt).render(ctx.doc, ctx)
+    seconds = time.perf_counter() - start
+    return Rendered(fmt, data, seconds, pdf_pages(data) if fmt == "pdf" else None,
+                    None if fmt == "pdf" else word_count(ctx.doc))
+
+
+def context(doc: Document) -> RenderContext:
+    """The render context of a prepared document (build timestamp fixed here)."""
+    from .reproducible import build_timestamp
+
+    return RenderContext(doc, timestamp=build_timestamp(doc.meta.date))
+
+
+def build_source(source: Path, formats: Sequence[str]) -> tuple[str, list[Rendered]]:
+    """Prepare ``source`` and render ``formats``: one task for a worker process."""
+    doc = prepare(source)
+    ctx = context(doc)
+    return doc.slug, [render_one(ctx, fmt) for fmt in formats]
+
+
+#: Prepared documents, inherited by forked workers (so they are not pickled).
+_PREPARED: dict[str, RenderContext] = {}
+
+
+def _render_prepared(slug: str, fmt: str) -> Rendered:
+    return render_one(_PREPARED[slug], fmt)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -92,54 +151,96 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def render_editions(doc: Document, formats: Iterable[str],
-                    progress: Callable[[str], None] | None = None) -> dict[str, tuple[bytes, float]]:
-    """Render ``doc`` in each format in memory: {format: (bytes, seconds)}."""
-    ctx = RenderContext(doc, timestamp=build_timestamp(doc.meta.date))
-    rendered: dict[str, tuple[bytes, float]] = {}
-    for name in formats:
-        if progress:
-            progress(f"{doc.slug}: {name}")
-        start = time.perf_counter()
-        rendered[name] = (adapter(name).render(doc, ctx), time.perf_counter() - start)
-    return rendered
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
 
 
-def pdf_pages(data: bytes) -> int:
-    """Number of pages in a PDF."""
-    import io
-
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(data)).pages)
+def _render_all(todo: dict[Path, list[str]], jobs: int,
+                progress: Progress | None) -> dict[Path, tuple[str, list[Rendered]]]:
+    """Render every (source, formats) in ``todo``, in ``jobs`` processes."""
+    say = progress or (lambda _msg: None)
+    results: dict[Path, tuple[str, list[Rendered]]] = {}
+    if jobs <= 1 or (len(todo) == 1 and len(next(iter(todo.values()))) == 1):
+        for source, formats in todo.items():
+            say(f"building {source.name}: {', '.join(formats)}")
+            results[source] = build_source(source, formats)
+        return results
+    if len(todo) >= jobs:
+        with _pool(jobs) as pool:
+            futures = {source: pool.submit(build_source, source, formats)
+                       for source, formats in todo.items()}
+            for n, (source, future) in enumerate(futures.items(), start=1):
+                results[source] = future.result()
+                say(f"built {n}/{len(futures)}: {source.name}")
+        return results
+    # Few sources: prepare here once, then lay out the PDFs beside the other formats.
+    for source in todo:
+        say(f"reading {source.name}")
+        ctx = context(prepare(source))
+        if any(fmt in ("epub", "pdf") for fmt in todo[source]):
+            _ = ctx.html  # render the shared HTML once, before the workers fork
+        _PREPARED[str(source)] = ctx
+    try:
+        with _pool(jobs - 1) as pool:
+            remote: dict[Path, Future] = {
+                source: pool.submit(_render_prepared, str(source), "pdf")
+                for source, formats in todo.items() if "pdf" in formats}
+            for source, formats in todo.items():
+                ctx = _PREPARED[str(source)]
+                local = []
+                for fmt in formats:
+                    if fmt != "pdf":
+                        say(f"building {source.name}: {fmt}")
+                        local.append(render_one(ctx, fmt))
+                if source in remote:
+                    say(f"building {source.name}: pdf")
+                    local.append(remote[source].result())
+                order = {fmt: i for i, fmt in enumerate(formats)}
+                results[source] = (ctx.doc.slug, sorted(local, key=lambda r: order[r.format]))
+    finally:
+        _PREPARED.clear()
+    return results
 
 
 def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
-          progress: Callable[[str], None] | None = None) -> list[Edition]:
-    """Build every source in every format into ``out_dir``; return what was written."""
-    formats = list(formats or ADAPTERS)
+          progress: Progress | None = None, jobs: int | None = None,
+          force: bool = False) -> list[Edition]:
+    """Build every source in every format into ``out_dir``; return the editions."""
+    from . import freshness
+    from .source import slugify
+
+    formats = list(dict.fromkeys(formats or ADAPTERS))
     for name in formats:
         adapter(name)  # unknown names fail here, before any work
-    docs = []
-    for source in find_sources(sources):
-        if progress:
-            progress(f"reading {source}")
-        docs.append(prepare(source))
-    slugs = [d.slug for d in docs]
+    paths = find_sources(sources)
+    slugs = [slugify(p.stem) for p in paths]
     duplicate = next((s for s in slugs if slugs.count(s) > 1), None)
     if duplicate:
         raise SourceError(f"two sources would both be written as '{duplicate}'",
                           hint="rename one of them")
-    editions: list[Edition] = []
-    for doc in docs:
-        rendered = render_editions(doc, formats, progress)
-        words = word_count(doc)
-        for name, (data, seconds) in rendered.items():
-            path = out_dir / f"{doc.slug}.{adapter(name).EXTENSION}"
-            write_atomically(path, data)
-            editions.append(Edition(
-                format=name, path=path, size=len(data), seconds=seconds,
-                pages=pdf_pages(data) if name == "pdf" else None,
-                words=None if name == "pdf" else words,
-            ))
-    return editions
+    editions: dict[tuple[Path, str], Edition] = {}
+    todo: dict[Path, list[str]] = {}
+    digests: dict[tuple[Path, str], str] = {}
+    for source, slug in zip(paths, slugs):
+        for fmt in formats:
+            target = out_dir / f"{slug}.{adapter(fmt).EXTENSION}"
+            digest = digests[source, fmt] = freshness.input_digest(source, fmt, STYLES_DIR)
+            known = None if force else freshness.is_fresh(target, digest)
+            if known is not None:
+                editions[source, fmt] = Edition(fmt, target, target.stat().st_size, 0.0,
+                                                known.get("pages"), known.get("words"),
+                                                skipped=True)
+            else:
+                todo.setdefault(source, []).append(fmt)
+    results = _render_all(todo, max(1, jobs or os.cpu_count() or 1), progress) if todo else {}
+    # Everything rendered: only now touch the output folder.
+    for source, (slug, rendered) in results.items():
+        for item in rendered:
+            target = out_dir / f"{slug}.{adapter(item.format).EXTENSION}"
+            write_atomically(target, item.data)
+            freshness.record(target, digests[source, item.format], item.data,
+                             pages=item.pages, words=item.words)
+            editions[source, item.format] = Edition(item.format, target, len(item.data),
+                                                    item.seconds, item.pages, item.words)
+    return [editions[source, fmt] for source in paths for fmt in formats]

@@ -65,6 +65,11 @@ def build(
         "--format", "-f", help="Format to build; repeat for several (default: all).",
         case_sensitive=False)] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("dist"),
+    jobs: Annotated[Optional[int], typer.Option(  # noqa: UP007
+        "--jobs", "-j", min=1, help="Processes to use (default: number of cores).",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Rebuild editions even if their inputs are unchanged.")] = False,
 ) -> None:
     """Build the editions of each SOURCE into the output folder."""
     from rich.console import Console
@@ -75,7 +80,8 @@ def build(
     try:
         with console.status("building...") as status:
             editions = run_build(sources or [], [f.value for f in formats or []], out,
-                                 progress=lambda msg: status.update(msg))
+                                 progress=lambda msg: status.update(msg), jobs=jobs,
+                                 force=force)
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)
         _fail(exc)
     _summary(editions)
@@ -85,13 +91,15 @@ def _summary(editions) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Editions")
+    folders = sorted({str(ed.path.parent) for ed in editions})
+    table = Table(title="Editions in " + ", ".join(folders))
     for column in ("format", "file", "size", "pages / words", "seconds"):
-        table.add_column(column, justify="right" if column in ("size", "seconds") else "left")
+        table.add_column(column, justify="right" if column in ("size", "seconds") else "left",
+                         overflow="fold")
     for ed in editions:
         extent = f"{ed.pages} pages" if ed.pages is not None else f"{ed.words} words"
-        table.add_row(ed.format, str(ed.path), f"{ed.size / 1024:.1f} KiB", extent,
-                      f"{ed.seconds:.2f}")
+        seconds = "unchanged" if ed.skipped else f"{ed.seconds:.2f}"
+        table.add_row(ed.format, ed.path.name, f"{ed.size / 1024:.1f} KiB", extent, seconds)
     Console().print(table)
 
 

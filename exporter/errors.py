@@ -32,6 +32,10 @@ class ExporterError(Exception):
         self.line = line
         self.hint = hint
 
+    def __reduce__(self):
+        # Keyword-only arguments do not survive pickling on their own (worker processes).
+        return (_rebuild, (type(self), self.message, self.file, self.line, self.hint))
+
     def __str__(self) -> str:
         where = ""
         if self.file is not None:
@@ -62,3 +66,7 @@ class CheckError(ExporterError):
     """An edition failed validation."""
 
     exit_code = EXIT_FAILURE
+
+
+def _rebuild(cls, message, file, line, hint):
+    return cls(message, file=file, line=line, hint=hint)

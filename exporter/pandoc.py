@@ -6,6 +6,7 @@ import os
 import subprocess
 from functools import lru_cache
 
+from . import cache
 from .errors import BuildError
 
 
@@ -17,12 +18,28 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def run_pandoc(args: list[str], text: str | bytes, *, timestamp: int | None = None) -> bytes:
-    """Run pandoc with ``--sandbox`` on ``text``; return its standard output."""
+@lru_cache(maxsize=1)
+def _pandoc_identity() -> str:
+    """Identifies the pandoc binary for cache keys (path, size, mtime; no process spawn)."""
+    stat = os.stat(pandoc_path())
+    return f"{pandoc_path()}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def run_pandoc(args: list[str], text: str | bytes, *, timestamp: int | None = None,
+               files: tuple[bytes, ...] = ()) -> bytes:
+    """Run pandoc with ``--sandbox`` on ``text``; return its standard output.
+
+    Results are cached by the binary, arguments, input, ``timestamp`` and the contents
+    of ``files`` (inputs named in ``args``, such as the reference document).
+    """
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    key = cache.digest(_pandoc_identity(), "\0".join(args), str(timestamp), data, *files)
+    hit = cache.get("pandoc", key)
+    if hit is not None:
+        return hit
     env = dict(os.environ)
     if timestamp is not None:
         env["SOURCE_DATE_EPOCH"] = str(timestamp)
-    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         proc = subprocess.run([pandoc_path(), "--sandbox", *args], input=data,
                               capture_output=True, env=env, check=False)
@@ -32,4 +49,5 @@ def run_pandoc(args: list[str], text: str | bytes, *, timestamp: int | None = No
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise BuildError("pandoc failed: " + (message[-1] if message else f"exit {proc.returncode}"))
+    cache.put("pandoc", key, proc.stdout)
     return proc.stdout

@@ -50,6 +50,11 @@ def assert_in_order(paragraphs: list[str], text: str) -> None:
         pos = found + len(needle)
 
 
+def editions(folder: Path) -> list[Path]:
+    """The edition files in an output folder (not the hidden build records)."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
 @pytest.fixture(scope="session")
 def sample_dist(tmp_path_factory) -> Path:
     """The sample built once, through the CLI, into a fresh folder."""

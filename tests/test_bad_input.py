@@ -71,7 +71,7 @@ def test_unknown_format_is_bad_usage(tmp_path):
     result = run_cli("build", SAMPLE, "--format", "mobi", "--out", tmp_path)
     assert result.returncode == 2
     assert "mobi" in result.stderr
-    assert not any(tmp_path.iterdir())
+    assert not any(tmp_path.iterdir())  # not even build records
 
 
 def test_missing_source_is_bad_usage(tmp_path):

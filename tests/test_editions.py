@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import article_paragraphs, assert_in_order, run_cli
+from conftest import article_paragraphs, assert_in_order, editions, run_cli
 
 from exporter.checks import check
 
@@ -19,7 +19,7 @@ TITLE = "Azerbaijan launches operation against Nagorno-Karabakh"
 
 
 def test_three_editions_are_written(sample_dist):
-    assert sorted(p.name for p in sample_dist.iterdir()) == [
+    assert sorted(p.name for p in editions(sample_dist)) == [
         f"{SLUG}.docx", f"{SLUG}.epub", f"{SLUG}.pdf"]
 
 
@@ -120,7 +120,7 @@ def test_docx_reference_template_page_setup(sample_dist):
 # --- CLI ------------------------------------------------------------------------------
 
 def test_check_command_passes_on_the_editions(sample_dist):
-    result = run_cli("check", *sorted(sample_dist.iterdir()))
+    result = run_cli("check", *editions(sample_dist))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("ok") == 3
 
@@ -137,7 +137,7 @@ def test_check_command_fails_on_a_broken_edition(tmp_path):
 def test_single_format_build(tmp_path, fmt, source_copy):
     result = run_cli("build", source_copy, "--format", fmt, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    assert [p.suffix for p in (tmp_path / "out").iterdir()] == [f".{fmt}"]
+    assert [p.suffix for p in editions(tmp_path / "out")] == [f".{fmt}"]
 
 
 def test_version_and_help():

@@ -115,7 +115,8 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     _adapt_for_word(doc, ast)
     reference = ctx.styles / "reference.docx"
     data = run_pandoc(["--from", "json", "--to", "docx", "--reference-doc", str(reference),
-                       "--output", "-"], json.dumps(ast), timestamp=ctx.timestamp)
+                       "--output", "-"], json.dumps(ast), timestamp=ctx.timestamp,
+                      files=(reference.read_bytes(),))
     stamp = dt.datetime.fromtimestamp(ctx.timestamp, tz=dt.timezone.utc)
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 
 from ..document import RESOURCE_SCHEME, Document
 from ..errors import SecurityError
@@ -67,5 +68,14 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     stylesheet = weasyprint.CSS(string=(ctx.styles / "print.css").read_text("utf-8"))
     document = weasyprint.HTML(string=_page_html(doc, ctx), url_fetcher=_fetcher(doc),
                                base_url=RESOURCE_SCHEME).render(stylesheets=[stylesheet])
-    return document.write_pdf(pdf_identifier=doc.meta.stable_identifier(doc.slug).encode(),
-                              pdf_version="1.7")
+    # fontTools stamps embedded font subsets with "now" unless SOURCE_DATE_EPOCH is set.
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(ctx.timestamp)
+    try:
+        return document.write_pdf(pdf_identifier=doc.meta.stable_identifier(doc.slug).encode(),
+                                  pdf_version="1.7")
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved

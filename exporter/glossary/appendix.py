@@ -1,0 +1,152 @@
+"""The glossary appendix: definitions parsed by pandoc, entries in collation order,
+aliases, "see also" links and back-references to the linked occurrences.
+
+Collation: the Unicode Collation Algorithm with the default (root) table, through
+``pyuca`` (PyICU is not on PyPI as a wheel). It orders "Ägypten" between "Aghdam" and
+"apple", unlike ``sorted``; it has no per-language tailoring, so ``lang`` does not
+change the order.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import panflute as pf
+import yaml
+
+from .model import GlossaryEntry
+
+@dataclass(frozen=True)
+class Labels:
+    title: str
+    also_known_as: str
+    see_also: str
+
+
+#: Keyed by language prefix ("en-GB" -> "en"); wording chosen to avoid gender agreement.
+LABELS: dict[str, Labels] = {
+    "en": Labels("Glossary", "Also known as", "See also"),
+    "fr": Labels("Glossaire", "Autres noms", "Voir aussi"),
+    "de": Labels("Glossar", "Andere Namen", "Siehe auch"),
+    "es": Labels("Glosario", "Otros nombres", "Véase también"),
+}
+
+
+def labels(lang: str) -> Labels:
+    """Localised labels for ``lang`` (a BCP 47 tag); English when the language is not known."""
+    prefix = re.split(r"[-_]", (lang or "en").strip().lower(), maxsplit=1)[0]
+    return LABELS.get(prefix, LABELS["en"])
+
+
+@lru_cache(maxsize=1)
+def _collator():
+    from pyuca.collator import Collator_10_0_0
+
+    return Collator_10_0_0()
+
+
+def collation_key(lang: str) -> Callable[[str], tuple]:
+    """Sort key for terms in the document's language (root UCA order for every language)."""
+    collator = _collator()
+    return lambda text: (collator.sort_key(text), text)
+
+
+def text_inlines(text: str) -> list[pf.Inline]:
+    """Plain text as pandoc tokens: ``Str`` for words, ``Space`` between them."""
+    out: list[pf.Inline] = []
+    for part in re.split(r"(\s+)", text):
+        if not part:
+            continue
+        out.append(pf.Space() if part.isspace() else pf.Str(part))
+    return out
+
+
+def parse_definitions(entries: list[GlossaryEntry]) -> dict[str, list[pf.Inline]]:
+    """Every definition's inline Markdown parsed by one pandoc call; slug -> inlines.
+
+    The definitions travel as a YAML list in a metadata block, which pandoc parses
+    as Markdown item by item: no separator in a definition can run into the next.
+    """
+    if not entries:
+        return {}
+    from ..pandoc import run_pandoc
+    from ..source import MARKDOWN_FORMAT  # definitions read like the body
+
+    meta = {"glossary-definitions": [e.definition for e in entries]}
+    markdown = ("---\n" + yaml.safe_dump(meta, default_style='"', allow_unicode=True,
+                                         width=1 << 30) + "---\n")
+    data = run_pandoc(["--from", MARKDOWN_FORMAT, "--to", "json"], markdown)
+    doc = pf.load(io.StringIO(data.decode("utf-8")))
+    values = list(doc.metadata.content["glossary-definitions"].content)
+    return {entry.slug: _meta_inlines(value) for entry, value in zip(entries, values)}
+
+
+def _meta_inlines(value: pf.MetaValue) -> list[pf.Inline]:
+    if isinstance(value, pf.MetaInlines):
+        return list(value.content)
+    if isinstance(value, pf.MetaBlocks):
+        # Not produced for one-paragraph definitions; flatten rather than lose text.
+        out: list[pf.Inline] = []
+        for block in value.content:
+            if out:
+                out.append(pf.Space())
+            out.extend(block.content if isinstance(block, (pf.Para, pf.Plain))
+                       else text_inlines(pf.stringify(block)))
+        return out
+    return text_inlines(pf.stringify(value))
+
+
+def build_appendix(entries: list[GlossaryEntry], uses: dict[str, list[str]],
+                   definitions: dict[str, list[pf.Inline]], lang: str) -> pf.Div:
+    """The glossary section: ``entries`` (already in order), with back-references ``uses``."""
+    words = labels(lang)
+    shown = {e.term: e for e in entries}
+    items = []
+    for entry in entries:
+        first = [*definitions.get(entry.slug, []), *_aliases(entry, words),
+                 *_see_also(entry, shown, words)]
+        blocks = [pf.Para(*first)]
+        ids = uses.get(entry.slug, [])
+        if ids:
+            blocks.append(pf.Para(pf.Span(*_backrefs(ids), classes=["glossary-uses"])))
+        term = pf.Span(*text_inlines(entry.term), identifier=f"gloss-{entry.slug}",
+                       classes=["glossterm"])
+        items.append(pf.DefinitionItem(term=[term], definitions=[pf.Definition(*blocks)]))
+    header = pf.Header(*text_inlines(words.title), level=1, identifier="glossary",
+                       classes=["appendix"])
+    return pf.Div(header, pf.DefinitionList(*items), identifier="glossary-section",
+                  classes=["glossary"])
+
+
+def _aliases(entry: GlossaryEntry, words: Labels) -> list[pf.Inline]:
+    if not entry.aliases:
+        return []
+    shown = [a.name + (f" ({a.note})" if a.note else "") for a in entry.aliases]
+    return text_inlines(f" {words.also_known_as}: " + ", ".join(shown) + ".")
+
+
+def _see_also(entry: GlossaryEntry, shown: dict[str, GlossaryEntry],
+              words: Labels) -> list[pf.Inline]:
+    # Only entries in this appendix: a link to an omitted one would lead nowhere.
+    targets = [shown[t] for t in entry.see_also if t in shown]
+    if not targets:
+        return []
+    out = text_inlines(f" {words.see_also}: ")
+    for i, target in enumerate(targets):
+        if i:
+            out += [pf.Str(","), pf.Space()]
+        out.append(pf.Link(*text_inlines(target.term), url=f"#gloss-{target.slug}",
+                           classes=["glossary-seealso"]))
+    out.append(pf.Str("."))
+    return out
+
+
+def _backrefs(ids: Iterable[str]) -> list[pf.Inline]:
+    # Links only, nothing between them: separators are the stylesheet's business
+    # (print.css numbers them by page and puts ", " between adjacent ones).
+    return [pf.Link(pf.Str(str(i)), url=f"#{ident}", classes=["glossary-backref"])
+            for i, ident in enumerate(ids, 1)]

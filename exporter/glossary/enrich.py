@@ -1,0 +1,76 @@
+"""The glossary enrichment: link terms in the AST and append the glossary section."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import panflute as pf
+
+from ..yamlfile import Locator
+from .appendix import build_appendix, collation_key, parse_definitions
+from .linking import Linker, Matcher
+from .model import Glossary, GlossarySettings, load_glossary
+from .report import GlossaryReport, Occurrence, TermUses
+
+#: Identifiers the glossary adds besides ``gloss-*`` and ``gref-*``.
+_FIXED_IDS = ("glossary", "glossary-section")
+
+
+def apply_glossary(ast: pf.Doc, glossary: Glossary, settings: GlossarySettings,
+                   lang: str = "en") -> GlossaryReport:
+    """Link occurrences in ``ast`` per ``settings.link``, append the glossary; report uses.
+
+    Every occurrence is found and reported whatever the link mode; only the linked
+    ones get identifiers and back-references.
+    """
+    clashes = _existing_ids(ast, glossary)
+    hits = Linker(Matcher(glossary), settings.link).run(ast)
+
+    by_slug: dict[str, list[Occurrence]] = {e.slug: [] for e in glossary}
+    for hit in hits:
+        by_slug[hit.entry.slug].append(Occurrence(
+            text=hit.text, id=hit.id, paragraph=hit.paragraph, section=hit.section,
+            section_id=hit.section_id, excerpt=hit.excerpt,
+        ))
+    key = collation_key(lang)
+    ordered = sorted(glossary, key=lambda e: key(e.term))
+    report = GlossaryReport()
+    for entry in ordered:
+        uses = TermUses(entry.term, entry.slug, entry.file, entry.line, by_slug[entry.slug])
+        (report.used if uses.occurrences else report.unused).append(uses)
+    report.warnings += [
+        f"the document already has an element with id '{ident}'; glossary links may lead "
+        "to it instead" for ident in clashes
+    ]
+
+    shown = ordered if settings.include == "all" else [e for e in ordered if by_slug[e.slug]]
+    if shown:
+        uses = {t.slug: t.ids for t in report.used}
+        ast.content.append(build_appendix(shown, uses, parse_definitions(shown), lang))
+    return report
+
+
+def glossary_report(ast: pf.Doc, root: Path, settings: GlossarySettings,
+                    locator: Locator | None = None, lang: str = "en") -> GlossaryReport:
+    """Load the glossary and report where each entry occurs, leaving ``ast`` unchanged.
+
+    For ``exporter glossary``: print ``report.lines()`` and ``report.unused_warnings()``.
+    """
+    glossary = load_glossary(root, settings, locator)
+    copy = pf.load(io.StringIO(json.dumps(ast.to_json())))
+    return apply_glossary(copy, glossary, settings, lang)
+
+
+def _existing_ids(ast: pf.Doc, glossary: Glossary) -> list[str]:
+    ours = set(_FIXED_IDS) | {f"gloss-{e.slug}" for e in glossary}
+    found: set[str] = set()
+
+    def collect(elem: pf.Element, doc: pf.Doc) -> None:
+        ident = getattr(elem, "identifier", "")
+        if ident and (ident in ours or ident.startswith("gref-")):
+            found.add(ident)
+
+    ast.walk(collect)
+    return sorted(found)

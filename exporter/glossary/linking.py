@@ -1,0 +1,233 @@
+"""Find glossary terms in the body of a pandoc AST and turn occurrences into links.
+
+Text is matched across pandoc's ``Str``/``Space``/``SoftBreak`` tokens, so a term
+split over a line break still matches; a match may start or end inside a ``Str``
+("(Lachin", "Azerbaijan’s") and that ``Str`` is cut so the link wraps only the name.
+Headings, links, code, raw output, images, citations, block quotes and ``Quoted``
+inlines are never looked into, nor is a ``Div``/``Span`` with class ``no-glossary``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+import panflute as pf
+
+from .model import Glossary, GlossaryEntry
+
+#: Characters that continue a word: a name must not start or end next to one, so
+#: "Armenia" does not match inside "Armenian" and "Karabakh" not inside "Nagorno-Karabakh".
+_WORD = r"[\w\-\u2010\u2011]"
+_SPACE_TOKENS = (pf.Space, pf.SoftBreak, pf.LineBreak)
+_SKIP = (pf.Header, pf.CodeBlock, pf.RawBlock, pf.BlockQuote, pf.Link, pf.Code,
+         pf.RawInline, pf.Quoted, pf.Image, pf.Cite, pf.Math)
+#: Classes of Div/Span whose content is left alone (the appendix itself, opt-outs).
+SKIP_CLASSES = frozenset({"glossary", "no-glossary"})
+_SENTENCE_END = ".!?\u2026"
+_TRANSPARENT = "\"'()[]{}\u201c\u201d\u2018\u2019\u00ab\u00bb"
+
+
+def _normalise(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split()).replace("'", "\u2019")
+
+
+def _is_common_noun(name: str) -> bool:
+    """Lower-case first letter: a common noun, which may be capitalised at a sentence start."""
+    return name[:1].islower()
+
+
+def _pattern(name: str) -> str:
+    words = (re.escape(w).replace("\u2019", "['\u2019]") for w in name.split(" "))
+    return r"\s+".join(words)
+
+
+class Matcher:
+    """One regular expression for every name of every entry, longest name first."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        #: Name as it must appear -> (entry, allowed only at a sentence start).
+        self.variants: dict[str, tuple[GlossaryEntry, bool]] = {}
+        for entry in glossary:
+            for name in entry.names:
+                self.variants.setdefault(_normalise(name), (entry, False))
+        for text, (entry, _) in list(self.variants.items()):
+            if _is_common_noun(text):
+                self.variants.setdefault(text[0].upper() + text[1:], (entry, True))
+        # Longest first, so "Lachin Corridor" wins over "Lachin" at the same position.
+        names = sorted(self.variants, key=lambda n: (-len(n), n))
+        self.regex = (
+            re.compile(rf"(?<!{_WORD})(?:{'|'.join(_pattern(n) for n in names)})(?!{_WORD})")
+            if names else None
+        )
+
+    def find(self, text: str) -> list[tuple[int, int, GlossaryEntry]]:
+        """Non-overlapping matches in ``text``, leftmost first."""
+        found: list[tuple[int, int, GlossaryEntry]] = []
+        if self.regex is None:
+            return found
+        pos = 0
+        while (m := self.regex.search(text, pos)) is not None:
+            entry, needs_start = self.variants[_normalise(m.group())]
+            if needs_start and not _at_sentence_start(text, m.start()):
+                pos = m.start() + 1
+                continue
+            found.append((m.start(), m.end(), entry))
+            pos = m.end()
+        return found
+
+
+def _at_sentence_start(text: str, index: int) -> bool:
+    before = text[:index].rstrip().rstrip(_TRANSPARENT).rstrip()
+    return not before or before[-1] in _SENTENCE_END
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One occurrence of an entry in the body."""
+
+    entry: GlossaryEntry
+    #: The text as written ("Stepanakert", "Lachin Corridor").
+    text: str
+    #: ``gref-<slug>-<n>`` when this occurrence was linked, else None.
+    id: str | None
+    #: 1-based number of the top-level block of the body it is in.
+    paragraph: int
+    #: Text and identifier of the nearest heading before it (None before the first).
+    section: str | None
+    section_id: str | None
+    excerpt: str
+
+
+class Linker:
+    """Walks the body in reading order, recording every occurrence and linking per mode."""
+
+    def __init__(self, matcher: Matcher, mode: str) -> None:
+        self.matcher = matcher
+        self.mode = mode
+        self.hits: list[Hit] = []
+        self._linked: Counter[str] = Counter()
+        self._paragraph = 0
+        self._section: tuple[str, str] | None = None
+
+    def run(self, doc: pf.Doc) -> list[Hit]:
+        for number, block in enumerate(doc.content, 1):
+            self._paragraph = number
+            self._visit(block)
+        return self.hits
+
+    def _visit(self, elem: pf.Element) -> None:
+        if isinstance(elem, pf.Header):
+            self._section = (pf.stringify(elem), elem.identifier)
+            return
+        if isinstance(elem, _SKIP):
+            return
+        if isinstance(elem, (pf.Div, pf.Span)) and SKIP_CLASSES & set(elem.classes):
+            return
+        children = elem._children
+        if isinstance(elem, pf.Table):
+            children = ["caption", "head", "content", "foot"]  # reading order
+        elif isinstance(elem, pf.Caption):
+            children = ["content"]  # not the short caption (lists of tables and figures)
+        for name in children:
+            child = getattr(elem, name)
+            if isinstance(child, pf.ListContainer):
+                if child.oktypes is pf.Inline:
+                    setattr(elem, name, self._inlines(list(child)))
+                else:
+                    for item in list(child):
+                        self._visit(item)
+            elif isinstance(child, pf.Element):
+                self._visit(child)
+
+    def _inlines(self, items: list[pf.Inline]) -> list[pf.Inline]:
+        """The inline list with occurrences linked; nested containers visited in order."""
+        out: list[pf.Inline] = []
+        run: list[pf.Inline] = []
+        for item in items:
+            if isinstance(item, (pf.Str, *_SPACE_TOKENS)):
+                run.append(item)
+                continue
+            out.extend(self._run(run))
+            run = []
+            self._visit(item)
+            out.append(item)
+        out.extend(self._run(run))
+        return out
+
+    def _run(self, tokens: list[pf.Inline]) -> list[pf.Inline]:
+        """Link matches in a run of Str and space tokens (nothing else in between)."""
+        if not tokens:
+            return []
+        spans: list[tuple[pf.Inline, int, int]] = []
+        parts: list[str] = []
+        pos = 0
+        for tok in tokens:
+            text = tok.text if isinstance(tok, pf.Str) else " "
+            spans.append((tok, pos, pos + len(text)))
+            parts.append(text)
+            pos += len(text)
+        text = "".join(parts)
+        matches = self.matcher.find(text)
+        if not matches:
+            return tokens
+
+        def match_at(offset: int) -> int | None:
+            for k, (start, end, _) in enumerate(matches):
+                if start <= offset < end:
+                    return k
+            return None
+
+        pieces: list[tuple[pf.Inline, int | None]] = []
+        for tok, start, end in spans:
+            if not isinstance(tok, pf.Str):
+                pieces.append((tok, match_at(start)))
+                continue
+            cuts = sorted({start, end, *(b for s, e, _ in matches for b in (s, e)
+                                         if start < b < end)})
+            if len(cuts) == 2:
+                pieces.append((tok, match_at(start)))
+                continue
+            for a, b in zip(cuts, cuts[1:]):
+                pieces.append((pf.Str(tok.text[a - start:b - start]), match_at(a)))
+
+        out: list[pf.Inline] = []
+        i = 0
+        while i < len(pieces):
+            elem, k = pieces[i]
+            if k is None:
+                out.append(elem)
+                i += 1
+                continue
+            group = []
+            while i < len(pieces) and pieces[i][1] == k:
+                group.append(pieces[i][0])
+                i += 1
+            start, end, entry = matches[k]
+            out.extend(self._occurrence(entry, group, text, start, end))
+        return out
+
+    def _occurrence(self, entry: GlossaryEntry, inlines: list[pf.Inline],
+                    text: str, start: int, end: int) -> list[pf.Inline]:
+        link = self.mode == "every" or (self.mode == "first" and not self._linked[entry.slug])
+        ident = None
+        if link:
+            self._linked[entry.slug] += 1
+            ident = f"gref-{entry.slug}-{self._linked[entry.slug]}"
+        section, section_id = self._section or (None, None)
+        self.hits.append(Hit(
+            entry=entry, text=" ".join(text[start:end].split()), id=ident,
+            paragraph=self._paragraph, section=section, section_id=section_id,
+            excerpt=_excerpt(text, start, end),
+        ))
+        if not link:
+            return inlines
+        return [pf.Link(*inlines, url=f"#gloss-{entry.slug}", identifier=ident,
+                        classes=["glossref"])]
+
+
+def _excerpt(text: str, start: int, end: int, width: int = 40) -> str:
+    a, b = max(0, start - width), min(len(text), end + width)
+    return ("\u2026" if a else "") + " ".join(text[a:b].split()) + ("\u2026" if b < len(text) else "")

@@ -1,0 +1,102 @@
+"""What the speed-ups rely on: cached, parallel and skipped builds give the same editions."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+
+from exporter import freshness
+from exporter.adapters import STYLES_DIR
+
+
+#: The summary table's seconds column for an edition that was not rebuilt.
+SKIPPED = re.compile(r"\u2502 +unchanged +\u2502")
+
+
+def _build(source: Path, out: Path, *args: str, cache: str | Path = "off") -> str:
+    env = dict(os.environ, EXPORTER_CACHE_DIR=str(cache))
+    result = run_cli("build", source, "--out", out, *args, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _editions(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_same_bytes_every_time_cached_uncached_and_in_parallel(tmp_path, source_copy):
+    uncached = tmp_path / "a"
+    _build(source_copy, uncached, "--jobs", "1")
+    cache = tmp_path / "cache"
+    _build(source_copy, tmp_path / "b", "--jobs", "2", cache=cache)   # fills the cache
+    _build(source_copy, tmp_path / "c", "--jobs", "2", cache=cache)   # served from it
+    assert any(cache.rglob("*")), "the cache was not used"
+    reference = _editions(uncached)
+    assert len(reference) == 3
+    assert _editions(tmp_path / "b") == reference
+    assert _editions(tmp_path / "c") == reference
+
+
+def test_unchanged_editions_are_skipped_and_changes_rebuild(tmp_path, source_copy):
+    out = tmp_path / "dist"
+    _build(source_copy, out)
+    first = _editions(out)
+    assert SKIPPED.search(_build(source_copy, out))
+    assert _editions(out) == first
+    # A one-word edit rebuilds every edition.
+    article = next(source_copy.glob("*.md"))
+    article.write_text(article.read_text("utf-8").replace("Eleven", "Twelve", 1), "utf-8")
+    stdout = _build(source_copy, out)
+    assert not SKIPPED.search(stdout)
+    assert all(first[name] != data for name, data in _editions(out).items())
+    # A damaged edition is rebuilt even though its inputs did not change.
+    pdf = next(out.glob("*.pdf"))
+    pdf.write_bytes(b"damaged")
+    _build(source_copy, out, "--format", "pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_input_digest_covers_what_an_edition_depends_on(tmp_path, source_copy, monkeypatch):
+    article = next(source_copy.glob("*.md"))
+
+    def digest(fmt="pdf", styles=STYLES_DIR):
+        return freshness.input_digest(article, fmt, styles)
+
+    base = digest()
+    assert digest("epub") != base
+    (source_copy / "other-article.md").write_text("---\ntitle: x\n---\n", "utf-8")
+    assert digest() == base, "another article must not invalidate this one"
+    (source_copy / "glossary.yml").write_text("entries: []\n", "utf-8")
+    changed = digest()
+    assert changed != base, "the glossary (or any data file) is an input"
+    layer = source_copy / "maps" / "new-layer.geojson"
+    layer.parent.mkdir(exist_ok=True)
+    layer.write_text("{}", "utf-8")
+    assert digest() != changed, "map layers are inputs"
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    (styles / "print.css").write_text("body {}", "utf-8")
+    with_styles = digest(styles=styles)
+    (styles / "print.css").write_text("body { color: red }", "utf-8")
+    assert digest(styles=styles) != with_styles, "stylesheets are inputs"
+    monkeypatch.setattr(freshness, "__version__", "999")
+    assert digest(styles=styles) != with_styles, "the exporter's version is an input"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")
+    monkeypatch.setattr(freshness, "__version__", "0.1.0")
+    assert digest() != base
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_batch_of_sources_with_jobs(tmp_path, source_copy, jobs):
+    article = next(source_copy.glob("*.md"))
+    text = article.read_text("utf-8")
+    (source_copy / "second.md").write_text(text.replace("Eleven", "Nine", 1), "utf-8")
+    out = tmp_path / "dist"
+    _build(source_copy, out, "--jobs", jobs, "--format", "docx", "--format", "epub")
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == sorted(
+        [f"{article.stem}.docx", f"{article.stem}.epub", "second.docx", "second.epub"])
