@@ -127,12 +127,42 @@ def check(
         raise typer.Exit(EXIT_FAILURE)
 
 
+@app.command()
+def glossary(
+    sources: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
+        help="Markdown files or folders (default: source/).", show_default=False)] = None,
+) -> None:
+    """List each glossary term with where it occurs; warn about entries never used."""
+    from .build import find_sources
+    from .glossary import glossary_report
+    from .source import load_document
+
+    try:
+        for source in find_sources(sources or []):
+            doc, locator = load_document(source)
+            report = glossary_report(doc.ast, doc.root, doc.meta.glossary, locator,
+                                     doc.meta.lang)
+            typer.secho(f"{source}: {len(report.used)} terms used, "
+                        f"{len(report.unused)} unused", bold=True)
+            for line in report.lines():
+                typer.echo(line)
+            for warning in report.warnings + report.unused_warnings():
+                typer.secho(f"warning: {warning}", err=True, fg="yellow")
+    except BrokenPipeError:
+        raise
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
+        _fail(exc)
+
+
 def run() -> None:
     """Console-script entry point."""
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        sys.exit(0)
 
 
 if __name__ == "__main__":

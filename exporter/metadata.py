@@ -12,6 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .glossary.model import GlossarySettings
+
 #: Namespace for identifiers derived from the slug and date (stable across builds).
 _ID_NAMESPACE = uuid.UUID("6f1c3a52-2b0e-5c55-9a43-5e3c1f0d7e21")
 
@@ -33,7 +35,8 @@ class Metadata(BaseModel):
     edition: str = Field("1", description="Edition or version label shown on the title page.")
     cover_image: str | None = Field(None, description="Cover image inside the source folder.")
     cover_text: str | None = Field(None, description="Extra line printed on a generated cover.")
-    glossary: dict[str, Any] = Field(default_factory=dict, description="Glossary settings.")
+    glossary: GlossarySettings = Field(default_factory=GlossarySettings,
+                                       description="Glossary settings and the article's own entries.")
     maps: list[dict[str, Any]] = Field(default_factory=list, description="Map declarations.")
 
     @field_validator("title", "standfirst", "publisher", "rights")

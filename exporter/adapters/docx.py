@@ -8,6 +8,7 @@ page numbers.
 from __future__ import annotations
 
 import base64
+import hashlib
 import datetime as dt
 import json
 import re
@@ -46,11 +47,30 @@ def _pageref(bookmark: str) -> dict:
     return {"t": "RawInline", "c": ["openxml", xml]}
 
 
+#: Word ignores bookmark names longer than this.
+_BOOKMARK_MAX = 40
+
+
+def bookmark(identifier: str) -> str:
+    """The Word bookmark name for an identifier: itself, or a stable shortening."""
+    if len(identifier) <= _BOOKMARK_MAX:
+        return identifier
+    return f"{identifier[:_BOOKMARK_MAX - 13]}-{hashlib.sha1(identifier.encode()).hexdigest()[:12]}"
+
+
 def _adapt_for_word(doc: Document, ast: dict) -> None:
     """Embed images, bookmark glossary uses and turn back-references into PAGEREF fields."""
 
     def visit(node: dict) -> None:
         kind = node.get("t")
+        content = node.get("c")
+        # Attr triples of blocks/inlines that carry ids; links to them.
+        if kind in ("Header",):
+            content[1][0] = bookmark(content[1][0])
+        elif kind in ("Div", "Span", "Link", "Image", "CodeBlock", "Code"):
+            content[0][0] = bookmark(content[0][0])
+        if kind == "Link" and content[2][0].startswith("#"):
+            content[2][0] = "#" + bookmark(content[2][0][1:])
         if kind == "Image":
             target = node["c"][2]
             url = target[0]
@@ -61,8 +81,6 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
                 attrs = node["c"][0][2]
                 if resource.width_mm and not any(k == "width" for k, _ in attrs):
                     attrs.append(["width", f"{resource.width_mm / 10:.2f}cm"])
-        elif kind == "Inline-Link-Placeholder":
-            return
 
     _walk(ast["blocks"], visit)
 

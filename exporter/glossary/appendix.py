@@ -118,8 +118,10 @@ def build_appendix(entries: list[GlossaryEntry], uses: dict[str, list[str]],
         items.append(pf.DefinitionItem(term=[term], definitions=[pf.Definition(*blocks)]))
     header = pf.Header(*text_inlines(words.title), level=1, identifier="glossary",
                        classes=["appendix"])
+    # "appendix" makes it a part of its own in the editions (see exporter/html.py).
     return pf.Div(header, pf.DefinitionList(*items), identifier="glossary-section",
-                  classes=["glossary"])
+                  classes=["glossary", "appendix"],
+                  attributes={"title": words.title, "epub-type": "glossary"})
 
 
 def _aliases(entry: GlossaryEntry, words: Labels) -> list[pf.Inline]:
@@ -146,7 +148,11 @@ def _see_also(entry: GlossaryEntry, shown: dict[str, GlossaryEntry],
 
 
 def _backrefs(ids: Iterable[str]) -> list[pf.Inline]:
-    # Links only, nothing between them: separators are the stylesheet's business
-    # (print.css numbers them by page and puts ", " between adjacent ones).
-    return [pf.Link(pf.Str(str(i)), url=f"#{ident}", classes=["glossary-backref"])
-            for i, ident in enumerate(ids, 1)]
+    # Numbered links separated by ", "; each edition labels them (print.css shows page
+    # numbers instead of the numbers, the DOCX adapter turns them into PAGEREF fields).
+    out: list[pf.Inline] = []
+    for i, ident in enumerate(ids, 1):
+        if out:
+            out += [pf.Str(","), pf.Space()]
+        out.append(pf.Link(pf.Str(str(i)), url=f"#{ident}", classes=["glossary-backref"]))
+    return out
