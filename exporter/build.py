@@ -71,13 +71,13 @@ def find_sources(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
-def prepare(source: Path) -> Document:
+def prepare(source: Path, allow_remote: bool = False) -> Document:
     """Load, validate and enrich one source: everything before any adapter runs."""
     from .enrich import enrich
     from .source import load_document
 
     doc, locator = load_document(source)
-    enrich(doc, locator)
+    enrich(doc, locator, allow_remote)
     return doc
 
 
@@ -113,11 +113,20 @@ def context(doc: Document) -> RenderContext:
     return RenderContext(doc, timestamp=build_timestamp(doc.meta.date))
 
 
-def build_source(source: Path, formats: Sequence[str]) -> tuple[str, list[Rendered]]:
+@dataclass
+class Built:
+    """A source's rendered editions and the warnings found while preparing it."""
+
+    slug: str
+    rendered: list[Rendered]
+    warnings: list[str]
+
+
+def build_source(source: Path, formats: Sequence[str], allow_remote: bool = False) -> Built:
     """Prepare ``source`` and render ``formats``: one task for a worker process."""
-    doc = prepare(source)
+    doc = prepare(source, allow_remote)
     ctx = context(doc)
-    return doc.slug, [render_one(ctx, fmt) for fmt in formats]
+    return Built(doc.slug, [render_one(ctx, fmt) for fmt in formats], doc.warnings)
 
 
 #: Prepared documents, inherited by forked workers (so they are not pickled).
@@ -156,19 +165,19 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
 
 
-def _render_all(todo: dict[Path, list[str]], jobs: int,
-                progress: Progress | None) -> dict[Path, tuple[str, list[Rendered]]]:
+def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | None,
+                allow_remote: bool) -> dict[Path, Built]:
     """Render every (source, formats) in ``todo``, in ``jobs`` processes."""
     say = progress or (lambda _msg: None)
-    results: dict[Path, tuple[str, list[Rendered]]] = {}
+    results: dict[Path, Built] = {}
     if jobs <= 1 or (len(todo) == 1 and len(next(iter(todo.values()))) == 1):
         for source, formats in todo.items():
             say(f"building {source.name}: {', '.join(formats)}")
-            results[source] = build_source(source, formats)
+            results[source] = build_source(source, formats, allow_remote)
         return results
     if len(todo) >= jobs:
         with _pool(jobs) as pool:
-            futures = {source: pool.submit(build_source, source, formats)
+            futures = {source: pool.submit(build_source, source, formats, allow_remote)
                        for source, formats in todo.items()}
             for n, (source, future) in enumerate(futures.items(), start=1):
                 results[source] = future.result()
@@ -177,7 +186,7 @@ def _render_all(todo: dict[Path, list[str]], jobs: int,
     # Few sources: prepare here once, then lay out the PDFs beside the other formats.
     for source in todo:
         say(f"reading {source.name}")
-        ctx = context(prepare(source))
+        ctx = context(prepare(source, allow_remote))
         if any(fmt in ("epub", "pdf") for fmt in todo[source]):
             _ = ctx.html  # render the shared HTML once, before the workers fork
         _PREPARED[str(source)] = ctx
@@ -197,7 +206,8 @@ def _render_all(todo: dict[Path, list[str]], jobs: int,
                     say(f"building {source.name}: pdf")
                     local.append(remote[source].result())
                 order = {fmt: i for i, fmt in enumerate(formats)}
-                results[source] = (ctx.doc.slug, sorted(local, key=lambda r: order[r.format]))
+                results[source] = Built(ctx.doc.slug, sorted(local, key=lambda r: order[r.format]),
+                                        ctx.doc.warnings)
     finally:
         _PREPARED.clear()
     return results
@@ -205,8 +215,12 @@ def _render_all(todo: dict[Path, list[str]], jobs: int,
 
 def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
           progress: Progress | None = None, jobs: int | None = None,
-          force: bool = False) -> list[Edition]:
-    """Build every source in every format into ``out_dir``; return the editions."""
+          force: bool = False, allow_remote: bool = False,
+          warn: Callable[[str], None] | None = None) -> list[Edition]:
+    """Build every source in every format into ``out_dir``; return the editions.
+
+    ``allow_remote`` lets http(s) images be fetched; ``warn`` receives located warnings.
+    """
     from . import freshness
     from .source import slugify
 
@@ -233,11 +247,15 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
                                                 skipped=True)
             else:
                 todo.setdefault(source, []).append(fmt)
-    results = _render_all(todo, max(1, jobs or os.cpu_count() or 1), progress) if todo else {}
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    results = _render_all(todo, jobs, progress, allow_remote) if todo else {}
+    for built in results.values():
+        for warning in built.warnings:
+            (warn or (lambda _w: None))(warning)
     # Everything rendered: only now touch the output folder.
-    for source, (slug, rendered) in results.items():
-        for item in rendered:
-            target = out_dir / f"{slug}.{adapter(item.format).EXTENSION}"
+    for source, built in results.items():
+        for item in built.rendered:
+            target = out_dir / f"{built.slug}.{adapter(item.format).EXTENSION}"
             write_atomically(target, item.data)
             freshness.record(target, digests[source, item.format], item.data,
                              pages=item.pages, words=item.words)

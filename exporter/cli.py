@@ -70,6 +70,9 @@ def build(
         show_default=False)] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Rebuild editions even if their inputs are unchanged.")] = False,
+    allow_remote: Annotated[bool, typer.Option(
+        "--allow-remote", help="Fetch http(s) images named in the source (off: refused).")
+    ] = False,
 ) -> None:
     """Build the editions of each SOURCE into the output folder."""
     from rich.console import Console
@@ -81,7 +84,9 @@ def build(
         with console.status("building...") as status:
             editions = run_build(sources or [], [f.value for f in formats or []], out,
                                  progress=lambda msg: status.update(msg), jobs=jobs,
-                                 force=force)
+                                 force=force, allow_remote=allow_remote,
+                                 warn=lambda w: console.print(f"[yellow]warning:[/] {w}",
+                                                              highlight=False, markup=True))
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)
         _fail(exc)
     _summary(editions)

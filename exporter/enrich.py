@@ -6,12 +6,14 @@ from .document import Document
 from .yamlfile import Locator
 
 
-def enrich(doc: Document, locator: Locator) -> None:
-    """Check the body's references, then add the glossary and the map appendix."""
+def enrich(doc: Document, locator: Locator, allow_remote: bool = False) -> None:
+    """Sanitise raw HTML and check what the body refers to, then add the glossary and maps."""
     from .glossary import apply_glossary, load_glossary
+    from .rawhtml import sanitize_raw_html
     from .references import check_references
 
-    check_references(doc)
+    sanitize_raw_html(doc)
+    check_references(doc, allow_remote)
     settings = doc.meta.glossary
     glossary = load_glossary(doc.root, settings, locator)
     report = apply_glossary(doc.ast, glossary, settings, doc.meta.lang)

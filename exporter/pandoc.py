@@ -10,6 +10,10 @@ from . import cache
 from .errors import BuildError
 
 
+#: Seconds a pandoc conversion may take before the build gives up (never hang).
+TIMEOUT = 600
+
+
 @lru_cache(maxsize=1)
 def pandoc_path() -> str:
     """Path of the pandoc binary bundled by pypandoc-binary (or found on PATH)."""
@@ -42,7 +46,10 @@ def run_pandoc(args: list[str], text: str | bytes, *, timestamp: int | None = No
         env["SOURCE_DATE_EPOCH"] = str(timestamp)
     try:
         proc = subprocess.run([pandoc_path(), "--sandbox", *args], input=data,
-                              capture_output=True, env=env, check=False)
+                              capture_output=True, env=env, check=False, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise BuildError(f"pandoc did not finish within {TIMEOUT} seconds",
+                         hint="the input is too large or too deeply nested") from None
     except OSError as exc:
         raise BuildError(f"cannot run pandoc: {exc}",
                          hint="reinstall with the README's set-up command") from None

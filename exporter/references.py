@@ -7,8 +7,10 @@ folder is ever read and nothing is fetched while building.
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import re
+from html import unescape as html_unescape
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -24,17 +26,49 @@ def _where(doc: Document, needle: str) -> int | None:
     return line_of(doc.body_text, needle, doc.body_line)
 
 
+#: Largest remote image fetched with --allow-remote.
+_REMOTE_LIMIT = 20 * 1024 * 1024
+
+
+def is_remote(url: str) -> bool:
+    """Whether ``url`` names something on the network."""
+    return bool(_REMOTE.match(url)) or url.startswith("//")
+
+
+def fetch_remote(doc: Document, url: str, what: str) -> bytes:
+    """Fetch ``url`` (only with --allow-remote): http(s) only, bounded in time and size."""
+    import urllib.request
+
+    if not re.match(r"^https?://", url, re.I):
+        raise SecurityError(f"{what} '{url}': only http and https can be fetched",
+                            file=doc.source, line=_where(doc, url))
+    try:
+        with urllib.request.urlopen(url, timeout=20) as response:  # noqa: S310 (scheme checked)
+            data = response.read(_REMOTE_LIMIT + 1)
+    except OSError as exc:
+        raise SourceError(f"{what} '{url}' could not be fetched: {exc}", file=doc.source,
+                          line=_where(doc, url)) from None
+    if len(data) > _REMOTE_LIMIT:
+        raise SourceError(f"{what} '{url}' is larger than 20 MB", file=doc.source,
+                          line=_where(doc, url))
+    return data
+
+
 def resolve_local(doc: Document, url: str, what: str) -> Path:
     """The file a relative URL names, refusing anything outside the source folder."""
     line = _where(doc, url)
     parsed = urlparse(url)
+    if is_remote(url):
+        raise SecurityError(f"{what} '{url}' is on the network; nothing is fetched while building",
+                            file=doc.source, line=line,
+                            hint="save it in the source folder and refer to it there, "
+                                 "or build with --allow-remote")
     if parsed.scheme == "file" or url.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", url):
         raise SecurityError(f"{what} '{url}' is an absolute path", file=doc.source, line=line,
                             hint="use a path relative to the source folder")
-    if parsed.scheme or _REMOTE.match(url):
-        raise SecurityError(f"{what} '{url}' is on the network; nothing is fetched while building",
-                            file=doc.source, line=line,
-                            hint="download it into the source folder and refer to it there")
+    if parsed.scheme:
+        raise SecurityError(f"{what} '{url}' uses the unsupported scheme '{parsed.scheme}:'",
+                            file=doc.source, line=line)
     path = (doc.source.parent / unquote(parsed.path)).resolve()
     if not path.is_relative_to(doc.root):
         raise SecurityError(f"{what} '{url}' is outside the source folder", file=doc.source,
@@ -42,11 +76,59 @@ def resolve_local(doc: Document, url: str, what: str) -> Path:
     return path
 
 
-def check_references(doc: Document) -> None:
+def _image_resource(doc: Document, url: str, alt: str, allow_remote: bool) -> str:
+    """Load the image ``url`` names as a resource; return the ``resource:`` URL for it."""
+    if is_remote(url) and allow_remote:
+        data = fetch_remote(doc, url, "image")
+        media_type = mimetypes.guess_type(urlparse(url).path)[0] or "image/png"
+        key = "remote-" + hashlib.sha256(url.encode()).hexdigest()[:16]
+    else:
+        path = resolve_local(doc, url, "image")
+        if not path.is_file():
+            raise SourceError(f"image '{url}' does not exist", file=doc.source,
+                              line=_where(doc, url), hint="check the file name")
+        media_type = mimetypes.guess_type(path.name)[0]
+        key = "img-" + re.sub(r"[^a-z0-9]+", "-", path.relative_to(doc.root).as_posix().lower())
+        data = path.read_bytes() if key not in doc.resources else b""
+    if media_type not in _IMAGE_TYPES:
+        raise SourceError(f"image '{url}' is not a PNG, JPEG, GIF, WebP or SVG",
+                          file=doc.source, line=_where(doc, url))
+    if key not in doc.resources:
+        doc.add_resource(Resource(key=key, variants={media_type: data}, alt=alt))
+    return RESOURCE_SCHEME + key
+
+
+def _check_link(doc: Document, url: str) -> None:
+    if url.startswith("#") or re.match(r"^(https?|mailto):", url, re.I):
+        return
+    raise SecurityError(f"link target '{url}' points outside the edition",
+                        file=doc.source, line=_where(doc, url),
+                        hint="link to a web address (https://...) or a #heading")
+
+
+def _raw_urls(doc: Document, html: str, allow_remote: bool) -> str:
+    """Check the URLs in sanitised raw HTML; images become resources."""
+    from .rawhtml import URL_ATTRIBUTES
+
+    def replace(match: re.Match) -> str:
+        attr = match.group(1).lower()
+        url = next(g for g in match.groups()[2:] if g is not None)
+        url = html_unescape(url)
+        if attr == "href":
+            _check_link(doc, url)
+            return match.group(0)
+        if url.startswith(RESOURCE_SCHEME):
+            return match.group(0)
+        return f'{attr}="{_image_resource(doc, url, "", allow_remote)}"'
+
+    return URL_ATTRIBUTES.sub(replace, html)
+
+
+def check_references(doc: Document, allow_remote: bool = False) -> None:
     """Load images as resources; refuse unsafe targets; find duplicate identifiers."""
     import panflute as pf
 
-    seen_ids: dict[str, int | None] = {}
+    seen_ids: set[str] = set()
 
     def visit(elem, _doc):
         ident = getattr(elem, "identifier", "")
@@ -55,29 +137,13 @@ def check_references(doc: Document) -> None:
                 raise SourceError(f"the identifier '#{ident}' is used twice",
                                   file=doc.source, line=_where(doc, "#" + ident),
                                   hint="give each heading or block its own {#id}")
-            seen_ids[ident] = None
+            seen_ids.add(ident)
         if isinstance(elem, pf.Image) and not elem.url.startswith(RESOURCE_SCHEME):
-            path = resolve_local(doc, elem.url, "image")
-            media_type = mimetypes.guess_type(path.name)[0]
-            if not path.is_file():
-                raise SourceError(f"image '{elem.url}' does not exist", file=doc.source,
-                                  line=_where(doc, elem.url), hint="check the file name")
-            if media_type not in _IMAGE_TYPES:
-                raise SourceError(f"image '{elem.url}' is not a PNG, JPEG, GIF, WebP or SVG",
-                                  file=doc.source, line=_where(doc, elem.url))
-            key = "img-" + re.sub(r"[^a-z0-9]+", "-", path.relative_to(doc.root).as_posix().lower())
-            if key not in doc.resources:
-                doc.add_resource(Resource(key=key, variants={media_type: path.read_bytes()},
-                                          alt=pf.stringify(elem)))
-            elem.url = RESOURCE_SCHEME + key
+            elem.url = _image_resource(doc, elem.url, pf.stringify(elem), allow_remote)
         elif isinstance(elem, pf.Link):
-            url = elem.url
-            if url.startswith("#") or re.match(r"^(https?|mailto):", url, re.I):
-                return None
-            if re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I) or url.startswith("/") or ".." in url:
-                raise SecurityError(f"link target '{url}' points outside the edition",
-                                    file=doc.source, line=_where(doc, url),
-                                    hint="link to a web address (https://...) or a #heading")
+            _check_link(doc, elem.url)
+        elif isinstance(elem, (pf.RawBlock, pf.RawInline)):
+            elem.text = _raw_urls(doc, elem.text, allow_remote)
         return None
 
     doc.ast.walk(visit)

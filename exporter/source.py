@@ -21,6 +21,10 @@ from .yamlfile import Locator, load_yaml, read_text, validate
 #: Pandoc's Markdown with smart typography; raw TeX is meaningless in our editions.
 MARKDOWN_FORMAT = "markdown+smart-raw_tex-raw_attribute"
 
+#: Larger sources are refused: several thousand printed pages, beyond what one
+#: edition should be, and a build that would run for many minutes.
+MAX_SOURCE_BYTES = 4_000_000
+
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 
 
@@ -80,6 +84,11 @@ def load_document(path: Path, root: Path | None = None) -> tuple[Document, Locat
     """Read, validate and parse ``path``; ``root`` is the folder nothing may escape."""
     path = Path(path)
     root = (root or path.parent).resolve()
+    size = path.stat().st_size if path.is_file() else 0
+    if size > MAX_SOURCE_BYTES:
+        raise SourceError(f"the source is {size / 1e6:.1f} MB; the limit is "
+                          f"{MAX_SOURCE_BYTES / 1e6:.0f} MB", file=path,
+                          hint="split it into several articles")
     text = read_text(path)
     meta, locator, body, body_line = load_metadata(text, path)
     if not body.strip():
