@@ -33,6 +33,9 @@ def _fail(exc: BaseException) -> None:
     """Print one line for a user's error, a short note for a bug; exit non-zero."""
     if _state["debug"]:
         raise exc
+    if isinstance(exc, KeyboardInterrupt):
+        typer.secho("interrupted: no edition was left half-written", err=True, fg="red")
+        raise typer.Exit(130)
     if isinstance(exc, ExporterError):
         typer.secho(f"error: {exc}", err=True, fg="red")
         raise typer.Exit(exc.exit_code)
@@ -159,8 +162,16 @@ def glossary(
         _fail(exc)
 
 
+def _interrupt(signum, _frame) -> None:
+    # SIGTERM unwinds like Ctrl-C, so temporary files are removed on the way out.
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def run() -> None:
     """Console-script entry point."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         app()
     except KeyboardInterrupt:

@@ -38,11 +38,15 @@ URL_ATTRIBUTES = re.compile(r"""\b(src|href|srcset|poster|data)\s*=\s*("([^"]*)"
                             re.I)
 
 
+#: Schemes are policed by ``references`` (with a clear error), not dropped silently here.
+_ANY_SCHEME = {"http", "https", "mailto", "file", "ftp", "data", "resource", "javascript"}
+
+
 def _clean(html: str) -> str:
     import nh3
 
     return nh3.clean(html, tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, strip_comments=True,
-                     link_rel=None, url_schemes={"http", "https", "mailto"})
+                     link_rel=None, url_schemes=_ANY_SCHEME)
 
 
 def _removed(original: str) -> list[str]:

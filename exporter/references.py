@@ -32,7 +32,8 @@ _REMOTE_LIMIT = 20 * 1024 * 1024
 
 def is_remote(url: str) -> bool:
     """Whether ``url`` names something on the network."""
-    return bool(_REMOTE.match(url)) or url.startswith("//")
+    return bool(_REMOTE.match(url)) and not url.lower().startswith("file:") \
+        or url.startswith("//")
 
 
 def fetch_remote(doc: Document, url: str, what: str) -> bytes:

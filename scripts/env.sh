@@ -20,6 +20,8 @@ ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || APT_PACKAGES+=(libpango-1
 command -v java >/dev/null 2>&1 || APT_PACKAGES+=(default-jre-headless)
 fc-list 2>/dev/null | grep -q 'DejaVu Serif' || APT_PACKAGES+=(fonts-dejavu-core fonts-dejavu-extra fontconfig)
 "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
+# The tests read PDFs the way readers' tools do (pdftotext, pdftoppm).
+command -v pdftotext >/dev/null 2>&1 || APT_PACKAGES+=(poppler-utils)
 
 if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -1,0 +1,256 @@
+"""Hostile and broken input: refused with one clear line, nothing outside the source read,
+nothing fetched, nothing in the output folder changed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, editions, run_cli
+
+SECRET = "TOPSECRET-7f3a9c"
+HEADER = "---\ntitle: Hostile\ndate: 2023-09-19\nlang: en-GB\n---\n\n"
+
+#: (id, Markdown body, message fragment, exit code)
+CASES = [
+    ("image-parent-dir", "Text.\n\n![x](../outside/secret.png)\n", "outside the source folder", 2),
+    ("image-absolute", "Text.\n\n![x](/etc/passwd)\n", "absolute path", 2),
+    ("image-file-url", "Text.\n\n![x](file:///etc/passwd)\n", "absolute path", 2),
+    ("image-missing", "Text.\n\n![x](nope.png)\n", "does not exist", 2),
+    ("image-not-an-image", "Text.\n\n![x](notes.txt)\n", "is not a PNG", 2),
+    ("link-parent-dir", "See [this](../outside/secret.txt).\n", "points outside the edition", 2),
+    ("link-file-url", "See [this](file:///etc/passwd).\n", "points outside the edition", 2),
+    ("raw-img-parent", 'Text <img src="../outside/secret.png" alt=""> here.\n',
+     "outside the source folder", 2),
+    ("raw-img-file-url", 'Text <img src="file:///etc/passwd" alt=""> here.\n',
+     "absolute path", 2),
+    ("raw-img-remote", 'Text <img src="http://127.0.0.1:{port}/x.png" alt=""> here.\n',
+     "on the network", 2),
+    ("image-remote", "Text.\n\n![x](http://127.0.0.1:{port}/x.png)\n", "on the network", 2),
+    ("duplicate-ids", "# One {{#same}}\n\nText.\n\n# Two {{#same}}\n\nMore.\n",
+     "'#same' is used twice", 2),
+]
+
+
+@pytest.fixture
+def listener():
+    """A local server that records every connection made to it."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    seen: list[object] = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            seen.append(conn)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], seen
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def _layout(tmp_path: Path, body: str) -> tuple[Path, Path]:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.png").write_text(SECRET)
+    (outside / "secret.txt").write_text(SECRET)
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("notes")
+    source = folder / "article.md"
+    source.write_text(HEADER + body, "utf-8")
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "article.epub").write_bytes(b"previous")
+    return source, out
+
+
+@pytest.mark.parametrize("name,body,fragment,code", CASES, ids=[c[0] for c in CASES])
+def test_hostile_references_are_refused(tmp_path, listener, name, body, fragment, code):
+    port, connections = listener
+    source, out = _layout(tmp_path, body.format(port=port))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = run_cli("build", source, "--out", out)
+    assert result.returncode == code, result.stderr
+    message = result.stderr.strip()
+    assert fragment in message and "article.md:" in message, message
+    assert len(message.splitlines()) == 1 and "Traceback" not in message
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert connections == [], "the build connected to the network"
+
+
+def test_nothing_outside_the_source_folder_is_read(tmp_path):
+    """Audit every file the build process opens: the secret next door is never among them."""
+    source, out = _layout(tmp_path, "Text.\n\n![x](../outside/secret.png)\n")
+    opened = tmp_path / "opened.txt"
+    script = (
+        "import sys\n"
+        f"log = open({str(opened)!r}, 'w')\n"
+        "def hook(event, args):\n"
+        "    if event == 'open' and isinstance(args[0], (str, bytes)):\n"
+        "        log.write(str(args[0]) + '\\n'); log.flush()\n"
+        "sys.addaudithook(hook)\n"
+        "sys.argv = ['exporter', 'build', sys.argv[1], '--out', sys.argv[2]]\n"
+        "from exporter.cli import run\n"
+        "run()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(source), str(out)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 2
+    assert str(tmp_path / "outside") not in opened.read_text()
+
+
+def test_raw_html_is_sanitised_with_warnings_and_the_epub_stays_valid(tmp_path, listener):
+    port, connections = listener
+    body = (
+        'Hello <b onclick="steal()">bold</b> text.\n\n'
+        "<script>alert(1)</script>\n\n"
+        f'<iframe src="http://127.0.0.1:{port}/"></iframe>\n\n'
+        f'<form action="http://127.0.0.1:{port}/"><input name="q"></form>\n\n'
+        f"<style>@import url(http://127.0.0.1:{port}/x.css);</style>\n\n"
+        "Closing paragraph.\n"
+    )
+    source, out = _layout(tmp_path, body)
+    result = run_cli("build", source, "--out", out)
+    assert result.returncode == 0, result.stderr
+    for fragment in ("<script>", "onclick=", "<iframe>", "<form>", "<style>"):
+        assert fragment in result.stderr
+    assert "article.md:" in result.stderr
+    assert connections == []
+    from exporter.checks import check
+
+    assert check(out / "article.epub") == []
+    import zipfile
+
+    with zipfile.ZipFile(out / "article.epub") as z:
+        text = z.read("EPUB/article.xhtml").decode()
+    for gone in ("script", "onclick", "iframe", "form", "@import", "steal"):
+        assert gone not in text
+
+
+def test_allow_remote_fetches_only_when_asked(tmp_path):
+    import http.server
+
+    png = (ROOT / "tests" / "fixtures" / "pixel.png").read_bytes()
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(png)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/pixel.png"
+        source, out = _layout(tmp_path, f"Text.\n\n![A pixel]({url})\n")
+        refused = run_cli("build", source, "--out", out, "--format", "docx")
+        assert refused.returncode == 2 and hits == []
+        allowed = run_cli("build", source, "--out", out, "--format", "epub", "--allow-remote")
+        assert allowed.returncode == 0, allowed.stderr
+        assert hits == ["/pixel.png"]
+    finally:
+        server.shutdown()
+
+
+def test_an_unwritable_output_folder_is_a_clear_error(tmp_path, source_copy):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run_cli("build", source_copy, "--out", blocker / "dist", "--format", "docx")
+    assert result.returncode == 1
+    assert "cannot write to the output folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_too_large_a_source_is_refused_quickly(tmp_path):
+    source = tmp_path / "huge.md"
+    paragraph = "Azerbaijan and Armenia " * 40 + "\n\n"
+    source.write_text(HEADER + paragraph * (10_000_000 // len(paragraph)), "utf-8")
+    start = time.monotonic()
+    result = run_cli("build", source, "--out", tmp_path / "dist")
+    assert result.returncode == 2
+    assert "the limit is" in result.stderr and "huge.md" in result.stderr
+    assert time.monotonic() - start < 30
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_build_leaves_the_previous_editions(tmp_path, source_copy, signum):
+    out = tmp_path / "dist"
+    first = run_cli("build", source_copy, "--out", out)
+    assert first.returncode == 0, first.stderr
+    before = {p.name: p.read_bytes() for p in editions(out)}
+    article = next(source_copy.glob("*.md"))
+    article.write_text(article.read_text("utf-8").replace("Eleven", "Ten", 1), "utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "exporter", "build", str(source_copy),
+                             "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(1.2)  # well inside reading and rendering
+    proc.send_signal(signum)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode != 0
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert {p.name: p.read_bytes() for p in editions(out)} == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".part")]
+
+
+def test_two_builds_at_once_into_one_folder(tmp_path, source_copy):
+    out = tmp_path / "dist"
+    procs = [subprocess.Popen([sys.executable, "-m", "exporter", "build", str(source_copy),
+                               "--out", str(out), "--force", "--jobs", "1"], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=dict(os.environ, EXPORTER_CACHE_DIR="off"))
+             for _ in range(2)]
+    for proc in procs:
+        _, stderr = proc.communicate(timeout=300)
+        assert proc.returncode == 0, stderr
+    from exporter.checks import check
+
+    for edition in editions(out):
+        assert check(edition) == [], edition
+    assert not [p for p in out.iterdir() if p.name.endswith(".part")]
+
+
+def test_text_from_other_scripts_long_words_and_deep_lists(tmp_path):
+    body = (
+        "Armenian: Ստեփանակերտ. Azerbaijani: Xankəndi, Ağdam. Russian: Степанакерт.\n\n"
+        "Arabic: ناغورنو كاراباخ. Combining: e\u0301 a\u0308. Emoji: 🗺️.\n\n"
+        + "W" * 3000 + "\n\n" + ("word " * 4000) + "\n\n"
+        + "".join("  " * i + "- level\n" for i in range(40)) + "\n\nEnd.\n"
+    )
+    source = tmp_path / "src" / "scripts.md"
+    source.parent.mkdir()
+    source.write_text(HEADER + body, "utf-8")
+    result = run_cli("build", source, "--out", tmp_path / "dist", timeout=300)
+    assert result.returncode == 0, result.stderr
+    from exporter.checks import check
+
+    for edition in editions(tmp_path / "dist"):
+        assert check(edition) == [], edition
+    text = subprocess.run(["pdftotext", str(tmp_path / "dist" / "scripts.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    for word in ("Ստեփանակերտ", "Xankəndi", "Степанакерт"):
+        assert word in text
