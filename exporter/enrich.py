@@ -9,6 +9,7 @@ from .yamlfile import Locator
 def enrich(doc: Document, locator: Locator, allow_remote: bool = False) -> None:
     """Sanitise raw HTML and check what the body refers to, then add the glossary and maps."""
     from .glossary import apply_glossary, load_glossary
+    from .maps.appendix import add_maps
     from .rawhtml import sanitize_raw_html
     from .references import check_references
 
@@ -18,3 +19,4 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False) -> None:
     glossary = load_glossary(doc.root, settings, locator)
     report = apply_glossary(doc.ast, glossary, settings, doc.meta.lang)
     doc.warnings += report.warnings
+    add_maps(doc, locator)

@@ -31,6 +31,8 @@ class Part:
     epub_type: str
     #: (level, id, text) of the headings inside, for tables of contents.
     headings: tuple[tuple[int, str, str], ...] = field(default=())
+    #: (id, caption) of the figures inside, for lists of illustrations.
+    figures: tuple[tuple[str, str], ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ def render_html(doc: Document) -> RenderedHtml:
     return RenderedHtml(
         parts=tuple(
             Part(id=ident, title=specs[ident][1], html=content, epub_type=specs[ident][0],
-                 headings=tuple(_headings(content)))
+                 headings=tuple(_headings(content)), figures=tuple(_figures(content)))
             for ident, content in parts
         ),
         lang=lang,
@@ -158,4 +160,20 @@ def _headings(fragment: str) -> list[tuple[int, str, str]]:
     for el in root.iter("h1", "h2", "h3", "h4"):
         ident = el.get("id") or (el.getparent().get("id") if el.getparent() is not None else "")
         found.append((int(el.tag[1]), ident or "", " ".join(el.text_content().split())))
+    return found
+
+
+def _figures(fragment: str) -> list[tuple[str, str]]:
+    """Figures (id, caption text) with an id in an HTML fragment, in order."""
+    import lxml.html
+
+    if "<figure" not in fragment:
+        return []
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    found = []
+    for figure in root.iter("figure"):
+        caption = figure.find(".//figcaption")
+        if figure.get("id") and caption is not None:
+            text = figure.get("data-short-title") or caption.text_content()
+            found.append((figure.get("id"), " ".join(text.split())))
     return found

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .glossary.model import GlossarySettings
+from .maps.spec import MapSpec
 
 #: Namespace for identifiers derived from the slug and date (stable across builds).
 _ID_NAMESPACE = uuid.UUID("6f1c3a52-2b0e-5c55-9a43-5e3c1f0d7e21")
@@ -37,7 +38,7 @@ class Metadata(BaseModel):
     cover_text: str | None = Field(None, description="Extra line printed on a generated cover.")
     glossary: GlossarySettings = Field(default_factory=GlossarySettings,
                                        description="Glossary settings and the article's own entries.")
-    maps: list[dict[str, Any]] = Field(default_factory=list, description="Map declarations.")
+    maps: list[MapSpec] = Field(default_factory=list, description="Map declarations.")
 
     @field_validator("title", "standfirst", "publisher", "rights")
     @classmethod

@@ -31,7 +31,8 @@ CASES = [
     ("no-front-matter", GOOD.split("---\n", 2)[2], [":1:", "no front-matter"]),
     ("unclosed-front-matter", GOOD.replace("\n---\n", "\n", 1), ["front-matter is not closed"]),
     ("empty-body", GOOD.split("\n---\n", 1)[0] + "\n---\n\n", ["no body text"]),
-    ("not-utf8", None, [":23:", "not valid UTF-8"]),
+    ("not-utf8", None, [f":{GOOD[:GOOD.index('Azerbaijan' + chr(39) + 's')].count(chr(10)) + 1}:",
+                        "not valid UTF-8"]),
 ]
 
 

@@ -15,6 +15,7 @@ from types import ModuleType
 
 from ..document import Document
 from ..errors import UsageError
+from ..styles import STYLES_DIR
 
 #: Format name -> adapter module. The CLI's ``--format`` choices are these keys.
 ADAPTERS: dict[str, str] = {
@@ -23,8 +24,6 @@ ADAPTERS: dict[str, str] = {
     "docx": "exporter.adapters.docx",
 }
 
-#: Where the stylesheets, DOCX reference template and map styles live.
-STYLES_DIR = Path(__file__).resolve().parent.parent.parent / "styles"
 
 
 @dataclass

@@ -142,5 +142,9 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         # Sandboxed pandoc has no clock and writes 1970; use the build timestamp.
         return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, core)
 
+    def captions(body: bytes) -> bytes:
+        # Figure captions in Word's own Caption style (pandoc uses "Image Caption").
+        return body.replace(b'w:pStyle w:val="ImageCaption"', b'w:pStyle w:val="Caption"')
+
     return normalize_zip(data, first=("[Content_Types].xml",),
-                         rewrite={"docProps/core.xml": dated})
+                         rewrite={"docProps/core.xml": dated, "word/document.xml": captions})

@@ -46,6 +46,32 @@ _LANDMARK_TITLES = {"cover": "Cover", "titlepage": "Title page", "bodymatter": "
                     "toc": "Table of contents", "glossary": "Glossary", "loi": "List of maps"}
 
 
+_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif",
+               "image/svg+xml": "svg", "image/webp": "webp"}
+
+#: Widest image an e-reader gets: a 6-inch e-ink screen is about 1072 x 1448 pixels.
+EREADER_MAX_WIDTH = 1264
+
+
+def _for_ereaders(png: bytes) -> bytes:
+    """A print-resolution PNG scaled to e-reader width, grey, compressed."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        if image.width <= EREADER_MAX_WIDTH:
+            return png
+        height = round(image.height * EREADER_MAX_WIDTH / image.width)
+        grey = image.convert("L") if image.mode in ("L", "LA", "P", "RGB", "RGBA") else image
+        # E-ink shows 16 grey levels; a 16-level palette makes the file several times smaller.
+        small = grey.resize((EREADER_MAX_WIDTH, height), Image.LANCZOS).quantize(
+            colors=16, dither=Image.Dither.NONE)
+        out = io.BytesIO()
+        small.save(out, format="PNG", optimize=True)
+        return out.getvalue()
+
+
 def _file_name(part: Part) -> str:
     return f"{part.id}.xhtml"
 
@@ -155,8 +181,11 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
 
     images: dict[str, str] = {}
     for key, resource in sorted(doc.resources.items()):
-        media_type, data = resource.best(("image/png", "image/jpeg"))
-        name = f"images/{key}.{'png' if media_type == 'image/png' else 'jpg'}"
+        media_type, data = resource.best(("image/png", "image/jpeg", "image/gif",
+                                          "image/svg+xml", "image/webp"))
+        if media_type == "image/png" and resource.width_mm:
+            data = _for_ereaders(data)
+        name = f"images/{key}.{_EXTENSIONS[media_type]}"
         images[key] = name
         book.add_item(epub.EpubItem(uid=f"img-{key}", file_name=name, media_type=media_type,
                                     content=data))
@@ -193,15 +222,15 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         book.add_item(item)
         spine.append(item)
         children = [(f"{name}#{hid}", text, []) for level, hid, text in part.headings
-                    if level == 2 and hid]
+                    if level in (2, 3) and hid and text != part.title]
         toc.append((name, part.title, children))
         ncx.append(epub.Link(name, part.title, f"nav-{part.id}"))
         if semantics in _LANDMARK_TITLES and semantics != "loi":
             landmarks.append((semantics, name, part.title))
-        if part.epub_type.startswith("loi") or "loi" in part.epub_type.split():
-            loi = [(f"{name}#{hid}", text, []) for level, hid, text in part.headings if level > 2]
-            loi = loi or [(name, part.title, [])]
+        loi += [(f"{name}#{fid}", caption, []) for fid, caption in part.figures]
     landmarks.insert(2 if len(landmarks) > 1 else 1, ("toc", "nav.xhtml", "Table of contents"))
+    if loi:
+        landmarks.append(("loi", "nav.xhtml#loi", _LANDMARK_TITLES["loi"]))
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
                         content=_nav_document(lang, title, toc, landmarks, loi).encode())
     nav.properties = ["nav"]

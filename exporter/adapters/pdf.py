@@ -21,17 +21,20 @@ MEDIA_TYPE = "application/pdf"
 
 def _fetcher(doc: Document):
     """A WeasyPrint URL fetcher that serves ``resource:`` URLs and refuses everything else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def fetch(url: str, *args, **kwargs) -> dict:
-        if url.startswith(RESOURCE_SCHEME):
-            resource = doc.resources.get(url[len(RESOURCE_SCHEME):])
-            if resource is not None:
-                media_type, data = resource.best(("image/svg+xml", "image/png", "image/jpeg"))
-                return {"string": data, "mime_type": media_type}
-        raise SecurityError(f"refused to fetch {url!r} while laying out the PDF",
-                            file=doc.source)
+    class ResourceFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith(RESOURCE_SCHEME):
+                resource = doc.resources.get(url[len(RESOURCE_SCHEME):])
+                if resource is not None:
+                    media_type, data = resource.best(("image/svg+xml", "image/png",
+                                                      "image/jpeg", "image/gif", "image/webp"))
+                    return URLFetcherResponse(url, data, {"Content-Type": media_type})
+            raise SecurityError(f"refused to fetch {url!r} while laying out the PDF",
+                                file=doc.source)
 
-    return fetch
+    return ResourceFetcher(fail_on_errors=True, allowed_protocols=("resource",))
 
 
 def _page_html(doc: Document, ctx: RenderContext) -> str:
@@ -64,10 +67,16 @@ def _page_html(doc: Document, ctx: RenderContext) -> str:
 def render(doc: Document, ctx: RenderContext) -> bytes:
     """Lay out ``doc`` as an A4 PDF with metadata, bookmarks and embedded fonts."""
     import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
 
     stylesheet = weasyprint.CSS(string=(ctx.styles / "print.css").read_text("utf-8"))
-    document = weasyprint.HTML(string=_page_html(doc, ctx), url_fetcher=_fetcher(doc),
-                               base_url=RESOURCE_SCHEME).render(stylesheets=[stylesheet])
+    try:
+        document = weasyprint.HTML(string=_page_html(doc, ctx), url_fetcher=_fetcher(doc),
+                                   base_url=RESOURCE_SCHEME).render(stylesheets=[stylesheet])
+    except FatalURLFetchingError as exc:
+        cause = exc.__cause__
+        raise cause if isinstance(cause, SecurityError) else SecurityError(
+            str(exc), file=doc.source) from None
     # fontTools stamps embedded font subsets with "now" unless SOURCE_DATE_EPOCH is set.
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(ctx.timestamp)

@@ -1,0 +1,202 @@
+"""The map enrichment: draw the declared maps, link first mentions, append the appendix.
+
+The appendix holds each map as a numbered figure (SVG for print, PNG for e-readers
+and Word, alt text generated from the map's content) and a gazetteer table of every
+place shown. The first mention of a mapped place in the text links to its map; where
+the glossary already linked that word, a small "map N" link follows instead, so
+links are never nested.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import panflute as pf
+
+from ..document import Document, Resource
+from ..glossary.linking import Linker, Matcher
+from ..styles import STYLES_DIR
+from ..yamlfile import Locator
+from .gazetteer import Gazetteer, Place, load_gazetteer
+from .render import RenderedMap
+
+PLACES_FILE = "places.yml"
+
+#: Places that give a map its context; linking every country or sea would be noise.
+_CONTEXT_KINDS = frozenset({"country", "sea", "lake"})
+
+_LABELS = {"en": {"maps": "Maps", "map": "Map", "gazetteer": "Gazetteer", "place": "Place",
+                  "other": "Other names", "coords": "Coordinates", "on": "Maps",
+                  "kind": "Kind"}}
+
+
+def _labels(lang: str) -> dict[str, str]:
+    return _LABELS.get(lang.split("-")[0], _LABELS["en"])
+
+
+@dataclass(frozen=True)
+class _Target:
+    """A mapped place as the linker sees a glossary entry: names, slug, and its map."""
+
+    names: tuple[str, ...]
+    slug: str
+    map_id: str
+    number: int
+
+
+class _MapLinker(Linker):
+    """Links the first mention of each mapped place to the first map that shows it."""
+
+    def _occurrence(self, entry, inlines, text, start, end):
+        if self._linked[entry.slug]:
+            return inlines
+        self._linked[entry.slug] += 1
+        return [pf.Link(*inlines, url=f"#map-{entry.map_id}", classes=["mapref"],
+                        title=f"Map {entry.number}")]
+
+    def _inlines(self, items):
+        # Glossary links are not looked into (links never nest); a mapped place that the
+        # glossary already linked gets a small "map N" link right after it instead.
+        out, segment = [], []
+        for item in items:
+            if isinstance(item, pf.Link) and "glossref" in item.classes:
+                out += super()._inlines(segment)
+                segment = []
+                out.append(item)
+                out += self._marker(item)
+            else:
+                segment.append(item)
+        return out + super()._inlines(segment)
+
+    def _marker(self, link: pf.Link) -> list[pf.Inline]:
+        found = self.matcher.find(pf.stringify(link))
+        if not found or self._linked[found[0][2].slug]:
+            return []
+        target = found[0][2]
+        self._linked[target.slug] += 1
+        return [pf.Superscript(pf.Link(pf.Str(f"map\u00a0{target.number}"),
+                                       url=f"#map-{target.map_id}",
+                                       classes=["mapref", "mapref-marker"],
+                                       title=f"Map {target.number}"))]
+
+
+def _coordinates(place: Place) -> str:
+    ns = "N" if place.lat >= 0 else "S"
+    ew = "E" if place.lon >= 0 else "W"
+    return f"{abs(place.lat):.2f}\u00b0\u00a0{ns}, {abs(place.lon):.2f}\u00b0\u00a0{ew}"
+
+
+def _cell(text: str) -> pf.TableCell:
+    return pf.TableCell(pf.Plain(*_text(text)))
+
+
+def _gazetteer_table(gaz: Gazetteer, maps: list[RenderedMap], words: dict) -> pf.Table:
+    on_maps: dict[str, list[int]] = {}
+    for number, rendered in enumerate(maps, 1):
+        for name in rendered.places:
+            on_maps.setdefault(gaz[name].name, []).append(number)
+    rows = []
+    for name in sorted(on_maps, key=str.casefold):
+        place = gaz[name]
+        others = "; ".join(a.name + (f" ({a.note})" if a.note else "") for a in place.alt_names)
+        coords = _coordinates(place) if place.is_point else ""
+        rows.append(pf.TableRow(_cell(place.name), _cell(others), _cell(place.kind),
+                                _cell(coords), _cell(", ".join(map(str, on_maps[name])))))
+    head = pf.TableHead(pf.TableRow(*(_cell(words[k])
+                                      for k in ("place", "other", "kind", "coords", "on"))))
+    return pf.Table(pf.TableBody(*rows), head=head,
+                    colspec=[("AlignLeft", w) for w in (0.2, 0.36, 0.12, 0.22, 0.1)],
+                    caption=pf.Caption())
+
+
+def _figure(number: int, rendered: RenderedMap, url: str, words: dict) -> pf.Figure:
+    caption = f"{words['map']} {number}. {rendered.title}."
+    if rendered.caption:
+        caption += " " + " ".join(rendered.caption.split())
+    image = pf.Image(*_text(rendered.alt), url=url, title="")
+    return pf.Figure(pf.Plain(image),
+                     caption=pf.Caption(pf.Plain(*_text(caption))),
+                     identifier=f"map-{rendered.id}", classes=["map"],
+                     attributes={"short-title": f"{words['map']} {number}. {rendered.title}"})
+
+
+def _text(text: str) -> list[pf.Inline]:
+    out: list[pf.Inline] = []
+    for word in text.split():
+        if out:
+            out.append(pf.Space())
+        out.append(pf.Str(word))
+    return out
+
+
+def _merged_credits(maps: list[RenderedMap]) -> str:
+    """Every map's credits, each sentence once."""
+    sentences: dict[str, None] = {}
+    for rendered in maps:
+        for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])", " ".join(rendered.credits.split())):
+            sentences.setdefault(sentence, None)
+    return " ".join(sentences)
+
+
+def add_maps(doc: Document, locator: Locator) -> list[RenderedMap]:
+    """Draw ``doc``'s maps, add them as resources, link mentions, append the appendix."""
+    from .. import cache
+    from .layers import load_layers
+    from .render import render_map
+    from .spec import spec_checks
+
+    specs = doc.meta.maps
+    if not specs:
+        return []
+    places = doc.root / PLACES_FILE
+    if not places.is_file():
+        raise locator.error(f"maps are declared but {PLACES_FILE} is missing", ("maps",),
+                            f"add a gazetteer at {places}")
+    gaz = load_gazetteer(places)
+    seen: set[str] = set()
+    rendered: list[RenderedMap] = []
+    folder = cache.cache_dir()
+    for i, spec in enumerate(specs):
+        if spec.id in seen:
+            raise locator.error(f"map id '{spec.id}' is used twice", ("maps", i, "id"),
+                                "give each map its own id")
+        seen.add(spec.id)
+        refs = {name: ("maps", i, *where) for name, where in spec.layer_refs().items()}
+        layers = load_layers(doc.root, spec.layer_names(), locator, refs)
+        spec_checks(spec, gaz, layers, locator, ("maps", i))
+        result = render_map(spec, gaz, layers, style_path=STYLES_DIR / "maps.yml",
+                            cache_dir=folder / "maps" if folder else None)
+        doc.warnings += [f"{doc.source}: map '{spec.id}': {w}" for w in result.warnings]
+        rendered.append(result)
+
+    words = _labels(doc.meta.lang)
+    targets = []
+    for number, result in enumerate(rendered, 1):
+        for name in result.places:
+            place = gaz[name]
+            if place.kind in _CONTEXT_KINDS:
+                continue
+            targets.append(_Target(names=(place.name, *(a.name for a in place.alt_names)),
+                                   slug=place.name, map_id=result.id, number=number))
+    unique = list({t.slug: t for t in reversed(targets)}.values())[::-1]  # first map wins
+    _MapLinker(Matcher(unique), "first").run(doc.ast)
+
+    figures = []
+    for number, result in enumerate(rendered, 1):
+        url = doc.add_resource(Resource(
+            key=f"map-{result.id}", variants={"image/svg+xml": result.svg, "image/png": result.png},
+            alt=result.alt, width_mm=result.width_mm, height_mm=result.height_mm))
+        figures.append(_figure(number, result, url, words))
+    credits = pf.Para(*_text(_merged_credits(rendered)))
+    appendix = pf.Div(
+        pf.Header(*_text(words["maps"]), level=1, identifier="maps", classes=["appendix"]),
+        *figures,
+        pf.Div(credits, classes=["map-credits"]),
+        pf.Header(*_text(words["gazetteer"]), level=2, identifier="gazetteer"),
+        _gazetteer_table(gaz, rendered, words),
+        identifier="maps-section", classes=["maps", "appendix"],
+        attributes={"title": words["maps"], "epub-type": "appendix"},
+    )
+    doc.ast.content.append(appendix)
+    return rendered

@@ -1,0 +1,69 @@
+"""Rendered maps kept on disk, keyed by a hash of everything that shapes them.
+
+The key covers the map declaration, the gazetteer entries and layer files it
+uses, the style file's bytes, ``CODE_VERSION`` and the versions of the drawing
+libraries and of the basemap data. An entry is a folder ``<key>/`` with
+``map.svg``, ``map.png`` and ``meta.json``, written to a temporary folder and
+renamed into place, so a half-written entry is never read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+#: Bump when a change to the drawing code changes what maps look like.
+CODE_VERSION = "maps-1"
+LIBRARIES = ("matplotlib", "pyproj", "shapely", "numpy", "basemap-data")
+
+
+def _version(package: str) -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "missing"
+
+
+def cache_key(parts: dict[str, Any]) -> str:
+    """SHA-256 of ``parts`` (JSON-able), the code version and the library versions."""
+    payload = {
+        "code": CODE_VERSION,
+        "libraries": {name: _version(name) for name in LIBRARIES},
+        **parts,
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def read_entry(cache_dir: Path, key: str) -> tuple[dict, bytes, bytes] | None:
+    """(meta, svg, png) of a cached map, or None if absent or unreadable."""
+    folder = cache_dir / key
+    try:
+        meta = json.loads((folder / "meta.json").read_text("utf-8"))
+        return meta, (folder / "map.svg").read_bytes(), (folder / "map.png").read_bytes()
+    except (OSError, ValueError):
+        return None
+
+
+def write_entry(cache_dir: Path, key: str, meta: dict, svg: bytes, png: bytes) -> None:
+    """Store a rendered map; a failure to write only costs a redraw next time."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=cache_dir))
+        tmp.chmod(0o755)
+        (tmp / "map.svg").write_bytes(svg)
+        (tmp / "map.png").write_bytes(png)
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), "utf-8")
+        try:
+            os.replace(tmp, cache_dir / key)
+        except OSError:  # another process stored the same entry first
+            shutil.rmtree(tmp, ignore_errors=True)
+    except OSError:
+        pass

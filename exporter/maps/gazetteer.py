@@ -1,0 +1,170 @@
+"""The gazetteer (``source/places.yml``): every place a map may mark or label.
+
+Each place has one name, optional alternative names (a contested place keeps
+both: ``on_map: true`` puts the other name in brackets on the map), a kind from
+a closed list, and a position. For areas (countries, seas, regions) the
+position is where the label goes, not a centroid.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..yamlfile import load_yaml, read_text
+from .validation import validate_model
+
+Kind = Literal[
+    "country", "region", "capital", "city", "town", "village",
+    "sea", "lake", "river", "mountain", "road", "crossing",
+]
+KINDS: tuple[str, ...] = get_args(Kind)
+#: Kinds drawn with a symbol at their position; the others are labels only.
+POINT_KINDS = frozenset({"capital", "city", "town", "village", "mountain", "crossing"})
+
+
+class AltName(BaseModel):
+    """Another name of a place, e.g. the name one side of a conflict uses."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    note: str | None = None
+    #: Show this name in brackets after the main name on maps.
+    on_map: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: object) -> object:
+        return {"name": value} if isinstance(value, str) else value
+
+
+class Place(BaseModel):
+    """One entry of the gazetteer."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    alt_names: tuple[AltName, ...] = ()
+    kind: str
+    lat: float
+    lon: float
+    note: str | None = None
+    #: Text used on maps instead of the composed label (e.g. "Nakhchivan (Azerbaijan)").
+    map_label: str | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in KINDS:
+            close = difflib.get_close_matches(value, KINDS, n=1, cutoff=0.6)
+            guess = f"did you mean '{close[0]}'? " if close else ""
+            raise ValueError(f"unknown kind ({guess}known kinds: {', '.join(KINDS)})")
+        return value
+
+    @field_validator("lat")
+    @classmethod
+    def _lat_in_range(cls, value: float) -> float:
+        if not -90 <= value <= 90:
+            raise ValueError("latitude must be between -90 and 90")
+        return value
+
+    @field_validator("lon")
+    @classmethod
+    def _lon_in_range(cls, value: float) -> float:
+        if not -180 <= value <= 180:
+            raise ValueError("longitude must be between -180 and 180")
+        return value
+
+    @property
+    def label(self) -> str:
+        """The map label: "Khankendi (Stepanakert)" when another name is shown too."""
+        if self.map_label:
+            return self.map_label
+        shown = [alt.name for alt in self.alt_names if alt.on_map]
+        return f"{self.name} ({' / '.join(shown)})" if shown else self.name
+
+    @property
+    def is_point(self) -> bool:
+        return self.kind in POINT_KINDS
+
+
+class _GazetteerFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    places: list[Place]
+
+
+def _key(name: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(name.split())).casefold()
+
+
+@dataclass
+class Gazetteer:
+    """The validated places, found by name or alternative name (case-insensitive)."""
+
+    path: Path
+    places: list[Place]
+    _index: dict[str, Place] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for place in self.places:
+            for name in (place.name, *(alt.name for alt in place.alt_names)):
+                self._index.setdefault(_key(name), place)
+
+    def get(self, name: str) -> Place | None:
+        """The place called ``name`` (or with that alternative name), or None."""
+        return self._index.get(_key(name))
+
+    def __getitem__(self, name: str) -> Place:
+        place = self.get(name)
+        if place is None:
+            raise KeyError(name)
+        return place
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and _key(name) in self._index
+
+    def names(self) -> list[str]:
+        """Every name and alternative name, as written."""
+        out = []
+        for place in self.places:
+            out.append(place.name)
+            out.extend(alt.name for alt in place.alt_names)
+        return out
+
+    def suggest(self, name: str) -> str | None:
+        """A did-you-mean hint for an unknown ``name``."""
+        close = difflib.get_close_matches(name, self.names(), n=1, cutoff=0.6)
+        return f"did you mean '{close[0]}'?" if close else None
+
+
+def load_gazetteer(path: Path) -> Gazetteer:
+    """Read and validate ``places.yml``; any mistake is a ``SourceError`` with file and line."""
+    text = read_text(path)
+    data, locator = load_yaml(text, path)
+    if data is None:
+        raise locator.error("the gazetteer is empty", (), "add a 'places:' list")
+    parsed = validate_model(_GazetteerFile, data, locator, "gazetteer")
+    seen: dict[str, tuple[str, int | None]] = {}
+    for i, place in enumerate(parsed.places):
+        names = [((i, "name"), place.name)]
+        names += [((i, "alt_names", j), alt.name) for j, alt in enumerate(place.alt_names)]
+        for loc, name in names:
+            key = _key(name)
+            line = locator.line(("places", *loc))
+            if key in seen:
+                first, first_line = seen[key]
+                raise locator.error(
+                    f"gazetteer: the name '{name}' is given twice "
+                    f"(first for '{first}' on line {first_line})",
+                    ("places", *loc),
+                    "each name and alternative name may belong to one place only",
+                )
+            seen[key] = (place.name, line)
+    return Gazetteer(path=path, places=parsed.places)

@@ -1,0 +1,107 @@
+"""``render_map``: one map declaration in, SVG + PNG + alt text out, cached."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import SourceError
+from . import cache
+from .describe import alt_text, credits
+
+if TYPE_CHECKING:
+    from .gazetteer import Gazetteer
+    from .layers import Layer
+    from .spec import MapSpec
+
+#: How many maps this process has actually drawn (tests use it to see the cache work).
+draw_count = 0
+
+
+@dataclass(frozen=True)
+class RenderedMap:
+    """A drawn map and the words that go with it."""
+
+    id: str
+    title: str
+    caption: str
+    alt: str
+    svg: bytes
+    png: bytes
+    width_mm: float
+    height_mm: float
+    png_size_px: tuple[int, int]
+    #: Gazetteer names of the places shown, in declaration order.
+    places: tuple[str, ...]
+    #: Place name -> the label text printed on the map.
+    labels: dict[str, str]
+    credits: str
+    from_cache: bool = False
+    scale_km: float = 0.0
+    warnings: tuple[str, ...] = field(default=())
+
+
+def _referenced(spec: MapSpec, gaz: Gazetteer) -> list[dict]:
+    names = [ref.name for ref in spec.places] + spec.extent.fit_places()
+    return [gaz[name].model_dump(mode="json") for name in names]
+
+
+def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
+               style_path: Path, cache_dir: Path | None = None) -> RenderedMap:
+    """Draw ``spec`` (or take it from ``cache_dir`` when nothing it depends on changed).
+
+    ``layers`` must hold every layer the spec names (see ``spec_checks``).
+    """
+    global draw_count
+    try:
+        style_bytes = style_path.read_bytes()
+    except OSError:
+        raise SourceError("map style file not found", file=style_path,
+                          hint="styles/maps.yml holds the map fonts, lines and greys") from None
+    used = {name: layers[name] for name in spec.layer_names()}
+    text = credits(spec, used)
+    key = cache.cache_key({
+        "spec": spec.model_dump(mode="json"),
+        "places": _referenced(spec, gaz),
+        "layers": {name: layer.digest for name, layer in used.items()},
+        "style": hashlib.sha256(style_bytes).hexdigest(),
+    })
+    if cache_dir is not None:
+        hit = cache.read_entry(cache_dir, key)
+        if hit is not None:
+            meta, svg, png = hit
+            return _result(spec, meta, svg, png, from_cache=True)
+
+    from .draw import draw_map
+    from .style import load_style
+
+    style = load_style(style_path)
+    drawing = draw_map(spec, gaz, used, style, text)
+    draw_count += 1
+    shown = [gaz[name] for name in drawing.shown]
+    meta = {
+        "alt": alt_text(spec, gaz, used, [p for p in shown if p.name in drawing.labels]),
+        "credits": text,
+        "width_mm": drawing.width_mm,
+        "height_mm": drawing.height_mm,
+        "png_size_px": list(drawing.png_size_px),
+        "places": drawing.shown,
+        "labels": drawing.labels,
+        "scale_km": drawing.scale_km,
+        "warnings": drawing.warnings,
+    }
+    if cache_dir is not None:
+        cache.write_entry(cache_dir, key, meta, drawing.svg, drawing.png)
+    return _result(spec, meta, drawing.svg, drawing.png, from_cache=False)
+
+
+def _result(spec: MapSpec, meta: dict, svg: bytes, png: bytes, from_cache: bool) -> RenderedMap:
+    return RenderedMap(
+        id=spec.id, title=spec.title, caption=spec.caption, alt=meta["alt"], svg=svg, png=png,
+        width_mm=meta["width_mm"], height_mm=meta["height_mm"],
+        png_size_px=tuple(meta["png_size_px"]), places=tuple(meta["places"]),
+        labels=dict(meta["labels"]), credits=meta["credits"], from_cache=from_cache,
+        scale_km=meta["scale_km"], warnings=tuple(meta["warnings"]),
+    )

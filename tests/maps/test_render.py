@@ -1,0 +1,134 @@
+"""Rendering: SVG with real text, PNG at print resolution, cache, determinism, words."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+from PIL import Image
+
+from exporter.maps import render, render_map
+
+from .conftest import STYLE
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _texts(svg: bytes) -> list[str]:
+    root = ET.fromstring(svg)
+    return [el.text or "" for el in root.iter(f"{SVG}text")]
+
+
+@pytest.mark.parametrize("map_id", ["south-caucasus", "nagorno-karabakh"])
+def test_svg_parses_and_every_label_is_text(sample_maps, map_id):
+    rm = sample_maps[map_id]
+    texts = _texts(rm.svg)
+    for name in rm.places:
+        label = rm.labels[name]
+        for line in label.split("\n"):
+            assert line in texts, f"{name}: {line!r} is not a <text> element"
+    root = ET.fromstring(rm.svg)
+    assert root.get("width") == f"{rm.width_mm:g}mm"
+    assert not rm.warnings
+
+
+def test_sample_maps_show_what_the_brief_asks(sample_maps):
+    overview = sample_maps["south-caucasus"]
+    for name in ("Armenia", "Azerbaijan", "Georgia", "Iran", "Turkey", "Russia", "Nakhchivan",
+                 "Caspian Sea", "Black Sea", "Baku", "Yerevan", "Khankendi"):
+        assert name in overview.labels, name
+    assert overview.labels["Khankendi"] == "Khankendi (Stepanakert)"
+    assert overview.labels["Armenia"] == "ARMENIA"
+    detail = sample_maps["nagorno-karabakh"]
+    for name in ("Khankendi", "Lachin", "Goris", "Aghdam", "Khojavand", "Lachin Corridor"):
+        assert name in detail.labels, name
+    texts = _texts(detail.svg)
+    for legend in ("Lachin Corridor road", "Aghdam road", "International border", "20 km"):
+        assert legend in texts
+
+
+@pytest.mark.parametrize("map_id", ["south-caucasus", "nagorno-karabakh"])
+def test_png_is_300_dpi_at_printed_size(sample_maps, map_id):
+    rm = sample_maps[map_id]
+    with Image.open(io.BytesIO(rm.png)) as im:
+        assert im.format == "PNG"
+        assert im.size == rm.png_size_px
+        assert im.size[0] == round(rm.width_mm / 25.4 * 300) == 1890
+        assert im.size[1] == round(rm.height_mm / 25.4 * 300)
+        grey = im.convert("L")
+        assert grey.getextrema() == (0, 255)  # black ink and white paper, not blank
+
+
+def test_alt_text_and_credits(sample_maps):
+    overview = sample_maps["south-caucasus"]
+    assert overview.alt.startswith("Map of the South Caucasus showing Armenia, Azerbaijan, "
+                                   "Georgia, Iran, Turkey and Russia")
+    assert "places marked: Baku, Yerevan, Tbilisi and Khankendi (Stepanakert)" in overview.alt
+    assert "highlighted: Nagorno-Karabakh" in overview.alt
+    assert "GSHHG" in overview.credits and "WDB II" in overview.credits
+    assert "approximate" in overview.credits
+    detail = sample_maps["nagorno-karabakh"]
+    assert "Lachin Corridor road" in detail.alt and "Aghdam road" in detail.alt
+    assert detail.title and detail.caption
+
+
+def test_cache_hit_and_invalidation(small, tmp_path):
+    spec, gaz, layers = small
+    cache, style = tmp_path / "cache", tmp_path / "maps.yml"
+    shutil.copy(STYLE, style)
+    before = render.draw_count
+    first = render_map(spec, gaz, layers, style_path=style, cache_dir=cache)
+    assert not first.from_cache and render.draw_count == before + 1
+    again = render_map(spec, gaz, layers, style_path=style, cache_dir=cache)
+    assert again.from_cache and render.draw_count == before + 1
+    assert (again.svg, again.png, again.alt, again.labels) == (
+        first.svg, first.png, first.alt, first.labels)
+
+    style.write_text(style.read_text("utf-8").replace("halo: {width: 1.3", "halo: {width: 1.1"),
+                     "utf-8")
+    restyled = render_map(spec, gaz, layers, style_path=style, cache_dir=cache)
+    assert not restyled.from_cache and render.draw_count == before + 2
+
+    goris = gaz["Goris"]
+    moved = dataclasses.replace(gaz, places=[
+        p.model_copy(update={"lat": p.lat + 0.01}) if p is goris else p for p in gaz.places],
+        _index={})
+    replaced = render_map(spec, moved, layers, style_path=style, cache_dir=cache)
+    assert not replaced.from_cache and render.draw_count == before + 3
+
+
+def test_same_bytes_every_time(small):
+    spec, gaz, layers = small
+    a = render_map(spec, gaz, layers, style_path=STYLE)
+    b = render_map(spec, gaz, layers, style_path=STYLE)
+    assert not a.from_cache and not b.from_cache
+    assert a.svg == b.svg
+    assert a.png == b.png
+    assert b"<dc:date>" not in a.svg
+    assert b"matplotlib" not in a.png  # no "Software" chunk
+
+
+def test_small_map_labels_and_size(small):
+    spec, gaz, layers = small
+    rm = render_map(spec, gaz, layers, style_path=STYLE)
+    assert rm.png_size_px[0] == round(80 / 25.4 * 300)
+    assert rm.labels["Lachin"] == "Lachin (Berdzor)"
+    assert "Lachin Corridor" in _texts(rm.svg)
+
+
+def test_bad_style_names_file_and_line(small, tmp_path):
+    from exporter.errors import SourceError
+
+    spec, gaz, layers = small
+    style = tmp_path / "maps.yml"
+    text = STYLE.read_text("utf-8").replace("halo: {width: 1.3", "halo: {widht: 1.3")
+    style.write_text(text, "utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("halo:"))
+    with pytest.raises(SourceError, match="did you mean 'width'") as info:
+        render_map(spec, gaz, layers, style_path=style)
+    assert (info.value.file, info.value.line) == (style, line)
+    with pytest.raises(SourceError, match="map style file not found"):
+        render_map(spec, gaz, layers, style_path=tmp_path / "none.yml")

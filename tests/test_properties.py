@@ -1,0 +1,100 @@
+"""Property-based: generated Markdown (headings, lists, tables, footnotes, quotes, glossary
+terms, other scripts) always gives a valid EPUB and a PDF and DOCX that build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SOURCE_DIR
+
+from exporter.build import build
+from exporter.checks import check
+
+WORDS = ["Karabakh", "Lachin Corridor", "Khankendi", "Stepanakert", "Baku", "ceasefire",
+         "Ստեփանակերտ", "Степанакерт", "Xankəndi", "Ağdam", "ناغورنو", "café", "naïve",
+         "road", "the", "and", "of", "report", "2020", "“quoted”", "it’s", "e\u0301", "🗺️",
+         "x" * 60]
+word = st.sampled_from(WORDS)
+text = st.lists(word, min_size=1, max_size=12).map(" ".join)
+
+
+@st.composite
+def inline(draw) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(["plain", "em", "strong", "code", "link", "note"]))
+        t = draw(text)
+        parts.append({"plain": t, "em": f"*{t}*", "strong": f"**{t}**", "code": f"`{t}`",
+                      "link": f"[{t}](https://example.org/{len(parts)})",
+                      "note": f"{t}[^n{len(parts)}{draw(st.integers(0, 9))}]"}[kind])
+    return " ".join(parts)
+
+
+@st.composite
+def block(draw) -> str:
+    kind = draw(st.sampled_from(["para", "heading", "list", "olist", "quote", "table", "nested"]))
+    if kind == "heading":
+        return "#" * draw(st.integers(1, 3)) + " " + draw(text)
+    if kind == "list":
+        return "\n".join("- " + draw(inline()) for _ in range(draw(st.integers(1, 4))))
+    if kind == "olist":
+        return "\n".join(f"{i}. " + draw(inline()) for i in range(1, draw(st.integers(2, 4))))
+    if kind == "nested":
+        depth = draw(st.integers(2, 8))
+        return "\n".join("  " * i + "- " + draw(text) for i in range(depth))
+    if kind == "quote":
+        return "> " + draw(inline())
+    if kind == "table":
+        cols = draw(st.integers(1, 4))
+        rows = [" | ".join(draw(text) for _ in range(cols)) for _ in range(draw(st.integers(1, 4)))]
+        return "\n".join(["| " + rows[0] + " |", "|" + "---|" * cols,
+                          *("| " + r + " |" for r in rows[1:])])
+    return draw(inline())
+
+
+@st.composite
+def document(draw) -> str:
+    blocks = draw(st.lists(block(), min_size=1, max_size=10))
+    body = "\n\n".join(blocks)
+    notes = sorted(set(part.split("]")[0] for part in body.split("[^")[1:]))
+    body += "\n\n" + "\n".join(f"[^{n}]: {draw(text)}" for n in notes)
+    return ("---\ntitle: Generated\ndate: 2023-09-19\nlang: en-GB\n---\n\n" + body + "\n")
+
+
+def _check_document(markdown: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "src"
+        folder.mkdir()
+        shutil.copy(SOURCE_DIR / "glossary.yml", folder / "glossary.yml")
+        (folder / "generated.md").write_text(markdown, "utf-8")
+        editions = build([folder], None, Path(tmp) / "dist", jobs=1)
+        assert len(editions) == 3
+        for edition in editions:
+            findings = check(edition.path) if edition.format == "epub" else []
+            assert findings == [], (findings, markdown)
+            assert edition.size > 0
+
+
+EXAMPLES = int(os.environ.get("EXPORTER_PROPERTY_EXAMPLES", "6"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(document())
+def test_generated_documents_give_valid_editions(markdown):
+    _check_document(markdown)
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(document())
+def test_generated_documents_give_valid_editions_many(markdown):
+    _check_document(markdown)
