@@ -58,6 +58,9 @@ def bookmark(identifier: str) -> str:
     return f"{identifier[:_BOOKMARK_MAX - 13]}-{hashlib.sha1(identifier.encode()).hexdigest()[:12]}"
 
 
+_PAGE_BREAK = {"t": "RawBlock", "c": ["openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>']}
+
+
 def _adapt_for_word(doc: Document, ast: dict) -> None:
     """Embed images, bookmark glossary uses and turn back-references into PAGEREF fields."""
 
@@ -99,6 +102,20 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
                     node_list[i] = {"t": "Span", "c": [[ident, [], []], [node]]}
 
     wrap_uses(ast["blocks"])
+
+    def label_uses(node: dict) -> None:
+        # "Used on page 3, 5": the numbers are PAGEREF fields Word fills in.
+        if node.get("t") == "Span" and "glossary-uses" in node["c"][0][1]:
+            node["c"][1][:0] = [{"t": "Str", "c": "Used"}, {"t": "Space"}, {"t": "Str", "c": "on"},
+                                {"t": "Space"}, {"t": "Str", "c": "page"}, {"t": "Space"}]
+
+    _walk(ast["blocks"], label_uses)
+    # Each appendix starts on a new page, as in the PDF.
+    blocks = ast["blocks"]
+    for i in range(len(blocks) - 1, -1, -1):
+        block = blocks[i]
+        if block.get("t") == "Div" and "appendix" in block["c"][0][1]:
+            blocks.insert(i, _PAGE_BREAK)
 
 
 def _lists(node):
