@@ -17,7 +17,7 @@ _SANS = "DejaVuSans.ttf"
 def _wrap(draw, text: str, font, width: int) -> list[str]:
     """Greedy word wrap measured in pixels."""
     for chars in range(48, 8, -1):
-        lines = textwrap.wrap(text, chars)
+        lines = textwrap.wrap(text, chars, break_on_hyphens=False)
         if all(draw.textlength(line, font=font) <= width for line in lines):
             return lines
     return textwrap.wrap(text, 8)
