@@ -17,7 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .adapters import ADAPTERS, STYLES_DIR, RenderContext, adapter
@@ -222,7 +222,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     ``allow_remote`` lets http(s) images be fetched; ``warn`` receives located warnings.
     """
     from . import freshness
-    from .source import slugify
+    from .slug import slugify
 
     formats = list(dict.fromkeys(formats or ADAPTERS))
     for name in formats:

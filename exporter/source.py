@@ -10,12 +10,12 @@ from __future__ import annotations
 import io
 import json
 import re
-import unicodedata
 from pathlib import Path
 
 from .document import Document
 from .errors import SourceError
 from .metadata import Metadata
+from .slug import slugify
 from .yamlfile import Locator, load_yaml, read_text, validate
 
 #: Pandoc's Markdown with smart typography; raw TeX is meaningless in our editions.
@@ -26,12 +26,6 @@ MARKDOWN_FORMAT = "markdown+smart-raw_tex-raw_attribute"
 MAX_SOURCE_BYTES = 4_000_000
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
-
-
-def slugify(text: str) -> str:
-    """ASCII, lowercase, hyphen-separated: stable file names and ids."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "untitled"
 
 
 def split_front_matter(text: str, file: Path) -> tuple[str, str, int]:

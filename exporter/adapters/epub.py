@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from pathlib import Path
 
 from ..document import RESOURCE_SCHEME, Document
 from ..html import Part
@@ -54,7 +53,18 @@ EREADER_MAX_WIDTH = 1264
 
 
 def _for_ereaders(png: bytes) -> bytes:
-    """A print-resolution PNG scaled to e-reader width, grey, compressed."""
+    """A print-resolution PNG scaled to e-reader width, grey, compressed (cached)."""
+    from .. import cache
+
+    key = cache.digest("ereader-png", str(EREADER_MAX_WIDTH), png)
+    small = cache.get("images", key)
+    if small is None:
+        small = _scale_for_ereaders(png)
+        cache.put("images", key, small)
+    return small
+
+
+def _scale_for_ereaders(png: bytes) -> bytes:
     import io
 
     from PIL import Image

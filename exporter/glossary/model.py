@@ -9,7 +9,6 @@ shared entry with the same term.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, field_validator, model_validator
 
 from ..errors import SecurityError, SourceError
+from ..slug import slugify
 from ..yamlfile import Loc, Locator, load_yaml, read_text, validate
 
 DEFAULT_FILE = "glossary.yml"
@@ -144,16 +144,6 @@ class GlossarySettings(BaseModel, extra="forbid"):
     @classmethod
     def _entries(cls, value: Any) -> Any:
         return [] if value is None else value
-
-
-def slugify(text: str) -> str:
-    """ASCII slug: NFKD, drop what is not ASCII, lowercase, other runs -> ``-``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if not slug:
-        # A term in a non-Latin script: still deterministic, still ASCII.
-        slug = "t-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
-    return slug
 
 
 def name_key(name: str) -> str:

@@ -7,7 +7,6 @@ from pydantic import ValidationError
 
 from exporter.errors import SourceError
 from exporter.maps import MapSpec, load_layers, spec_checks
-from exporter.maps.spec import load_specs_located
 from exporter.yamlfile import load_yaml
 
 from .conftest import SOURCE
