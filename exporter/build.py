@@ -11,6 +11,7 @@ Editions whose inputs are unchanged are skipped (see ``freshness``).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import tempfile
@@ -102,8 +103,11 @@ def render_one(ctx: RenderContext, fmt: str) -> Rendered:
     start = time.perf_counter()
     data = adapter(fmt).render(ctx.doc, ctx)
     seconds = time.perf_counter() - start
-    return Rendered(fmt, data, seconds, pdf_pages(data) if fmt == "pdf" else None,
-                    None if fmt == "pdf" else word_count(ctx.doc))
+    if fmt == "pdf":
+        return Rendered(fmt, data, seconds, pdf_pages(data), None)
+    if "words" not in ctx.extras:
+        ctx.extras["words"] = word_count(ctx.doc)
+    return Rendered(fmt, data, seconds, None, ctx.extras["words"])
 
 
 def context(doc: Document) -> RenderContext:
@@ -190,6 +194,9 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
         if any(fmt in ("epub", "pdf") for fmt in todo[source]):
             _ = ctx.html  # render the shared HTML once, before the workers fork
         _PREPARED[str(source)] = ctx
+    # Objects that exist now are shared with the forked workers; keep the collector from
+    # walking (and so copying) them in every worker.
+    gc.freeze()
     try:
         with _pool(jobs - 1) as pool:
             remote: dict[Path, Future] = {
@@ -210,6 +217,7 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
                                         ctx.doc.warnings)
     finally:
         _PREPARED.clear()
+        gc.unfreeze()
     return results
 
 
