@@ -72,13 +72,14 @@ def find_sources(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
-def prepare(source: Path, allow_remote: bool = False) -> Document:
+def prepare(source: Path, allow_remote: bool = False,
+            maps_ready: Callable[[], None] | None = None) -> Document:
     """Load, validate and enrich one source: everything before any adapter runs."""
     from .enrich import enrich
     from .source import load_document
 
     doc, locator = load_document(source)
-    enrich(doc, locator, allow_remote)
+    enrich(doc, locator, allow_remote, maps_ready)
     return doc
 
 
@@ -164,9 +165,23 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+#: Workers are forked: they start at once and inherit what the parent has prepared.
+_START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+
+
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(max_workers=jobs,
+                               mp_context=multiprocessing.get_context(_START_METHOD))
+
+
+def _draw_maps_beside(source: Path) -> Callable[[], None]:
+    """Start drawing ``source``'s maps into the cache in another process; return a waiter."""
+    from .maps.appendix import prefetch
+
+    process = multiprocessing.get_context(_START_METHOD).Process(
+        target=prefetch, args=(source,), daemon=True)
+    process.start()
+    return process.join
 
 
 def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | None,
@@ -174,7 +189,7 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
     """Render every (source, formats) in ``todo``, in ``jobs`` processes."""
     say = progress or (lambda _msg: None)
     results: dict[Path, Built] = {}
-    if jobs <= 1 or (len(todo) == 1 and len(next(iter(todo.values()))) == 1):
+    if jobs <= 1:
         for source, formats in todo.items():
             say(f"building {source.name}: {', '.join(formats)}")
             results[source] = build_source(source, formats, allow_remote)
@@ -187,10 +202,11 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
                 results[source] = future.result()
                 say(f"built {n}/{len(futures)}: {source.name}")
         return results
-    # Few sources: prepare here once, then lay out the PDFs beside the other formats.
+    # Few sources: their maps are drawn in another process while the text is parsed and
+    # linked here; then the PDFs are laid out beside the other formats.
     for source in todo:
         say(f"reading {source.name}")
-        ctx = context(prepare(source, allow_remote))
+        ctx = context(prepare(source, allow_remote, maps_ready=_draw_maps_beside(source)))
         if any(fmt in ("epub", "pdf") for fmt in todo[source]):
             _ = ctx.html  # render the shared HTML once, before the workers fork
         _PREPARED[str(source)] = ctx

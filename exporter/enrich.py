@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .document import Document
 from .yamlfile import Locator
 
 
-def enrich(doc: Document, locator: Locator, allow_remote: bool = False) -> None:
-    """Sanitise raw HTML and check what the body refers to, then add the glossary and maps."""
+def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
+           maps_ready: Callable[[], None] | None = None) -> None:
+    """Sanitise raw HTML and check what the body refers to, then add the glossary and maps.
+
+    ``maps_ready`` is called before the maps are added: it waits for another process
+    that draws them into the cache.
+    """
     from .glossary import apply_glossary, load_glossary
     from .maps.appendix import add_maps
     from .rawhtml import sanitize_raw_html
@@ -19,4 +26,6 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False) -> None:
     glossary = load_glossary(doc.root, settings, locator)
     report = apply_glossary(doc.ast, glossary, settings, doc.meta.lang)
     doc.warnings += report.warnings
+    if maps_ready is not None:
+        maps_ready()
     add_maps(doc, locator)

@@ -10,7 +10,9 @@ links are never nested.
 from __future__ import annotations
 
 import re
+import signal
 from dataclasses import dataclass
+from pathlib import Path
 
 import panflute as pf
 
@@ -137,6 +139,35 @@ def _merged_credits(maps: list[RenderedMap]) -> str:
         for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])", " ".join(rendered.credits.split())):
             sentences.setdefault(sentence, None)
     return " ".join(sentences)
+
+
+def prefetch(source: Path) -> None:
+    """Draw the maps ``source`` declares into the cache, so that its build finds them ready.
+
+    Meant for a second process while the body is parsed and linked. Any problem is left
+    for the build itself to report, with its file and line.
+    """
+    from .. import cache
+    from ..source import load_metadata
+    from ..yamlfile import read_text
+    from .layers import load_layers
+    from .render import render_map
+
+    # The build ends this process when it stops early: quietly, not with a traceback.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    folder = cache.cache_dir()
+    try:
+        meta = load_metadata(read_text(source), source)[0]
+        if folder is None or not meta.maps:
+            return
+        root = source.parent.resolve()
+        gaz = load_gazetteer(root / PLACES_FILE)
+        for spec in meta.maps:
+            render_map(spec, gaz, load_layers(root, spec.layer_names()),
+                       style_path=STYLES_DIR / "maps.yml", cache_dir=folder / "maps")
+    except Exception:  # noqa: BLE001 (the build reports it properly)
+        return
 
 
 def add_maps(doc: Document, locator: Locator) -> list[RenderedMap]:

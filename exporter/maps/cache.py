@@ -1,7 +1,7 @@
 """Rendered maps kept on disk, keyed by a hash of everything that shapes them.
 
 The key covers the map declaration, the gazetteer entries and layer files it
-uses, the style file's bytes, ``CODE_VERSION`` and the versions of the drawing
+uses, the style file's bytes, the drawing code (a hash of this package's source) and the versions of the drawing
 libraries and of the basemap data. An entry is a folder ``<key>/`` with
 ``map.svg``, ``map.png`` and ``meta.json``, written to a temporary folder and
 renamed into place, so a half-written entry is never read.
@@ -9,6 +9,7 @@ renamed into place, so a half-written entry is never read.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -17,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-#: Bump when a change to the drawing code changes what maps look like.
+#: Names the cache format; the drawing code itself is keyed by ``code_digest()``.
 CODE_VERSION = "maps-1"
 LIBRARIES = ("matplotlib", "pyproj", "shapely", "numpy", "basemap-data")
 
@@ -31,10 +32,19 @@ def _version(package: str) -> str:
         return "missing"
 
 
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Hash of this package's source files: any change to the drawing code redraws."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
 def cache_key(parts: dict[str, Any]) -> str:
-    """SHA-256 of ``parts`` (JSON-able), the code version and the library versions."""
+    """SHA-256 of ``parts`` (JSON-able), the code and the library versions."""
     payload = {
-        "code": CODE_VERSION,
+        "code": [CODE_VERSION, code_digest()],
         "libraries": {name: _version(name) for name in LIBRARIES},
         **parts,
     }

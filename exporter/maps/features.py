@@ -94,8 +94,11 @@ def draw_basemap(sheet: Sheet, style: MapStyle) -> bool:
     pad = (frame.x1 - frame.x0) * 0.01
     outer = (frame.x0 - pad, frame.y0 - pad, frame.x1 + pad, frame.y1 + pad)
     land_area, lakes, coast = 0.0, False, []
+    # Detail finer than a tenth of a millimetre on paper cannot be seen; dropping it makes
+    # the SVG several times smaller and quicker to lay out in the PDF.
+    tolerance = 0.1 * frame.metres_per_mm
     for level, geom in base.shores:
-        geom = shapely.clip_by_rect(sheet.project(geom), *outer)
+        geom = shapely.clip_by_rect(sheet.project(geom), *outer).simplify(tolerance)
         path = None if geom.is_empty else to_path(geom)
         if path is None:
             continue
@@ -110,7 +113,8 @@ def draw_basemap(sheet: Sheet, style: MapStyle) -> bool:
 
     lines = []
     for border in base.borders:
-        for part in shapely.get_parts(sheet.project(border).intersection(view)):
+        for part in shapely.get_parts(sheet.project(border).intersection(view)
+                                      .simplify(tolerance)):
             if part.geom_type == "LineString":
                 lines.append(np.asarray(part.coords)[:, :2])
     b = style.border
