@@ -90,22 +90,14 @@ def word_count(doc: Document) -> int:
     return len(plain_text(doc.ast).split())
 
 
-def pdf_pages(data: bytes) -> int:
-    """Number of pages in a PDF."""
-    import io
-
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(data)).pages)
-
-
 def render_one(ctx: RenderContext, fmt: str) -> Rendered:
     """Render one format of a prepared document in memory."""
     start = time.perf_counter()
     data = adapter(fmt).render(ctx.doc, ctx)
     seconds = time.perf_counter() - start
-    if fmt == "pdf":
-        return Rendered(fmt, data, seconds, pdf_pages(data), None)
+    module = adapter(fmt)
+    if hasattr(module, "pages"):
+        return Rendered(fmt, data, seconds, module.pages(data), None)
     if "words" not in ctx.extras:
         ctx.extras["words"] = word_count(ctx.doc)
     return Rendered(fmt, data, seconds, None, ctx.extras["words"])
@@ -203,11 +195,11 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
                 say(f"built {n}/{len(futures)}: {source.name}")
         return results
     # Few sources: their maps are drawn in another process while the text is parsed and
-    # linked here; then the PDFs are laid out beside the other formats.
+    # linked here; then page layout (the slowest step) runs beside the other formats.
     for source in todo:
         say(f"reading {source.name}")
         ctx = context(prepare(source, allow_remote, maps_ready=_draw_maps_beside(source)))
-        if any(fmt in ("epub", "pdf") for fmt in todo[source]):
+        if any(adapter(fmt).USES_HTML for fmt in todo[source]):
             _ = ctx.html  # render the shared HTML once, before the workers fork
         _PREPARED[str(source)] = ctx
     # Objects that exist now are shared with the forked workers; keep the collector from
@@ -215,19 +207,20 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
     gc.freeze()
     try:
         with _pool(jobs - 1) as pool:
-            remote: dict[Path, Future] = {
-                source: pool.submit(_render_prepared, str(source), "pdf")
-                for source, formats in todo.items() if "pdf" in formats}
+            remote: dict[Path, list[Future]] = {
+                source: [pool.submit(_render_prepared, str(source), fmt)
+                         for fmt in formats if adapter(fmt).LAYS_OUT_PAGES]
+                for source, formats in todo.items()}
             for source, formats in todo.items():
                 ctx = _PREPARED[str(source)]
                 local = []
                 for fmt in formats:
-                    if fmt != "pdf":
+                    if not adapter(fmt).LAYS_OUT_PAGES:
                         say(f"building {source.name}: {fmt}")
                         local.append(render_one(ctx, fmt))
-                if source in remote:
-                    say(f"building {source.name}: pdf")
-                    local.append(remote[source].result())
+                for future in remote[source]:
+                    say(f"laying out {source.name}")
+                    local.append(future.result())
                 order = {fmt: i for i, fmt in enumerate(formats)}
                 results[source] = Built(ctx.doc.slug, sorted(local, key=lambda r: order[r.format]),
                                         ctx.doc.warnings)

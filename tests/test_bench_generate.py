@@ -45,7 +45,7 @@ def test_book_size_scales_with_pages(tmp_path):
 def test_batch_is_deterministic_and_loads(tmp_path):
     gen = _generate()
     first = gen.batch(tmp_path / "a", n=3)
-    second = gen.batch(tmp_path / "b", n=3)
+    gen.batch(tmp_path / "b", n=3)
     assert [p.name for p in first] == ["article-001.md", "article-002.md", "article-003.md"]
     assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
     titles = set()

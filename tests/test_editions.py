@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
@@ -154,3 +155,15 @@ def test_version_and_help():
     for command in ([], ["build"], ["check"]):
         result = run_cli(*command, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout
+
+
+def test_every_registered_adapter_keeps_the_contract():
+    from exporter.adapters import ADAPTERS, adapter
+
+    for name in ADAPTERS:
+        module = adapter(name)
+        for attribute in ("EXTENSION", "MEDIA_TYPE", "USES_HTML", "LAYS_OUT_PAGES", "render"):
+            assert hasattr(module, attribute), (name, attribute)
+        text = Path(module.__file__).read_text("utf-8")
+        for other in set(ADAPTERS) - {name}:
+            assert not re.search(rf"(from \.|adapters\.){other}\b", text), (name, other)

@@ -1,8 +1,11 @@
 """Format adapters, registered by name. Adding a format is adding one module.
 
-Each adapter module exports ``EXTENSION``, ``MEDIA_TYPE`` and
-``render(doc, ctx) -> bytes``; modules are imported only when their format is
-built, so the CLI starts fast. No adapter imports another.
+Each adapter module exports ``EXTENSION``, ``MEDIA_TYPE``, ``USES_HTML`` (it
+renders ``ctx.html``, the HTML shared with other formats), ``LAYS_OUT_PAGES`` (its
+page layout is slow enough to run in a process of its own) and
+``render(doc, ctx) -> bytes``; a paged format may export ``pages(data) -> int``.
+Modules are imported only when their format is built, so the CLI starts fast. No
+adapter imports another.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ from . import RenderContext
 
 EXTENSION = "docx"
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+USES_HTML = False
+LAYS_OUT_PAGES = False
 
 
 def _meta_string(text: str) -> dict:

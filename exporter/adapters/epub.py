@@ -18,6 +18,8 @@ from . import RenderContext
 
 EXTENSION = "epub"
 MEDIA_TYPE = "application/epub+zip"
+USES_HTML = True
+LAYS_OUT_PAGES = False
 
 _XHTML = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE html>

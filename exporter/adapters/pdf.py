@@ -17,6 +17,8 @@ from . import RenderContext
 
 EXTENSION = "pdf"
 MEDIA_TYPE = "application/pdf"
+USES_HTML = True
+LAYS_OUT_PAGES = True
 
 
 def _fetcher(doc: Document):
@@ -62,6 +64,15 @@ def _page_html(doc: Document, ctx: RenderContext) -> str:
                         f'data-title="{esc(part.title)}">\n{part.html}\n</section>')
     return (f'<!DOCTYPE html>\n<html lang="{esc(meta.lang)}">\n<head>{"".join(head)}</head>\n'
             f'<body>\n{"".join(sections)}\n</body>\n</html>\n')
+
+
+def pages(data: bytes) -> int:
+    """Number of pages in a PDF edition."""
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
 
 
 def render(doc: Document, ctx: RenderContext) -> bytes:
