@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -172,7 +173,15 @@ def _draw_maps_beside(source: Path) -> Callable[[], None]:
 
     process = multiprocessing.get_context(_START_METHOD).Process(
         target=prefetch, args=(source,), daemon=True)
-    process.start()
+    # The child inherits these: when the build stops early it ends the child with SIGTERM,
+    # which must end it quietly, and Ctrl-C is the parent's to handle.
+    saved = signal.signal(signal.SIGTERM, signal.SIG_DFL), signal.signal(signal.SIGINT,
+                                                                        signal.SIG_IGN)
+    try:
+        process.start()
+    finally:
+        signal.signal(signal.SIGTERM, saved[0])
+        signal.signal(signal.SIGINT, saved[1])
     return process.join
 
 

@@ -10,7 +10,6 @@ links are never nested.
 from __future__ import annotations
 
 import re
-import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,9 +152,6 @@ def prefetch(source: Path) -> None:
     from .layers import load_layers
     from .render import render_map
 
-    # The build ends this process when it stops early: quietly, not with a traceback.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     folder = cache.cache_dir()
     try:
         meta = load_metadata(read_text(source), source)[0]
