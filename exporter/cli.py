@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
+from .adapters import ADAPTERS
 from .errors import EXIT_FAILURE, ExporterError
 
 app = typer.Typer(
@@ -21,12 +22,8 @@ app = typer.Typer(
 _state = {"debug": False}
 
 
-class Format(str, enum.Enum):
-    """The formats ``--format`` accepts (the adapter registry's names)."""
-
-    epub = "epub"
-    pdf = "pdf"
-    docx = "docx"
+#: The formats ``--format`` accepts: the adapter registry's names.
+Format = enum.Enum("Format", {name: name for name in ADAPTERS}, type=str)
 
 
 def _fail(exc: BaseException) -> None:

@@ -137,7 +137,7 @@ def _ids(fragment: str) -> list[str]:
     return re.findall(r'\sid="([^"]+)"', fragment)
 
 
-def _nav_document(lang: str, title: str, toc: list, landmarks: list, loi: list) -> str:
+def _nav_document(lang: str, toc: list, landmarks: list, loi: list) -> str:
     """The EPUB 3 navigation document: toc, landmarks and list of illustrations."""
     esc = html.escape
 
@@ -244,7 +244,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     if loi:
         landmarks.append(("loi", "nav.xhtml#loi", _LANDMARK_TITLES["loi"]))
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
-                        content=_nav_document(lang, title, toc, landmarks, loi).encode())
+                        content=_nav_document(lang, toc, landmarks, loi).encode())
     nav.properties = ["nav"]
     book.add_item(nav)
     book.add_item(epub.EpubNcx())
