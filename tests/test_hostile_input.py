@@ -221,11 +221,14 @@ def test_an_interrupted_build_leaves_the_previous_editions(tmp_path, source_copy
     assert first.returncode == 0, first.stderr
     before = {p.name: p.read_bytes() for p in editions(out)}
     article = next(source_copy.glob("*.md"))
-    article.write_text(article.read_text("utf-8").replace("Eleven", "Ten", 1), "utf-8")
+    # Twenty times the text: a build of several seconds on any machine, so the signal
+    # arrives while it is reading or rendering, not after it has finished.
+    head, body = article.read_text("utf-8").split("\n---\n", 1)
+    article.write_text(head + "\n---\n" + body.replace("Eleven", "Ten", 1) * 20, "utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "exporter", "build", str(source_copy),
                              "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    time.sleep(1.2)  # well inside reading and rendering
+    time.sleep(1.5)
     proc.send_signal(signum)
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode != 0
