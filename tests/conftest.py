@@ -26,6 +26,27 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
                           timeout=timeout)
 
 
+#: Runs the CLI with an audit hook that logs every file the process opens.
+_AUDITED_CLI = (
+    "import sys\n"
+    "log = open(sys.argv.pop(1), 'w')\n"
+    "def hook(event, args):\n"
+    "    if event == 'open' and isinstance(args[0], (str, bytes)):\n"
+    "        log.write(str(args[0]) + '\\n'); log.flush()\n"
+    "sys.addaudithook(hook)\n"
+    "sys.argv = ['exporter', *sys.argv[1:]]\n"
+    "from exporter.cli import run\n"
+    "run()\n"
+)
+
+
+def run_audited(log: Path, *args: str) -> tuple[subprocess.CompletedProcess, str]:
+    """Run ``exporter`` like ``run_cli``; also return the paths of every file it opened."""
+    result = subprocess.run([sys.executable, "-c", _AUDITED_CLI, str(log), *map(str, args)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    return result, log.read_text("utf-8") if log.exists() else ""
+
+
 def article_paragraphs() -> list[str]:
     """The article's paragraphs as the Markdown source has them (front-matter removed)."""
     text = SAMPLE.read_text("utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SAMPLE, run_cli
+from conftest import SAMPLE, run_audited, run_cli
 
 GOOD = SAMPLE.read_text("utf-8")
 
@@ -48,7 +48,10 @@ def test_bad_source_is_one_clear_error_and_writes_nothing(tmp_path, name, text, 
     out.mkdir()
     previous = out / "article.pdf"
     previous.write_bytes(b"previous edition")
-    result = run_cli("build", source, "--out", out)
+    decoy = tmp_path / "beside-the-source.md"
+    decoy.write_text(GOOD, "utf-8")
+    result, opened = run_audited(tmp_path / "opened.txt", "build", source, "--out", out)
+    assert str(decoy) not in opened, "a file outside the source folder was read"
     assert result.returncode == 2, result.stderr
     message = result.stderr.strip()
     assert len(message.splitlines()) == 1, message

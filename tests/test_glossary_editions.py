@@ -137,22 +137,39 @@ def test_aliases_reach_the_same_entry_and_link_every(tmp_path, source_copy):
     assert links["Karabakh"] == links["Nagorno-Karabakh"]
 
 
-@pytest.mark.parametrize("edit,fragments", [
-    ("  - term: Baku\n", ["glossary.yml", "duplicate", "Baku"]),
-])
-def test_bad_glossary_stops_the_build(tmp_path, source_copy, edit, fragments):
+BAKU = """  - term: Baku
+    definition: >-
+      The capital of Azerbaijan, on the Caspian Sea; in news reports also shorthand
+      for the Azerbaijani government.
+    see_also: [Azerbaijan]
+"""
+
+#: (id, replacement for the Baku entry, message fragments)
+BAD_GLOSSARY = [
+    ("duplicate-term", BAKU + "\n" + BAKU, ["duplicate", "Baku"]),
+    ("alias-claimed-twice", BAKU.replace("    see_also", "    aliases: [Stepanakert]\n    see_also"),
+     ["Stepanakert"]),
+    ("empty-definition", BAKU.replace(
+        ">-\n      The capital of Azerbaijan, on the Caspian Sea; in news reports also shorthand\n"
+        "      for the Azerbaijani government.", '""'), ["definition"]),
+    ("unknown-key", BAKU.replace("    see_also", "    sea_also: [Azerbaijan]\n    see_also"),
+     ["sea_also", "did you mean 'see_also'"]),
+]
+
+
+@pytest.mark.parametrize("name,entry,fragments", BAD_GLOSSARY, ids=[b[0] for b in BAD_GLOSSARY])
+def test_bad_glossary_stops_the_build(tmp_path, source_copy, name, entry, fragments):
     glossary = source_copy / "glossary.yml"
     text = glossary.read_text("utf-8")
-    block = text[text.index("  - term: Baku\n"):]
-    block = block[: block.index("\n\n") + 1] if "\n\n" in block else block
-    glossary.write_text(text + "\n" + block, "utf-8")
+    assert BAKU in text
+    glossary.write_text(text.replace(BAKU, entry, 1), "utf-8")
     out = tmp_path / "dist"
     result = run_cli("build", source_copy, "--out", out)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     for fragment in fragments:
-        assert fragment in result.stderr
-    assert re.search(r"glossary\.yml:\d+:", result.stderr)
+        assert fragment in result.stderr, result.stderr
+    assert re.search(r"glossary\.yml:\d+:", result.stderr), result.stderr
     assert not out.exists()
 
 

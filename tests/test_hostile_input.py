@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, editions, run_cli
+from conftest import ROOT, editions, run_audited, run_cli
 
 SECRET = "TOPSECRET-7f3a9c"
 HEADER = "---\ntitle: Hostile\ndate: 2023-09-19\nlang: en-GB\n---\n\n"
@@ -83,36 +83,19 @@ def _layout(tmp_path: Path, body: str) -> tuple[Path, Path]:
     return source, out
 
 
-#: Runs the CLI with an audit hook that logs every file the process opens.
-AUDITED_CLI = (
-    "import sys\n"
-    "log = open(sys.argv.pop(1), 'w')\n"
-    "def hook(event, args):\n"
-    "    if event == 'open' and isinstance(args[0], (str, bytes)):\n"
-    "        log.write(str(args[0]) + '\\n'); log.flush()\n"
-    "sys.addaudithook(hook)\n"
-    "sys.argv = ['exporter', *sys.argv[1:]]\n"
-    "from exporter.cli import run\n"
-    "run()\n"
-)
-
-
 @pytest.mark.parametrize("name,body,fragment,code", CASES, ids=[c[0] for c in CASES])
 def test_hostile_references_are_refused(tmp_path, listener, name, body, fragment, code):
     port, connections = listener
     source, out = _layout(tmp_path, body.format(port=port))
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    opened = tmp_path / "opened.txt"
-    result = subprocess.run([sys.executable, "-c", AUDITED_CLI, str(opened), "build",
-                             str(source), "--out", str(out)],
-                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    result, opened = run_audited(tmp_path / "opened.txt", "build", source, "--out", out)
     assert result.returncode == code, result.stderr
     message = result.stderr.strip()
     assert fragment in message and "article.md:" in message, message
     assert len(message.splitlines()) == 1 and "Traceback" not in message
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert connections == [], "the build connected to the network"
-    assert str(tmp_path / "outside") not in opened.read_text(), "a file outside was opened"
+    assert str(tmp_path / "outside") not in opened, "a file outside the source was opened"
 
 
 def test_raw_html_is_sanitised_with_warnings_and_the_epub_stays_valid(tmp_path, listener):
