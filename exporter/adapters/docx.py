@@ -41,7 +41,7 @@ def _walk(node, visit) -> None:
 
 def _pageref(bookmark: str) -> dict:
     """A raw OOXML PAGEREF field: Word fills in the page number of ``bookmark``."""
-    xml = (f'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+    xml = (f'<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
            f'<w:r><w:instrText xml:space="preserve"> PAGEREF {bookmark} \\h </w:instrText></w:r>'
            f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
            f'<w:r><w:t>#</w:t></w:r>'
