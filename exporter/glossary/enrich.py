@@ -30,10 +30,7 @@ def apply_glossary(ast: pf.Doc, glossary: Glossary, settings: GlossarySettings,
 
     by_slug: dict[str, list[Occurrence]] = {e.slug: [] for e in glossary}
     for hit in hits:
-        by_slug[hit.entry.slug].append(Occurrence(
-            text=hit.text, id=hit.id, paragraph=hit.paragraph, section=hit.section,
-            section_id=hit.section_id, excerpt=hit.excerpt,
-        ))
+        by_slug[hit.entry.slug].append(hit.occurrence)
     key = collation_key(lang)
     ordered = sorted(glossary, key=lambda e: key(e.term))
     report = GlossaryReport()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import panflute as pf
 
 from .model import Glossary, GlossaryEntry
+from .report import Occurrence
 
 #: Characters that continue a word: a name must not start or end next to one, so
 #: "Armenia" does not match inside "Armenian" and "Karabakh" not inside "Nagorno-Karabakh".
@@ -86,19 +87,10 @@ def _at_sentence_start(text: str, index: int) -> bool:
 
 @dataclass(frozen=True)
 class Hit:
-    """One occurrence of an entry in the body."""
+    """One occurrence of an entry in the body, and which entry it is."""
 
     entry: GlossaryEntry
-    #: The text as written ("Stepanakert", "Lachin Corridor").
-    text: str
-    #: ``gref-<slug>-<n>`` when this occurrence was linked, else None.
-    id: str | None
-    #: 1-based number of the top-level block of the body it is in.
-    paragraph: int
-    #: Text and identifier of the nearest heading before it (None before the first).
-    section: str | None
-    section_id: str | None
-    excerpt: str
+    occurrence: Occurrence
 
 
 class Linker:
@@ -217,11 +209,10 @@ class Linker:
             self._linked[entry.slug] += 1
             ident = f"gref-{entry.slug}-{self._linked[entry.slug]}"
         section, section_id = self._section or (None, None)
-        self.hits.append(Hit(
-            entry=entry, text=" ".join(text[start:end].split()), id=ident,
-            paragraph=self._paragraph, section=section, section_id=section_id,
-            excerpt=_excerpt(text, start, end),
-        ))
+        self.hits.append(Hit(entry, Occurrence(
+            text=" ".join(text[start:end].split()), id=ident, paragraph=self._paragraph,
+            section=section, section_id=section_id, excerpt=_excerpt(text, start, end),
+        )))
         if not link:
             return inlines
         return [pf.Link(*inlines, url=f"#gloss-{entry.slug}", identifier=ident,
