@@ -26,8 +26,10 @@ from .adapters import ADAPTERS, STYLES_DIR, RenderContext, adapter
 from .document import Document
 from .errors import BuildError, SourceError, UsageError
 
-#: Where the sample sources live; the default when no SOURCE is given.
+#: The default when no SOURCE is given: ``source/`` in the working folder, else the
+#: sample that comes with the exporter (the repository's ``source/``).
 DEFAULT_SOURCE_DIR = Path("source")
+SAMPLE_SOURCE_DIR = Path(__file__).resolve().parent.parent / "source"
 
 Progress = Callable[[str], None]
 
@@ -59,7 +61,8 @@ class Rendered:
 def find_sources(paths: Sequence[Path]) -> list[Path]:
     """Markdown sources named on the command line; a folder means every ``*.md`` in it."""
     found: list[Path] = []
-    for path in paths or [DEFAULT_SOURCE_DIR]:
+    default = DEFAULT_SOURCE_DIR if DEFAULT_SOURCE_DIR.is_dir() else SAMPLE_SOURCE_DIR
+    for path in paths or [default]:
         if path.is_dir():
             found.extend(sorted(p for p in path.glob("*.md") if p.is_file()))
         elif path.is_file():

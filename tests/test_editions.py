@@ -167,3 +167,14 @@ def test_every_registered_adapter_keeps_the_contract():
         text = Path(module.__file__).read_text("utf-8")
         for other in set(ADAPTERS) - {name}:
             assert not re.search(rf"(from \.|adapters\.){other}\b", text), (name, other)
+
+
+def test_no_source_outside_the_repository_builds_the_sample(tmp_path):
+    import os
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    result = run_cli("build", "--format", "docx", "--out", tmp_path / "out", cwd=tmp_path,
+                     env=env)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in editions(tmp_path / "out")] == [
+        "azerbaijan-operation-nagorno-karabakh.docx"]
