@@ -24,9 +24,10 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:
 
 
 def cover_png(doc: Document) -> bytes:
-    """The source's cover image if it has one, else a generated PNG cover."""
-    if "cover" in doc.resources:
-        return doc.resources["cover"].best(("image/png", "image/jpeg"))[1]
+    """The source's cover image (as PNG) if it has one, else a generated PNG cover."""
+    if doc.cover is not None:
+        return _as_png(doc.resources[doc.cover].best(("image/png", "image/jpeg", "image/gif",
+                                                        "image/webp"))[1])
     from PIL import Image, ImageDraw, ImageFont
 
     width, height = SIZE
@@ -66,3 +67,15 @@ def cover_png(doc: Document) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def _as_png(data: bytes) -> bytes:
+    """``data`` (PNG, JPEG, GIF or WebP) as PNG: e-book covers are one file, one type."""
+    from PIL import Image
+
+    if data.startswith(b"\x89PNG"):
+        return data
+    with Image.open(io.BytesIO(data)) as image:
+        out = io.BytesIO()
+        image.convert("RGB").save(out, format="PNG", optimize=True)
+        return out.getvalue()

@@ -53,6 +53,8 @@ class Document:
     #: Line of ``source`` on which the Markdown body starts (after the front-matter).
     body_line: int = 1
     resources: dict[str, Resource] = field(default_factory=dict)
+    #: Key of the resource that is the cover image (front-matter ``cover_image``), if any.
+    cover: str | None = None
     #: The Markdown body as written (to locate AST nodes by line for error messages).
     body_text: str = ""
     #: Warnings found while loading and enriching (already located: "file:line: ...").

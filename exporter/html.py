@@ -17,7 +17,7 @@ from .document import Document
 _MARK = "<!--exporter-part:{}-->"
 
 #: Localised names of the parts that have no heading of their own.
-_TITLES = {"en": {"title": "Title page", "notes": "Notes"}}
+_TITLES = {"en": {"title": "Title page"}}
 
 
 @dataclass(frozen=True)

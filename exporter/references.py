@@ -148,3 +148,6 @@ def check_references(doc: Document, allow_remote: bool = False) -> None:
         return None
 
     doc.ast.walk(visit)
+    if doc.meta.cover_image:
+        url = _image_resource(doc, doc.meta.cover_image, doc.meta.title, allow_remote)
+        doc.cover = url[len(RESOURCE_SCHEME):]

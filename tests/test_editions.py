@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -178,3 +179,26 @@ def test_no_source_outside_the_repository_builds_the_sample(tmp_path):
     assert result.returncode == 0, result.stderr
     assert [p.name for p in editions(tmp_path / "out")] == [
         "azerbaijan-operation-nagorno-karabakh.docx"]
+
+
+def test_a_cover_image_from_the_source_becomes_the_epub_cover(tmp_path, source_copy):
+    import shutil
+
+    from PIL import Image
+
+    shutil.copy(Path(__file__).parent / "fixtures" / "pixel.png", source_copy / "cover.png")
+    article = next(source_copy.glob("*.md"))
+    text = article.read_text("utf-8")
+    article.write_text(text.replace('edition: "1.0"', 'edition: "1.0"\ncover_image: cover.png', 1),
+                       "utf-8")
+    result = run_cli("build", source_copy, "--format", "epub", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    epub = tmp_path / f"{SLUG}.epub"
+    assert check(epub) == []
+    with zipfile.ZipFile(epub) as z:
+        with Image.open(io.BytesIO(z.read("EPUB/images/cover.png"))) as image:
+            assert image.size == (4, 4)  # the source's image, not a generated cover
+    # A cover image that is not there is an error, like any missing image.
+    (source_copy / "cover.png").unlink()
+    result = run_cli("build", source_copy, "--format", "epub", "--out", tmp_path / "b")
+    assert result.returncode == 2 and "cover.png" in result.stderr

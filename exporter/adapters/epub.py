@@ -193,6 +193,8 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
 
     images: dict[str, str] = {}
     for key, resource in sorted(doc.resources.items()):
+        if key == doc.cover:
+            continue  # packaged once, as the cover image, below
         media_type, data = resource.best(("image/png", "image/jpeg", "image/gif",
                                           "image/svg+xml", "image/webp"))
         if media_type == "image/png" and resource.width_mm:
