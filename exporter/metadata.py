@@ -64,11 +64,10 @@ class Metadata(BaseModel):
     @field_validator("lang")
     @classmethod
     def _bcp47(cls, value: str) -> str:
-        import langcodes
-
-        if not langcodes.tag_is_valid(value):
+        tag = standard_tag(value)
+        if tag is None:
             raise ValueError("is not a valid BCP 47 language tag (e.g. en-GB, hy, az-Latn)")
-        return str(langcodes.standardize_tag(value))
+        return tag
 
     def stable_identifier(self, slug: str) -> str:
         """The given identifier, or a UUID derived from the slug and date (never random)."""
@@ -80,3 +79,24 @@ class Metadata(BaseModel):
     def byline(self) -> str:
         """Authors joined for display; empty when the source names none."""
         return ", ".join(self.authors)
+
+
+def standard_tag(value: str) -> str | None:
+    """``value`` as a standard BCP 47 tag, or None when it is not a valid one.
+
+    Answers are cached with the langcodes version: importing langcodes (its registry
+    is compiled on import) takes longer than the rest of a rebuild.
+    """
+    import importlib.metadata
+
+    from . import cache
+
+    key = cache.digest("langcodes", importlib.metadata.version("langcodes"), value)
+    hit = cache.get("bcp47", key)
+    if hit is not None:
+        return hit.decode("utf-8") or None
+    import langcodes
+
+    tag = str(langcodes.standardize_tag(value)) if langcodes.tag_is_valid(value) else None
+    cache.put("bcp47", key, (tag or "").encode("utf-8"))
+    return tag

@@ -44,20 +44,26 @@ class Locator:
         return SourceError(message, file=self.file, line=self.line(loc), hint=hint)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe loader that refuses duplicate keys instead of silently keeping the last."""
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe loader (libyaml's parser when PyYAML has it) that refuses duplicate keys
+    instead of silently keeping the last."""
+
+
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    """A key given twice in one mapping; ``first`` is the mark of its first use."""
+
+    def __init__(self, key: Any, first: yaml.Mark, again: yaml.Mark):
+        super().__init__(None, None, f"duplicate key {key!r}", again)
+        self.key, self.first = key, first
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False):
-    seen: dict[Any, int] = {}
+    seen: dict[Any, yaml.Mark] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first given on line {seen[key]})",
-                key_node.start_mark,
-            )
-        seen[key] = key_node.start_mark.line + 1
+            raise _DuplicateKey(key, seen[key], key_node.start_mark)
+        seen[key] = key_node.start_mark
     return loader.construct_mapping(node, deep=deep)
 
 
@@ -84,8 +90,18 @@ def load_yaml(text: str, file: Path, first_line: int = 1) -> tuple[Any, Locator]
     offset = first_line - 1
     locator = Locator(file=file, first_line=first_line)
     try:
-        node = yaml.compose(text, Loader=_UniqueKeyLoader)
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
+        loader = _UniqueKeyLoader(text)
+        try:  # one parse: the nodes give the lines, the data is built from them
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except _DuplicateKey as exc:
+        raise SourceError(
+            f"duplicate key {exc.key!r} (first given on line {exc.first.line + 1 + offset})",
+            file=file, line=exc.problem_mark.line + 1 + offset,
+            hint="keep one of them: YAML would silently drop the other",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark else first_line

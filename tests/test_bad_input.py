@@ -27,7 +27,7 @@ CASES = [
     ("malformed-yaml", _replace("edition: \"1.0\"", "edition: \"1.0"),
      ["malformed YAML"]),
     ("duplicate-key", _replace("lang: en-GB", "lang: en-GB\nlang: en-US"),
-     [":8:", "duplicate key 'lang'"]),
+     [":8:", "duplicate key 'lang' (first given on line 7)", "keep one of them"]),
     ("no-front-matter", GOOD.split("---\n", 2)[2], [":1:", "no front-matter"]),
     ("unclosed-front-matter", GOOD.replace("\n---\n", "\n", 1), ["front-matter is not closed"]),
     ("empty-body", GOOD.split("\n---\n", 1)[0] + "\n---\n\n", ["no body text"]),

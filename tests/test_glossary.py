@@ -533,3 +533,27 @@ def test_sample_glossary_on_the_sample_article():
     # Possessive outside the first link: "Azerbaijan’s defence ministry".
     first = body(doc)[0]
     assert pf.stringify(first.content[0]) == "Azerbaijan" and first.content[1] == pf.Str("\u2019s")
+
+
+def test_collation_order_is_cached_and_a_damaged_entry_is_recomputed(tmp_path, monkeypatch):
+    from exporter.glossary import appendix as module
+
+    monkeypatch.setenv("EXPORTER_CACHE_DIR", str(tmp_path))
+    texts = ["zebra", "Baku", "apple", "Ägypten", "Zürich", "Aghdam"]
+    order = module.collation_order(texts, "en")
+    assert [texts[i] for i in order] == ["Aghdam", "Ägypten", "apple", "Baku", "zebra", "Zürich"]
+    (stored,) = [p for p in (tmp_path / "collation").rglob("*") if p.is_file()]
+
+    def no_table():
+        raise AssertionError("the collation table was loaded although the order is cached")
+
+    real = module._collator
+    monkeypatch.setattr(module, "_collator", no_table)
+    assert module.collation_order(texts, "en") == order
+    with pytest.raises(AssertionError):
+        module.collation_order([*texts, "Baku"], "en")  # other texts: another key
+
+    monkeypatch.setattr(module, "_collator", real)
+    for damaged in ("[0, 0, 0, 0, 0, 0]", "{not json", '{"a": 1}'):
+        stored.write_text(damaged)
+        assert module.collation_order(texts, "en") == order

@@ -117,3 +117,18 @@ def test_two_builds_at_different_times_give_identical_bytes(tmp_path, source_cop
     epub = next((tmp_path / "three").glob("*.epub"))
     with zipfile.ZipFile(epub) as z:
         assert "2023-11-14T22:13:20Z" in z.read("EPUB/content.opf").decode()
+
+
+def test_language_tags_are_checked_once_then_served_from_the_cache(tmp_path, monkeypatch):
+    import sys
+
+    from exporter.metadata import standard_tag
+
+    monkeypatch.setenv("EXPORTER_CACHE_DIR", str(tmp_path))
+    assert standard_tag("en-gb") == "en-GB"
+    assert standard_tag("xx-notatag-!") is None
+    monkeypatch.setitem(sys.modules, "langcodes", None)  # importing it now fails
+    assert standard_tag("en-gb") == "en-GB"
+    assert standard_tag("xx-notatag-!") is None
+    with pytest.raises(ImportError):
+        standard_tag("hy")  # not seen before: langcodes is needed

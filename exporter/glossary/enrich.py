@@ -9,7 +9,7 @@ from pathlib import Path
 import panflute as pf
 
 from ..yamlfile import Locator
-from .appendix import build_appendix, collation_key, parse_definitions
+from .appendix import build_appendix, collation_order, parse_definitions
 from .linking import Linker, Matcher
 from .model import Glossary, GlossarySettings, load_glossary
 from .report import GlossaryReport, Occurrence, TermUses
@@ -31,8 +31,8 @@ def apply_glossary(ast: pf.Doc, glossary: Glossary, settings: GlossarySettings,
     by_slug: dict[str, list[Occurrence]] = {e.slug: [] for e in glossary}
     for hit in hits:
         by_slug[hit.entry.slug].append(hit.occurrence)
-    key = collation_key(lang)
-    ordered = sorted(glossary, key=lambda e: key(e.term))
+    entries = list(glossary)
+    ordered = [entries[i] for i in collation_order([e.term for e in entries], lang)]
     report = GlossaryReport()
     for entry in ordered:
         uses = TermUses(entry.term, entry.slug, entry.file, entry.line, by_slug[entry.slug])
