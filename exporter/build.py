@@ -11,7 +11,6 @@ Editions whose inputs are unchanged are skipped (see ``freshness``).
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import signal
@@ -130,12 +129,16 @@ def build_source(source: Path, formats: Sequence[str], allow_remote: bool = Fals
     return Built(doc.slug, [render_one(ctx, fmt) for fmt in formats], doc.warnings)
 
 
-#: Prepared documents, inherited by forked workers (so they are not pickled).
-_PREPARED: dict[str, RenderContext] = {}
+def _warm_up(fmt: str) -> None:
+    """Load the libraries of format ``fmt`` in a worker (see ``warm_up`` in adapters)."""
+    module = adapter(fmt)
+    if hasattr(module, "warm_up"):
+        module.warm_up()
 
 
-def _render_prepared(slug: str, fmt: str) -> Rendered:
-    return render_one(_PREPARED[slug], fmt)
+def _for_worker(ctx: RenderContext, fmt: str) -> RenderContext:
+    """What a worker process needs to render ``fmt`` from ``ctx``."""
+    return ctx.detached() if adapter(fmt).USES_HTML else ctx
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -206,39 +209,36 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
                 results[source] = future.result()
                 say(f"built {n}/{len(futures)}: {source.name}")
         return results
-    # Few sources: their maps are drawn in another process while the text is parsed and
-    # linked here; then page layout (the slowest step) runs beside the other formats.
-    for source in todo:
-        say(f"reading {source.name}")
-        ctx = context(prepare(source, allow_remote, maps_ready=_draw_maps_beside(source)))
-        if any(adapter(fmt).USES_HTML for fmt in todo[source]):
-            _ = ctx.html  # render the shared HTML once, before the workers fork
-        _PREPARED[str(source)] = ctx
-    # Objects that exist now are shared with the forked workers; keep the collector from
-    # walking (and so copying) them in every worker.
-    gc.freeze()
-    try:
-        with _pool(jobs - 1) as pool:
-            remote: dict[Path, list[Future]] = {
-                source: [pool.submit(_render_prepared, str(source), fmt)
-                         for fmt in formats if adapter(fmt).LAYS_OUT_PAGES]
-                for source, formats in todo.items()}
-            for source, formats in todo.items():
-                ctx = _PREPARED[str(source)]
-                local = []
-                for fmt in formats:
-                    if not adapter(fmt).LAYS_OUT_PAGES:
-                        say(f"building {source.name}: {fmt}")
-                        local.append(render_one(ctx, fmt))
-                for future in remote[source]:
-                    say(f"laying out {source.name}")
-                    local.append(future.result())
-                order = {fmt: i for i, fmt in enumerate(formats)}
-                results[source] = Built(ctx.doc.slug, sorted(local, key=lambda r: order[r.format]),
-                                        ctx.doc.warnings)
-    finally:
-        _PREPARED.clear()
-        gc.unfreeze()
+    # Few sources: page layout (the slowest step) runs in a worker beside the other
+    # formats. The worker starts first, loading its layout engine while the text is
+    # parsed and linked here and the maps are drawn in a third process.
+    layouts = [fmt for fmt in dict.fromkeys(f for fs in todo.values() for f in fs)
+               if adapter(fmt).LAYS_OUT_PAGES]
+    with _pool(jobs - 1) as pool:
+        for fmt in layouts:
+            for _ in range(min(jobs - 1, len(todo))):
+                pool.submit(_warm_up, fmt)
+        remote: dict[Path, list[Future]] = {}
+        prepared: dict[Path, RenderContext] = {}
+        for source, formats in todo.items():
+            say(f"reading {source.name}")
+            ctx = context(prepare(source, allow_remote, maps_ready=_draw_maps_beside(source)))
+            remote[source] = [pool.submit(render_one, _for_worker(ctx, fmt), fmt)
+                              for fmt in formats if fmt in layouts]
+            prepared[source] = ctx
+        for source, formats in todo.items():
+            ctx = prepared[source]
+            local = []
+            for fmt in formats:
+                if fmt not in layouts:
+                    say(f"building {source.name}: {fmt}")
+                    local.append(render_one(ctx, fmt))
+            for future in remote[source]:
+                say(f"laying out {source.name}")
+                local.append(future.result())
+            order = {fmt: i for i, fmt in enumerate(formats)}
+            results[source] = Built(ctx.doc.slug, sorted(local, key=lambda r: order[r.format]),
+                                    ctx.doc.warnings)
     return results
 
 

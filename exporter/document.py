@@ -9,6 +9,7 @@ wants (SVG for print, PNG for e-readers and Word).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,6 +65,19 @@ class Document:
         """Title or standfirst as plain text with the body's typography ("" if absent)."""
         value = self.ast.metadata.content.get(key)
         return plain_text(value) if value is not None else ""
+
+    def without_body(self) -> Document:
+        """A copy whose AST keeps the metadata but not the body: what a process that
+        renders from the shared HTML needs, and cheap to send there (a book's AST
+        takes a second to pickle and unpickle)."""
+        import io
+        import json
+
+        import panflute as pf
+
+        blob = {"pandoc-api-version": list(self.ast.api_version),
+                "meta": self.ast.metadata.content.to_json(), "blocks": []}
+        return dataclasses.replace(self, ast=pf.load(io.StringIO(json.dumps(blob))))
 
     def add_resource(self, resource: Resource) -> str:
         """Register ``resource`` and return the URL the AST uses for it."""

@@ -132,3 +132,17 @@ def test_language_tags_are_checked_once_then_served_from_the_cache(tmp_path, mon
     assert standard_tag("xx-notatag-!") is None
     with pytest.raises(ImportError):
         standard_tag("hy")  # not seen before: langcodes is needed
+
+
+def test_a_detached_context_carries_what_html_adapters_need_and_no_body(source_copy):
+    import pickle
+
+    from exporter.build import context, prepare
+
+    ctx = context(prepare(next(source_copy.glob("*.md"))))
+    copy = pickle.loads(pickle.dumps(ctx.detached()))  # as a worker process receives it
+    assert len(copy.doc.ast.content) == 0 and len(ctx.doc.ast.content) > 0
+    assert copy.doc.meta_text("title") == ctx.doc.meta_text("title") != ""
+    assert copy.doc.meta == ctx.doc.meta and copy.timestamp == ctx.timestamp
+    assert copy.doc.resources.keys() == ctx.doc.resources.keys() != set()
+    assert [p.html for p in copy.html.parts] == [p.html for p in ctx.html.parts]

@@ -3,7 +3,11 @@
 Each adapter module exports ``EXTENSION``, ``MEDIA_TYPE``, ``USES_HTML`` (it
 renders ``ctx.html``, the HTML shared with other formats), ``LAYS_OUT_PAGES`` (its
 page layout is slow enough to run in a process of its own) and
-``render(doc, ctx) -> bytes``; a paged format may export ``pages(data) -> int``.
+``render(doc, ctx) -> bytes``; a paged format may export ``pages(data) -> int``, and
+an adapter run in a process of its own may export ``warm_up()``, which loads its
+libraries there while the document is still being prepared. An adapter that
+``USES_HTML`` renders ``ctx.html``, the metadata and the resources, never the body's
+AST, so it can be given ``ctx.detached()``.
 Modules are imported only when their format is built, so the CLI starts fast. No
 adapter imports another.
 """
@@ -45,6 +49,14 @@ class RenderContext:
         from ..html import render_html
 
         return render_html(self.doc)
+
+    def detached(self) -> RenderContext:
+        """This context for another process: the HTML rendered here, the body's AST
+        left out (see ``Document.without_body``)."""
+        copy = RenderContext(self.doc.without_body(), self.styles, self.timestamp,
+                             dict(self.extras))
+        copy.__dict__["html"] = self.html  # the cached_property's slot
+        return copy
 
 
 def adapter(name: str) -> ModuleType:

@@ -75,6 +75,13 @@ def pages(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
+def warm_up() -> None:
+    """Load WeasyPrint (about 0.4 s) and pypdf before there is a document to lay out."""
+    import pypdf  # noqa: F401
+    import weasyprint  # noqa: F401
+    import weasyprint.urls  # noqa: F401
+
+
 def render(doc: Document, ctx: RenderContext) -> bytes:
     """Lay out ``doc`` as an A4 PDF with metadata, bookmarks and embedded fonts."""
     import weasyprint
