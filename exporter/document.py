@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -83,6 +84,31 @@ class Document:
         """Register ``resource`` and return the URL the AST uses for it."""
         self.resources[resource.key] = resource
         return RESOURCE_SCHEME + resource.key
+
+
+def elements(root: object) -> Iterator[pf.Element]:
+    """Every element under ``root`` (itself included, metadata too), parents before
+    children, in document order.
+
+    For passes that read the AST or change attributes in place: unlike panflute's
+    ``walk``, which rebuilds every container it passes (about a second on a book),
+    this changes nothing. The structure must not change while it runs.
+    """
+    from panflute.containers import DictContainer, ListContainer
+
+    stack = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ListContainer):
+            stack.extend(reversed(item.list))
+        elif isinstance(item, DictContainer):
+            stack.extend(reversed(list(item.dict.values())))
+        else:
+            yield item
+            for name in reversed(item._children):
+                child = getattr(item, name)
+                if child is not None:
+                    stack.append(child)
 
 
 def plain_text(element: object) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .document import Document
+from .document import Document, elements
 from .source import line_of
 
 #: Elements that are valid HTML5/XHTML in EPUB 3 and carry no behaviour.
@@ -89,4 +89,5 @@ def sanitize_raw_html(doc: Document) -> None:
         elem.text = sanitize(elem.text)
         return None
 
-    doc.ast.walk(visit)
+    if any(isinstance(e, (pf.RawBlock, pf.RawInline)) for e in elements(doc.ast)):
+        doc.ast.walk(visit)  # it may remove elements: panflute's walk, only when needed

@@ -14,7 +14,7 @@ from html import unescape as html_unescape
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from .document import RESOURCE_SCHEME, Document, Resource
+from .document import RESOURCE_SCHEME, Document, Resource, elements
 from .errors import SecurityError, SourceError
 from .source import line_of
 
@@ -130,8 +130,7 @@ def check_references(doc: Document, allow_remote: bool = False) -> None:
     import panflute as pf
 
     seen_ids: set[str] = set()
-
-    def visit(elem, _doc):
+    for elem in elements(doc.ast):
         ident = getattr(elem, "identifier", "")
         if ident and isinstance(elem, (pf.Header, pf.Div, pf.Span, pf.CodeBlock, pf.Table)):
             if ident in seen_ids:
@@ -145,9 +144,6 @@ def check_references(doc: Document, allow_remote: bool = False) -> None:
             _check_link(doc, elem.url)
         elif isinstance(elem, (pf.RawBlock, pf.RawInline)):
             elem.text = _raw_urls(doc, elem.text, allow_remote)
-        return None
-
-    doc.ast.walk(visit)
     if doc.meta.cover_image:
         url = _image_resource(doc, doc.meta.cover_image, doc.meta.title, allow_remote)
         doc.cover = url[len(RESOURCE_SCHEME):]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import panflute as pf
 
+from ..document import elements
 from ..yamlfile import Locator
 from .appendix import build_appendix, collation_order, parse_definitions
 from .linking import Linker, Matcher
@@ -62,12 +63,5 @@ def glossary_report(ast: pf.Doc, root: Path, settings: GlossarySettings,
 
 def _existing_ids(ast: pf.Doc, glossary: Glossary) -> list[str]:
     ours = set(_FIXED_IDS) | {f"gloss-{e.slug}" for e in glossary}
-    found: set[str] = set()
-
-    def collect(elem: pf.Element, doc: pf.Doc) -> None:
-        ident = getattr(elem, "identifier", "")
-        if ident and (ident in ours or ident.startswith("gref-")):
-            found.add(ident)
-
-    ast.walk(collect)
-    return sorted(found)
+    found = {getattr(elem, "identifier", "") for elem in elements(ast)}
+    return sorted(i for i in found if i and (i in ours or i.startswith("gref-")))

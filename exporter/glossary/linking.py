@@ -127,7 +127,11 @@ class Linker:
             child = getattr(elem, name)
             if isinstance(child, pf.ListContainer):
                 if child.oktypes is pf.Inline:
-                    setattr(elem, name, self._inlines(list(child)))
+                    old = list(child)
+                    new = self._inlines(old)
+                    # Setting a container re-checks and re-parents every item: only on change.
+                    if len(new) != len(old) or any(a is not b for a, b in zip(new, old)):
+                        setattr(elem, name, new)
                 else:
                     for item in list(child):
                         self._visit(item)
