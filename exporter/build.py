@@ -11,12 +11,13 @@ Editions whose inputs are unchanged are skipped (see ``freshness``).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,9 +169,27 @@ def write_atomically(path: Path, data: bytes) -> None:
 _START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs,
+def _quiet_worker() -> None:
+    """Signals in a worker: SIGTERM ends it at once; Ctrl-C is the parent's to handle."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers are ended, not waited for, when the build stops
+    early (an error, Ctrl-C, SIGTERM): a page layout can take many seconds."""
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker,
                                mp_context=multiprocessing.get_context(_START_METHOD))
+    try:
+        yield pool
+    except BaseException:
+        # ProcessPoolExecutor has no public way to stop running tasks before 3.14.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _draw_maps_beside(source: Path) -> Callable[[], None]:
