@@ -12,6 +12,7 @@ Editions whose inputs are unchanged are skipped (see ``freshness``).
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -135,6 +136,7 @@ def _warm_up(fmt: str) -> None:
     module = adapter(fmt)
     if hasattr(module, "warm_up"):
         module.warm_up()
+    gc.freeze()  # what is loaded now stays: the collector need not walk it again
 
 
 def _for_worker(ctx: RenderContext, fmt: str) -> RenderContext:
@@ -169,8 +171,26 @@ def write_atomically(path: Path, data: bytes) -> None:
 _START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
 
 
-def _quiet_worker() -> None:
-    """Signals in a worker: SIGTERM ends it at once; Ctrl-C is the parent's to handle."""
+#: Allocations between two runs of the cyclic garbage collector (Python's default: 700,
+#: 10, 10). Parsing and page layout allocate millions of objects and few cycles; at the
+#: default the collector takes about 15% of a book's PDF layout.
+GC_THRESHOLD = (50_000, 20, 20)
+
+
+@contextlib.contextmanager
+def _collecting_less() -> Iterator[None]:
+    saved = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+
+
+def _init_worker() -> None:
+    """A worker collects garbage less often; SIGTERM ends it at once, and Ctrl-C is the
+    parent's to handle."""
+    gc.set_threshold(*GC_THRESHOLD)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -179,7 +199,7 @@ def _quiet_worker() -> None:
 def _pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     """A process pool whose workers are ended, not waited for, when the build stops
     early (an error, Ctrl-C, SIGTERM): a page layout can take many seconds."""
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker,
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                                mp_context=multiprocessing.get_context(_START_METHOD))
     try:
         yield pool
@@ -296,7 +316,8 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             else:
                 todo.setdefault(source, []).append(fmt)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    results = _render_all(todo, jobs, progress, allow_remote) if todo else {}
+    with _collecting_less():
+        results = _render_all(todo, jobs, progress, allow_remote) if todo else {}
     for built in results.values():
         for warning in built.warnings:
             (warn or (lambda _w: None))(warning)
