@@ -74,9 +74,9 @@ def _appendix_of(block: dict) -> tuple[str, str, str] | None:
     return ident, attrs.get("epub-type", "appendix"), title
 
 
-def _title_page(doc: Document) -> list[dict]:
-    """The title page as AST blocks, so title/standfirst keep pandoc's typography."""
-    meta = doc.ast.to_json()["meta"]
+def _title_page(doc: Document, meta: dict) -> list[dict]:
+    """The title page as AST blocks, so title/standfirst keep pandoc's typography;
+    ``meta`` is the document's metadata as pandoc JSON."""
     blocks: list[dict] = [
         {"t": "Header", "c": [1, ["title", ["title"], []], meta["title"]["c"]]},
     ]
@@ -104,7 +104,7 @@ def render_html(doc: Document) -> RenderedHtml:
     ast = doc.ast.to_json()
     lang = doc.meta.lang
     body: list[dict] = [_raw(_MARK.format("title"))]
-    body += _title_page(doc)
+    body += _title_page(doc, ast["meta"])
     body.append(_raw(_MARK.format("article")))
     specs: dict[str, tuple[str, str]] = {
         "title": ("titlepage", _localised(lang, "title")),
