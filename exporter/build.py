@@ -95,12 +95,34 @@ def word_count(doc: Document) -> int:
     return len(plain_text(doc.ast).split())
 
 
+#: Allocations between two runs of the cyclic garbage collector during page layout
+#: (Python's default: 700, 10, 10). Layout allocates millions of objects and few cycles;
+#: at the default the collector takes about 15% of a book's PDF layout.
+GC_THRESHOLD = (50_000, 20, 20)
+
+
+@contextlib.contextmanager
+def _collecting_less() -> Iterator[None]:
+    """Collect cyclic garbage less often for a while. Only around page layout: the
+    ASTs of a batch of sources are cyclic (parent links) and would pile up."""
+    saved = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+
+
 def render_one(ctx: RenderContext, fmt: str) -> Rendered:
     """Render one format of a prepared document in memory."""
-    start = time.perf_counter()
-    data = adapter(fmt).render(ctx.doc, ctx)
-    seconds = time.perf_counter() - start
     module = adapter(fmt)
+    start = time.perf_counter()
+    if module.LAYS_OUT_PAGES:
+        with _collecting_less():
+            data = module.render(ctx.doc, ctx)
+    else:
+        data = module.render(ctx.doc, ctx)
+    seconds = time.perf_counter() - start
     if hasattr(module, "pages"):
         return Rendered(fmt, data, seconds, module.pages(data), None)
     if "words" not in ctx.extras:
@@ -171,26 +193,8 @@ def write_atomically(path: Path, data: bytes) -> None:
 _START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
 
 
-#: Allocations between two runs of the cyclic garbage collector (Python's default: 700,
-#: 10, 10). Parsing and page layout allocate millions of objects and few cycles; at the
-#: default the collector takes about 15% of a book's PDF layout.
-GC_THRESHOLD = (50_000, 20, 20)
-
-
-@contextlib.contextmanager
-def _collecting_less() -> Iterator[None]:
-    saved = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLD)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*saved)
-
-
 def _init_worker() -> None:
-    """A worker collects garbage less often; SIGTERM ends it at once, and Ctrl-C is the
-    parent's to handle."""
-    gc.set_threshold(*GC_THRESHOLD)
+    """Signals in a worker: SIGTERM ends it at once; Ctrl-C is the parent's to handle."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -316,8 +320,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             else:
                 todo.setdefault(source, []).append(fmt)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    with _collecting_less():
-        results = _render_all(todo, jobs, progress, allow_remote) if todo else {}
+    results = _render_all(todo, jobs, progress, allow_remote) if todo else {}
     for built in results.values():
         for warning in built.warnings:
             (warn or (lambda _w: None))(warning)
