@@ -110,14 +110,15 @@ def _summary(editions) -> None:
 
 @app.command()
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Editions to validate.")],
+    files: Annotated[list[Path], typer.Argument(
+        help="Editions to validate; a folder means every edition in it.")],
 ) -> None:
     """Validate editions: EPUBCheck for EPUB; fonts, text, metadata for PDF; styles for DOCX."""
     from .checks import check as run_check
 
     failed = False
     try:
-        for path in files:
+        for path in _editions_in(files):
             findings = run_check(path)
             errors = [f for f in findings if f.level in ("error", "fatal")]
             for finding in findings:
@@ -130,6 +131,25 @@ def check(
         _fail(exc)
     if failed:
         raise typer.Exit(EXIT_FAILURE)
+
+
+def _editions_in(paths: list[Path]) -> list[Path]:
+    """``paths`` with each folder replaced by the editions in it."""
+    from .adapters import ADAPTERS, adapter
+    from .errors import UsageError
+
+    suffixes = {"." + adapter(name).EXTENSION for name in ADAPTERS}
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        inside = sorted(p for p in path.iterdir() if p.suffix in suffixes and p.is_file())
+        if not inside:
+            raise UsageError("no editions in this folder", file=path,
+                             hint="build them first with 'exporter build --out " f"{path}'")
+        found += inside
+    return found
 
 
 @app.command()

@@ -133,6 +133,17 @@ def test_check_command_passes_on_the_editions(sample_dist):
     assert result.stdout.count("ok") == 3
 
 
+def test_check_command_takes_a_folder_of_editions(sample_dist, tmp_path):
+    result = run_cli("check", sample_dist)
+    assert result.returncode == 0, result.stdout + result.stderr
+    checked = sorted(line.split()[1] for line in result.stdout.splitlines() if line.startswith("ok"))
+    assert checked == sorted(str(p) for p in editions(sample_dist))
+    empty = run_cli("check", tmp_path)
+    assert empty.returncode == 2
+    assert f"{tmp_path}: no editions in this folder" in empty.stderr
+    assert "Traceback" not in empty.stderr
+
+
 def test_check_command_fails_on_a_broken_edition(tmp_path):
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\nnot really\n")
