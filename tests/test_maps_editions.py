@@ -83,6 +83,17 @@ def test_pdf_has_maps_as_vectors_with_captions(sample_dist, specs):
     assert any("map-" in link for link in links)
 
 
+def test_pdf_prints_one_map_per_page_and_the_gazetteer_on_a_page_of_its_own(sample_dist, specs):
+    pages = [" ".join(page.extract_text().split())
+             for page in PdfReader(sample_dist / f"{SLUG}.pdf").pages]
+    caption_pages = [next(i for i, text in enumerate(pages) if f"Map {n}. {spec.title}" in text)
+                     for n, spec in enumerate(specs, 1)]
+    assert len(set(caption_pages)) == len(specs)
+    (gazetteer,) = [i for i, text in enumerate(pages) if "Gazetteer Place Other names" in text]
+    assert gazetteer not in caption_pages
+    assert gazetteer > max(caption_pages)
+
+
 def test_docx_has_png_maps_with_descriptions_and_caption_style(sample_dist, specs):
     path = sample_dist / f"{SLUG}.docx"
     document = docx.Document(path)
