@@ -193,17 +193,53 @@ def write_atomically(path: Path, data: bytes) -> None:
 _START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
 
 
-def _init_worker() -> None:
-    """Signals in a worker: SIGTERM ends it at once; Ctrl-C is the parent's to handle."""
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _forking() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while child processes are forked.
+
+    A signal that arrives meanwhile is recorded and raised again once the children are
+    started and registered, so the build stops cleanly and ends them all; raised in the
+    middle of a fork, it could leave a worker that nobody ends. The children start with
+    both signals blocked and take them once they have their own handlers
+    (``_child_signals``).
+    """
+    import threading
+
+    if (threading.current_thread() is not threading.main_thread()
+            or not hasattr(signal, "pthread_sigmask")):
+        yield
+        return
+    caught: list[int] = []
+    handlers = {signum: signal.signal(signum, lambda n, _f: caught.append(n))
+                for signum in _HELD}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+        if caught:
+            signal.raise_signal(caught[0])
+
+
+def _child_signals() -> None:
+    """In a child process: SIGTERM ends it at once and Ctrl-C is the parent's to handle;
+    then take the signals held since the fork."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
 
 
 @contextlib.contextmanager
 def _pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     """A process pool whose workers are ended, not waited for, when the build stops
     early (an error, Ctrl-C, SIGTERM): a page layout can take many seconds."""
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_child_signals,
                                mp_context=multiprocessing.get_context(_START_METHOD))
     try:
         yield pool
@@ -216,21 +252,20 @@ def _pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     pool.shutdown(wait=True)
 
 
-def _draw_maps_beside(source: Path) -> Callable[[], None]:
-    """Start drawing ``source``'s maps into the cache in another process; return a waiter."""
+def _draw_maps(source: Path) -> None:
+    _child_signals()
     from .maps.appendix import prefetch
 
+    prefetch(source)
+
+
+def _draw_maps_beside(source: Path) -> Callable[[], None]:
+    """Start drawing ``source``'s maps into the cache in another process; return a waiter.
+    When the build stops early, the child is ended with SIGTERM (it is a daemon)."""
     process = multiprocessing.get_context(_START_METHOD).Process(
-        target=prefetch, args=(source,), daemon=True)
-    # The child inherits these: when the build stops early it ends the child with SIGTERM,
-    # which must end it quietly, and Ctrl-C is the parent's to handle.
-    saved = signal.signal(signal.SIGTERM, signal.SIG_DFL), signal.signal(signal.SIGINT,
-                                                                        signal.SIG_IGN)
-    try:
+        target=_draw_maps, args=(source,), daemon=True)
+    with _forking():
         process.start()
-    finally:
-        signal.signal(signal.SIGTERM, saved[0])
-        signal.signal(signal.SIGINT, saved[1])
     return process.join
 
 
@@ -246,8 +281,9 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
         return results
     if len(todo) >= jobs:
         with _pool(jobs) as pool:
-            futures = {source: pool.submit(build_source, source, formats, allow_remote)
-                       for source, formats in todo.items()}
+            with _forking():  # the first submit forks the workers
+                futures = {source: pool.submit(build_source, source, formats, allow_remote)
+                           for source, formats in todo.items()}
             for n, (source, future) in enumerate(futures.items(), start=1):
                 results[source] = future.result()
                 say(f"built {n}/{len(futures)}: {source.name}")
@@ -258,9 +294,10 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
     layouts = [fmt for fmt in dict.fromkeys(f for fs in todo.values() for f in fs)
                if adapter(fmt).LAYS_OUT_PAGES]
     with _pool(jobs - 1) as pool:
-        for fmt in layouts:
-            for _ in range(min(jobs - 1, len(todo))):
-                pool.submit(_warm_up, fmt)
+        with _forking():  # the first submit forks the workers
+            for fmt in layouts:
+                for _ in range(min(jobs - 1, len(todo))):
+                    pool.submit(_warm_up, fmt)
         remote: dict[Path, list[Future]] = {}
         prepared: dict[Path, RenderContext] = {}
         for source, formats in todo.items():

@@ -31,8 +31,7 @@ def _fail(exc: BaseException) -> None:
     if _state["debug"]:
         raise exc
     if isinstance(exc, KeyboardInterrupt):
-        typer.secho("interrupted: no edition was left half-written", err=True, fg="red")
-        raise typer.Exit(130)
+        raise exc  # reported by exporter.__main__, wherever it arrives
     if isinstance(exc, ExporterError):
         typer.secho(f"error: {exc}", err=True, fg="red")
         raise typer.Exit(exc.exit_code)
@@ -179,20 +178,10 @@ def glossary(
         _fail(exc)
 
 
-def _interrupt(signum, _frame) -> None:
-    # SIGTERM unwinds like Ctrl-C, so temporary files are removed on the way out.
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def run() -> None:
-    """Console-script entry point."""
-    import signal
-
-    signal.signal(signal.SIGTERM, _interrupt)
+    """Run the CLI (``exporter.__main__`` sets up signal handling first)."""
     try:
         app()
-    except KeyboardInterrupt:
-        sys.exit(130)
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         sys.exit(0)

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-#: Exit codes: 0 success, 1 build or check failure, 2 bad usage or bad input.
+#: Exit codes: 0 success, 1 build or check failure, 2 bad usage or bad input,
+#: 130 interrupted (Ctrl-C or SIGTERM).
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+INTERRUPTED = "interrupted: no edition was left half-written"
 
 
 class ExporterError(Exception):

@@ -35,8 +35,8 @@ _AUDITED_CLI = (
     "        log.write(str(args[0]) + '\\n'); log.flush()\n"
     "sys.addaudithook(hook)\n"
     "sys.argv = ['exporter', *sys.argv[1:]]\n"
-    "from exporter.cli import run\n"
-    "run()\n"
+    "from exporter.__main__ import main\n"
+    "main()\n"
 )
 
 

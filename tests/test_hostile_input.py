@@ -220,6 +220,25 @@ def test_an_interrupted_build_leaves_the_previous_editions(tmp_path, source_copy
     assert not [p for p in out.iterdir() if p.name.endswith(".part")]
 
 
+def test_a_signal_while_forking_is_held_until_the_children_are_started():
+    from exporter.build import _forking
+
+    def stop(_signum, _frame):
+        raise RuntimeError("stopped")
+
+    finished = []
+    saved = signal.signal(signal.SIGTERM, stop)
+    try:
+        with pytest.raises(RuntimeError, match="stopped"):
+            with _forking():
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0.05)  # every chance for the handler to run here: it must not
+                finished.append(True)
+        assert finished == [True]
+    finally:
+        signal.signal(signal.SIGTERM, saved)
+
+
 def test_two_builds_at_once_into_one_folder(tmp_path, source_copy):
     out = tmp_path / "dist"
     procs = [subprocess.Popen([sys.executable, "-m", "exporter", "build", str(source_copy),
