@@ -208,9 +208,12 @@ def test_an_interrupted_build_leaves_the_previous_editions(tmp_path, source_copy
     # arrives while it is reading or rendering, not after it has finished.
     head, body = article.read_text("utf-8").split("\n---\n", 1)
     article.write_text(head + "\n---\n" + body.replace("Eleven", "Ten", 1) * 20, "utf-8")
+    # As from a terminal: a test run started in the background inherits SIGINT ignored
+    # (POSIX shells do that to background jobs), and Python then keeps ignoring it.
     proc = subprocess.Popen([sys.executable, "-m", "exporter", "build", str(source_copy),
                              "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(1.5)
     proc.send_signal(signum)
     _, stderr = proc.communicate(timeout=120)
