@@ -146,7 +146,7 @@ def _editions_in(paths: list[Path]) -> list[Path]:
         inside = sorted(p for p in path.iterdir() if p.suffix in suffixes and p.is_file())
         if not inside:
             raise UsageError("no editions in this folder", file=path,
-                             hint="build them first with 'exporter build --out " f"{path}'")
+                             hint=f"build them first with 'exporter build --out {path}'")
         found += inside
     return found
 
