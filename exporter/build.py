@@ -117,10 +117,7 @@ def render_one(ctx: RenderContext, fmt: str) -> Rendered:
     """Render one format of a prepared document in memory."""
     module = adapter(fmt)
     start = time.perf_counter()
-    if module.LAYS_OUT_PAGES:
-        with _collecting_less():
-            data = module.render(ctx.doc, ctx)
-    else:
+    with _collecting_less() if module.LAYS_OUT_PAGES else contextlib.nullcontext():
         data = module.render(ctx.doc, ctx)
     seconds = time.perf_counter() - start
     if hasattr(module, "pages"):
