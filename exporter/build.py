@@ -20,7 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .adapters import ADAPTERS, STYLES_DIR, RenderContext, adapter
@@ -57,6 +57,8 @@ class Rendered:
     seconds: float
     pages: int | None
     words: int | None
+    #: What rendering left for other formats (an adapter's ``PRODUCES``).
+    extras: dict = field(default_factory=dict)
 
 
 def find_sources(paths: Sequence[Path]) -> list[Path]:
@@ -120,11 +122,23 @@ def render_one(ctx: RenderContext, fmt: str) -> Rendered:
     with _collecting_less() if module.LAYS_OUT_PAGES else contextlib.nullcontext():
         data = module.render(ctx.doc, ctx)
     seconds = time.perf_counter() - start
+    extras = {key: ctx.extras[key] for key in getattr(module, "PRODUCES", ())
+              if key in ctx.extras}
     if hasattr(module, "pages"):
-        return Rendered(fmt, data, seconds, module.pages(data), None)
+        return Rendered(fmt, data, seconds, module.pages(data), None, extras)
     if "words" not in ctx.extras:
         ctx.extras["words"] = word_count(ctx.doc)
-    return Rendered(fmt, data, seconds, None, ctx.extras["words"])
+    return Rendered(fmt, data, seconds, None, ctx.extras["words"], extras)
+
+
+def _needs(fmt: str) -> tuple[str, ...]:
+    """What format ``fmt`` takes from others' rendering (an adapter's ``NEEDS``)."""
+    return getattr(adapter(fmt), "NEEDS", ())
+
+
+def _in_order(formats: Sequence[str]) -> list[str]:
+    """``formats`` with those that need others' products after the others."""
+    return sorted(formats, key=lambda fmt: bool(_needs(fmt)))
 
 
 def context(doc: Document) -> RenderContext:
@@ -147,7 +161,8 @@ def build_source(source: Path, formats: Sequence[str], allow_remote: bool = Fals
     """Prepare ``source`` and render ``formats``: one task for a worker process."""
     doc = prepare(source, allow_remote)
     ctx = context(doc)
-    return Built(doc.slug, [render_one(ctx, fmt) for fmt in formats], doc.warnings)
+    rendered = {fmt: render_one(ctx, fmt) for fmt in _in_order(formats)}
+    return Built(doc.slug, [rendered[fmt] for fmt in formats], doc.warnings)
 
 
 def _warm_up(fmt: str) -> None:
@@ -306,13 +321,21 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
         for source, formats in todo.items():
             ctx = prepared[source]
             local = []
+            # Formats that take the layout's products (the EPUB's page numbers) wait for it.
+            waiting = [fmt for fmt in formats if fmt not in layouts
+                       and set(_needs(fmt)) & {k for f in formats if f in layouts
+                                                for k in getattr(adapter(f), "PRODUCES", ())}]
             for fmt in formats:
-                if fmt not in layouts:
+                if fmt not in layouts and fmt not in waiting:
                     say(f"building {source.name}: {fmt}")
                     local.append(render_one(ctx, fmt))
             for future in remote[source]:
                 say(f"laying out {source.name}")
                 local.append(future.result())
+                ctx.extras.update(local[-1].extras)
+            for fmt in waiting:
+                say(f"building {source.name}: {fmt}")
+                local.append(render_one(ctx, fmt))
             order = {fmt: i for i, fmt in enumerate(formats)}
             results[source] = Built(ctx.doc.slug, sorted(local, key=lambda r: order[r.format]),
                                     ctx.doc.warnings)

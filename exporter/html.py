@@ -52,7 +52,7 @@ def _raw(html_text: str) -> dict:
 
 
 def _shift_headings(blocks: list) -> None:
-    """Demote author headings one level: the headline is the only <h1>."""
+    """Demote author headings one level: the headline is the article's only <h1>."""
     for block in blocks:
         if not isinstance(block, dict):
             continue
@@ -106,20 +106,26 @@ def render_html(doc: Document) -> RenderedHtml:
     body: list[dict] = [_raw(_MARK.format("title"))]
     body += _title_page(doc, ast["meta"])
     body.append(_raw(_MARK.format("article")))
+    # The article starts with its headline as <h1>; the author's headings follow below
+    # it, and each appendix starts at <h1> (every part is a document of its own in the
+    # EPUB, and heading levels never skip).
+    body.append({"t": "Header", "c": [1, ["article-title", ["article-title"], []],
+                                      ast["meta"]["title"]["c"]]})
     specs: dict[str, tuple[str, str]] = {
         "title": ("titlepage", _localised(lang, "title")),
         "article": ("bodymatter chapter", doc.meta_text("title")),
     }
+    in_appendix = False
     for block in ast["blocks"]:
         appendix = _appendix_of(block)
         if appendix:
             ident, epub_type, title = appendix
             body.append(_raw(_MARK.format(ident)))
             specs[ident] = (epub_type, title)
+            in_appendix = True
+        elif not in_appendix:
+            _shift_headings([block])
         body.append(block)
-    _shift_headings(body[1:])
-    # The title page's own heading was shifted with the rest; put it back to <h1>.
-    next(b for b in body if b.get("t") == "Header")["c"][0] = 1
     ast["blocks"] = body
     ast["meta"] = {}
     out = run_pandoc(["--from", "json", "--to", "html5", "--wrap=none",

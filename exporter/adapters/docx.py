@@ -106,10 +106,11 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
     wrap_uses(ast["blocks"])
 
     def label_uses(node: dict) -> None:
-        # "Used on page 3, 5": the numbers are PAGEREF fields Word fills in.
+        # "Used on page 3, 5": the numbers are PAGEREF fields Word fills in; the label
+        # for screens ("Back to the text:") is left out.
         if node.get("t") == "Span" and "glossary-uses" in node["c"][0][1]:
-            node["c"][1][:0] = [{"t": "Str", "c": "Used"}, {"t": "Space"}, {"t": "Str", "c": "on"},
-                                {"t": "Space"}, {"t": "Str", "c": "page"}, {"t": "Space"}]
+            node["c"][1][:] = [n for n in node["c"][1]
+                               if not (n.get("t") == "Span" and "uses-screen" in n["c"][0][1])]
 
     _walk(ast["blocks"], label_uses)
     # Each appendix starts on a new page, as in the PDF.

@@ -1,69 +1,22 @@
-"""PDF edition: the shared HTML parts set in one print document by WeasyPrint.
+"""PDF edition: the print layout (``layout``) written as a tagged PDF/UA-1 file.
 
-All resources come through one URL fetcher that only serves the document's own
-resources (``resource:`` URLs), so nothing is read from disk or network while
-laying out.
+The pages are laid out once; where each page begins is handed back to the build
+(``PRODUCES``), so the EPUB can carry the same page numbers without a layout of its own.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import html
 import os
 
-from ..document import RESOURCE_SCHEME, Document
-from ..errors import SecurityError
+from ..document import Document
 from . import RenderContext
 
 EXTENSION = "pdf"
 MEDIA_TYPE = "application/pdf"
 USES_HTML = True
 LAYS_OUT_PAGES = True
-
-
-def _fetcher(doc: Document):
-    """A WeasyPrint URL fetcher that serves ``resource:`` URLs and refuses everything else."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class ResourceFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url.startswith(RESOURCE_SCHEME):
-                resource = doc.resources.get(url[len(RESOURCE_SCHEME):])
-                if resource is not None:
-                    media_type, data = resource.best(("image/svg+xml", "image/png",
-                                                      "image/jpeg", "image/gif", "image/webp"))
-                    return URLFetcherResponse(url, data, {"Content-Type": media_type})
-            raise SecurityError(f"refused to fetch {url!r} while laying out the PDF",
-                                file=doc.source)
-
-    return ResourceFetcher(fail_on_errors=True, allowed_protocols=("resource",))
-
-
-def _page_html(doc: Document, ctx: RenderContext) -> str:
-    meta = doc.meta
-    esc = html.escape
-    title = doc.meta_text("title")
-    created = dt.datetime.fromtimestamp(ctx.timestamp, tz=dt.timezone.utc)
-    head = [f"<title>{esc(title)}</title>", '<meta charset="utf-8">']
-    if meta.byline:
-        head.append(f'<meta name="author" content="{esc(meta.byline)}">')
-    subject = doc.meta_text("subtitle")
-    if subject:
-        head.append(f'<meta name="description" content="{esc(subject)}">')
-    if meta.subjects:
-        head.append(f'<meta name="keywords" content="{esc(", ".join(meta.subjects))}">')
-    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    head.append(f'<meta name="dcterms.created" content="{stamp}">')
-    head.append(f'<meta name="dcterms.modified" content="{stamp}">')
-    head.append('<meta name="generator" content="exporter">')
-    sections = []
-    for part in ctx.html.parts:
-        kind = "appendix" if part.id not in ("title", "article") else part.id
-        classes = f"part part-{part.id}" + (" part-appendix" if kind == "appendix" else "")
-        sections.append(f'<section class="{classes}" id="part-{part.id}" '
-                        f'data-title="{esc(part.title)}">\n{part.html}\n</section>')
-    return (f'<!DOCTYPE html>\n<html lang="{esc(meta.lang)}">\n<head>{"".join(head)}</head>\n'
-            f'<body>\n{"".join(sections)}\n</body>\n</html>\n')
+#: What rendering this format leaves in ``ctx.extras`` for other formats.
+PRODUCES = ("page_starts",)
 
 
 def pages(data: bytes) -> int:
@@ -82,25 +35,60 @@ def warm_up() -> None:
     import weasyprint.urls  # noqa: F401
 
 
-def render(doc: Document, ctx: RenderContext) -> bytes:
-    """Lay out ``doc`` as an A4 PDF with metadata, bookmarks and embedded fonts."""
-    import weasyprint
-    from weasyprint.urls import FatalURLFetchingError
+def _link_descriptions(parts) -> dict[str, str]:
+    """Link target id -> what the link says it leads to (its accessible name).
 
-    stylesheet = weasyprint.CSS(string=(ctx.styles / "print.css").read_text("utf-8"))
-    try:
-        document = weasyprint.HTML(string=_page_html(doc, ctx), url_fetcher=_fetcher(doc),
-                                   base_url=RESOURCE_SCHEME).render(stylesheets=[stylesheet])
-    except FatalURLFetchingError as exc:
-        cause = exc.__cause__
-        raise cause if isinstance(cause, SecurityError) else SecurityError(
-            str(exc), file=doc.source) from None
+    PDF/UA wants every link annotation described (/Contents); WeasyPrint writes the
+    target's id there ("gref-lachin-corridor-2"), which means nothing read aloud.
+    """
+    import lxml.html
+
+    found: dict[str, str] = {}
+    for part in parts:
+        if "<a" not in part.html:
+            continue
+        root = lxml.html.fragment_fromstring(part.html, create_parent="div")
+        for link in root.iter("a"):
+            href = link.get("href") or ""
+            target = href[1:] if href.startswith("#") else href
+            name = link.get("aria-label") or link.get("title") or " ".join(
+                link.text_content().split())
+            if target and name:
+                found.setdefault(target, name)
+    return found
+
+
+def _describe_links(descriptions: dict[str, str]):
+    """A WeasyPrint finisher that gives every link annotation its description."""
+    import pydyf
+
+    def finish(_document, pdf) -> None:
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/Link":
+                target = obj.get("Contents")
+                target = target.string if isinstance(target, pydyf.String) else None
+                if target in descriptions:
+                    obj["Contents"] = pydyf.String(descriptions[target])
+
+    return finish
+
+
+def render(doc: Document, ctx: RenderContext) -> bytes:
+    """Lay ``doc`` out as a tagged PDF/UA-1 with metadata, bookmarks and embedded fonts."""
+    from ..layout import PART_ID_PREFIX, lay_out
+    from ..pagination import page_starts
+
+    parts = ctx.html.parts
+    document, root = lay_out(doc, parts, (ctx.styles / "print.css").read_text("utf-8"),
+                             ctx.timestamp)
+    ctx.extras["page_starts"] = page_starts(document, root, PART_ID_PREFIX)
     # fontTools stamps embedded font subsets with "now" unless SOURCE_DATE_EPOCH is set.
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(ctx.timestamp)
     try:
         return document.write_pdf(pdf_identifier=doc.meta.stable_identifier(doc.slug).encode(),
-                                  pdf_version="1.7")
+                                  pdf_variant="pdf/ua-1",
+                                  finisher=_describe_links(_link_descriptions(parts)))
     finally:
         if saved is None:
             del os.environ["SOURCE_DATE_EPOCH"]

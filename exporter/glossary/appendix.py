@@ -26,14 +26,26 @@ class Labels:
     title: str
     also_known_as: str
     see_also: str
+    #: Before the back-links, on screen (EPUB) and in print (PDF, DOCX: page numbers).
+    back_to_text: str = "Back to the text:"
+    used_on_page: str = "Used on page"
+    #: Accessible names of the back-links ("{term}", and "{n}" for later uses).
+    back_to_first: str = "back to the first use of {term} in the text"
+    back_to_nth: str = "back to use {n} of {term} in the text"
 
 
 #: Keyed by language prefix ("en-GB" -> "en"); wording chosen to avoid gender agreement.
 LABELS: dict[str, Labels] = {
     "en": Labels("Glossary", "Also known as", "See also"),
-    "fr": Labels("Glossaire", "Autres noms", "Voir aussi"),
-    "de": Labels("Glossar", "Andere Namen", "Siehe auch"),
-    "es": Labels("Glosario", "Otros nombres", "Véase también"),
+    "fr": Labels("Glossaire", "Autres noms", "Voir aussi", "Retour au texte :",
+                 "Employé page", "retour à la première occurrence de {term} dans le texte",
+                 "retour à l’occurrence {n} de {term} dans le texte"),
+    "de": Labels("Glossar", "Andere Namen", "Siehe auch", "Zurück zum Text:",
+                 "Verwendet auf Seite", "zurück zur ersten Verwendung von {term} im Text",
+                 "zurück zur Verwendung {n} von {term} im Text"),
+    "es": Labels("Glosario", "Otros nombres", "Véase también", "Volver al texto:",
+                 "Usado en la página", "volver al primer uso de {term} en el texto",
+                 "volver al uso {n} de {term} en el texto"),
 }
 
 
@@ -134,7 +146,8 @@ def build_appendix(entries: list[GlossaryEntry], uses: dict[str, list[str]],
         blocks = [pf.Para(*first)]
         ids = uses.get(entry.slug, [])
         if ids:
-            blocks.append(pf.Para(pf.Span(*_backrefs(ids), classes=["glossary-uses"])))
+            blocks.append(pf.Para(pf.Span(*_uses_labels(words), *_backrefs(ids, entry.term, words),
+                                          classes=["glossary-uses"])))
         term = pf.Span(*text_inlines(entry.term), identifier=f"gloss-{entry.slug}",
                        classes=["glossterm"])
         items.append(pf.DefinitionItem(term=[term], definitions=[pf.Definition(*blocks)]))
@@ -169,12 +182,23 @@ def _see_also(entry: GlossaryEntry, shown: dict[str, GlossaryEntry],
     return out
 
 
-def _backrefs(ids: Iterable[str]) -> list[pf.Inline]:
-    # Numbered links separated by ", "; each edition labels them (print.css shows page
-    # numbers instead of the numbers, the DOCX adapter turns them into PAGEREF fields).
+def _uses_labels(words: Labels) -> list[pf.Inline]:
+    # Both labels are real text (read aloud, copied); each edition's style shows one.
+    return [pf.Span(*text_inlines(words.back_to_text), classes=["uses-screen"]),
+            pf.Span(*text_inlines(words.used_on_page), classes=["uses-print"]), pf.Space()]
+
+
+def _backrefs(ids: Iterable[str], term: str, words: Labels) -> list[pf.Inline]:
+    # Numbered links separated by ", "; print.css shows page numbers instead of the
+    # numbers, the DOCX adapter turns them into PAGEREF fields. Each link's accessible
+    # name says where it leads, since "1" read aloud says nothing.
     out: list[pf.Inline] = []
     for i, ident in enumerate(ids, 1):
         if out:
             out += [pf.Str(","), pf.Space()]
-        out.append(pf.Link(pf.Str(str(i)), url=f"#{ident}", classes=["glossary-backref"]))
+        name = (words.back_to_first.format(term=term) if i == 1
+                else words.back_to_nth.format(n=i, term=term))
+        out.append(pf.Link(pf.Span(pf.Str(str(i)), classes=["backref-number"]),
+                           url=f"#{ident}", classes=["glossary-backref"],
+                           attributes={"aria-label": name}))
     return out

@@ -29,7 +29,7 @@ _CONTEXT_KINDS = frozenset({"country", "sea", "lake"})
 
 _LABELS = {"en": {"maps": "Maps", "map": "Map", "gazetteer": "Gazetteer", "place": "Place",
                   "other": "Other names", "coords": "Coordinates", "on": "Maps",
-                  "kind": "Kind"}}
+                  "kind": "Kind", "see_map": "see Map {number}: {title}"}}
 
 
 def _labels(lang: str) -> dict[str, str]:
@@ -44,17 +44,22 @@ class _Target:
     slug: str
     map_id: str
     number: int
+    #: The map's title, for the link's accessible name ("see Map 2: ...").
+    title: str = ""
 
 
 class _MapLinker(Linker):
     """Links the first mention of each mapped place to the first map that shows it."""
+
+    #: Accessible name of a link to a map: a format string with ``number`` and ``title``.
+    see_map = _LABELS["en"]["see_map"]
 
     def _occurrence(self, entry, inlines, text, start, end):
         if self._linked[entry.slug]:
             return inlines
         self._linked[entry.slug] += 1
         return [pf.Link(*inlines, url=f"#map-{entry.map_id}", classes=["mapref"],
-                        title=f"Map {entry.number}")]
+                        title=self._name(entry))]
 
     def _inlines(self, items):
         # Glossary links are not looked into (links never nest); a mapped place that the
@@ -76,10 +81,17 @@ class _MapLinker(Linker):
             return []
         target = found[0][2]
         self._linked[target.slug] += 1
-        return [pf.Superscript(pf.Link(pf.Str(f"map\u00a0{target.number}"),
-                                       url=f"#map-{target.map_id}",
-                                       classes=["mapref", "mapref-marker"],
-                                       title=f"Map {target.number}"))]
+        # The space keeps "map 2" a word of its own when the text is copied or read
+        # aloud ("Baku map 1", not "Bakumap 1"); the accessible name says where it leads.
+        name = self._name(target)
+        return [pf.Superscript(pf.Space(), pf.Link(pf.Str(f"map\u00a0{target.number}"),
+                                                   url=f"#map-{target.map_id}",
+                                                   classes=["mapref", "mapref-marker"],
+                                                   title=name,
+                                                   attributes={"aria-label": name}))]
+
+    def _name(self, target: _Target) -> str:
+        return self.see_map.format(number=target.number, title=target.title)
 
 
 def _coordinates(place: Place) -> str:
@@ -205,9 +217,12 @@ def add_maps(doc: Document, locator: Locator) -> list[RenderedMap]:
             if place.kind in _CONTEXT_KINDS:
                 continue
             targets.append(_Target(names=(place.name, *(a.name for a in place.alt_names)),
-                                   slug=place.name, map_id=result.id, number=number))
+                                   slug=place.name, map_id=result.id, number=number,
+                                   title=result.title))
     unique = list({t.slug: t for t in reversed(targets)}.values())[::-1]  # first map wins
-    _MapLinker(Matcher(unique), "first").run(doc.ast)
+    linker = _MapLinker(Matcher(unique), "first")
+    linker.see_map = words["see_map"]
+    linker.run(doc.ast)
 
     figures = []
     for number, result in enumerate(rendered, 1):
