@@ -17,7 +17,8 @@ from .document import Document
 _MARK = "<!--exporter-part:{}-->"
 
 #: Localised names of the parts that have no heading of their own.
-_TITLES = {"en": {"title": "Title page"}}
+_TITLES = {"en": {"title": "Title page", "note": "note {n}",
+                  "note_back": "back to the reference to note {n}"}}
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,29 @@ def _raw(html_text: str) -> dict:
     return {"t": "RawBlock", "c": ["html", html_text]}
 
 
-def _shift_headings(blocks: list) -> None:
-    """Demote author headings one level: the headline is the article's only <h1>."""
-    for block in blocks:
-        if not isinstance(block, dict):
-            continue
-        if block.get("t") == "Header":
-            block["c"][0] = min(block["c"][0] + 1, 6)
-        elif block.get("t") in ("Div", "BlockQuote"):
-            _shift_headings(block["c"][-1])
+def _article_headings(blocks: list) -> None:
+    """Set the author's headings under the headline (<h1>) without skipped levels.
+
+    The outermost level the author used becomes <h2>, and a heading is at most one level
+    below the one before it: "## Key dates" in a text without "#" is <h2>, not <h3>.
+    """
+    stack: list[tuple[int, int]] = []  # (author's level, level given)
+
+    def visit(items: list) -> None:
+        for block in items:
+            if not isinstance(block, dict):
+                continue
+            if block.get("t") == "Header":
+                level = block["c"][0]
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                given = min(stack[-1][1] + 1 if stack else 2, 6)
+                stack.append((level, given))
+                block["c"][0] = given
+            elif block.get("t") in ("Div", "BlockQuote"):
+                visit(block["c"][-1])
+
+    visit(blocks)
 
 
 def _appendix_of(block: dict) -> tuple[str, str, str] | None:
@@ -115,21 +130,22 @@ def render_html(doc: Document) -> RenderedHtml:
         "title": ("titlepage", _localised(lang, "title")),
         "article": ("bodymatter chapter", doc.meta_text("title")),
     }
-    in_appendix = False
+    article: list[dict] = []
     for block in ast["blocks"]:
         appendix = _appendix_of(block)
         if appendix:
             ident, epub_type, title = appendix
             body.append(_raw(_MARK.format(ident)))
             specs[ident] = (epub_type, title)
-            in_appendix = True
-        elif not in_appendix:
-            _shift_headings([block])
+        elif len(specs) == 2:  # still in the article
+            article.append(block)
         body.append(block)
+    _article_headings(article)
     ast["blocks"] = body
     ast["meta"] = {}
     out = run_pandoc(["--from", "json", "--to", "html5", "--wrap=none",
                       "--email-obfuscation=none"], json.dumps(ast)).decode("utf-8")
+    out = _name_note_links(out, lang)
     chunks = out.split("<!--exporter-part:")
     notes = ""
     parts = []
@@ -153,6 +169,18 @@ def render_html(doc: Document) -> RenderedHtml:
         ),
         lang=lang,
     )
+
+
+def _name_note_links(out: str, lang: str) -> str:
+    """Give pandoc's note references and back-links names that make sense read aloud
+    ("note 1", not "1"; "back to the reference to note 1", not "↩")."""
+    import re
+
+    note, back = _localised(lang, "note"), _localised(lang, "note_back")
+    out = re.sub(r'(<a href="#fn(\d+)" class="footnote-ref" id="fnref\d+" role="doc-noteref")',
+                 lambda m: f'{m[1]} aria-label="{html.escape(note.format(n=m[2]))}"', out)
+    return re.sub(r'(<a href="#fnref(\d+)" class="footnote-back" role="doc-backlink")',
+                  lambda m: f'{m[1]} aria-label="{html.escape(back.format(n=m[2]))}"', out)
 
 
 def _headings(fragment: str) -> list[tuple[int, str, str]]:

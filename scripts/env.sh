@@ -24,6 +24,13 @@ fc-list 2>/dev/null | grep -q 'DejaVu Serif' || APT_PACKAGES+=(fonts-dejavu-core
 "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
 # The tests read PDFs the way readers' tools do (pdftotext, pdftoppm).
 command -v pdftotext >/dev/null 2>&1 || APT_PACKAGES+=(poppler-utils)
+# The tests check accessibility as readers' software does: Ace by DAISY (Node.js) and
+# Chromium's accessibility tree, with Debian's Chromium (no browser is downloaded).
+if [ "${1:-}" = "--test" ]; then
+  command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)
+  command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
+  command -v chromium >/dev/null 2>&1 || APT_PACKAGES+=(chromium)
+fi
 
 if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -44,4 +51,14 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q -e '.[test]'
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+
+# Ace by DAISY for the accessibility tests, in .tools/ (not committed). --ignore-scripts:
+# puppeteer must not download a browser; the tests point it at Debian's chromium.
+ACE_VERSION=1.4.6
+if [ "${1:-}" = "--test" ] && [ ! -x .tools/node_modules/.bin/ace-cli ]; then
+  need "installing Ace by DAISY $ACE_VERSION (npm) into .tools/"
+  mkdir -p .tools
+  (cd .tools && npm install --silent --ignore-scripts --no-audit --no-fund \
+      "@daisy/ace-cli@$ACE_VERSION" >/dev/null)
 fi
