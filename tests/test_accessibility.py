@@ -143,8 +143,17 @@ def test_heading_levels_of_the_author_are_closed_up(second_dist):
 # --- One pagination ----------------------------------------------------------------
 
 def _words_after(marker, count: int = 4) -> list[str]:
-    texts = marker.xpath("following::text()")
-    return " ".join(" ".join(texts[:40]).split()).split()[:count]
+    """The first words after ``marker``, up to a figure (whose image text comes first)."""
+    texts = []
+    for node in marker.xpath("following::node()"):
+        if isinstance(node, str):
+            if not any(a.tag.endswith("figure") for a in node.getparent().iterancestors()):
+                texts.append(node)
+        elif isinstance(node.tag, str) and node.tag.endswith("figure"):
+            break
+        if len(texts) > 40:
+            break
+    return " ".join(" ".join(texts).split()).split()[:count]
 
 
 def test_the_page_list_has_one_entry_per_pdf_page_at_its_first_words(sample_dist):
@@ -178,7 +187,7 @@ def test_the_page_list_has_one_entry_per_pdf_page_at_its_first_words(sample_dist
         # The page may start inside a word hyphenated across the page turn; the marker
         # stands before that whole word, and the next words start the page.
         assert words[0].endswith(start[0].rstrip("\u2010-")), (number, words, start[:4])
-        assert start[1:4] == words[1:4], (number, words, start[:4])
+        assert start[1:len(words)] == words[1:], (number, words, start[:4])
 
 
 def test_page_starts_inside_a_paragraph_mark_the_word(tmp_path):
@@ -196,7 +205,7 @@ def test_page_starts_inside_a_paragraph_mark_the_word(tmp_path):
 
     # Last first, as the EPUB adapter does.
     insert_marker(root, PageStart(4, "x", (2, 0, 1, 0), 0), marker)
-    insert_marker(root, PageStart(3, "x", (1,), 10), marker)  # "four" in collapsed text
+    insert_marker(root, PageStart(3, "x", (1,), 8), marker)  # "four" in "One two four five"
     insert_marker(root, PageStart(2, "x", (0,), 0), marker)
     html = etree.tostring(root, encoding="unicode")
     assert '<span id="page-2"/><h2>Head</h2>' in html  # before the heading, not in it
@@ -269,9 +278,10 @@ def test_check_fails_editions_without_accessibility(sample_dist, tmp_path):
         doc.save(pdf)
     result = run_cli("check", epub, pdf)
     assert result.returncode == 1
-    assert "accessibility: no schema:accessMode metadata" in result.stdout
-    assert "accessibility: untagged: no structure tree" in result.stdout
-    assert "accessibility: not marked as tagged" in result.stdout
+    output = result.stdout + result.stderr
+    assert "bare.epub: error: accessibility: no schema:accessMode metadata" in output
+    assert "untagged.pdf: error: accessibility: untagged: no structure tree" in output
+    assert "untagged.pdf: error: accessibility: not marked as tagged" in output
 
 
 # --- Text read aloud and copied ----------------------------------------------------
@@ -288,7 +298,7 @@ def test_markers_are_words_of_their_own_in_copied_text(sample_dist, second_dist)
 
     document = docx.Document(io.BytesIO((sample_dist / f"{SLUG}.docx").read_bytes()))
     words = " ".join(p.text for p in document.paragraphs)
-    assert "Baku map 1" in words and not re.search(r"[a-z]map\s\d", words)
+    assert re.search(r"Baku\smap\s1", words) and not re.search(r"[a-z]map\s\d", words)
     assert "Back to the text" not in words
 
 
