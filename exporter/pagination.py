@@ -203,9 +203,10 @@ def insert_marker(root, start: PageStart, make_marker: Callable[[int], object]) 
                 and parent.tag not in _NAMED:
             _insert_before(candidate, marker)
             return
-    # Inside a table row or a list: the first element that takes a <span>.
+    # Inside a table row or a list: the first element that takes a <span> (a header
+    # cell too: better a number in its name than invalid XHTML).
     for candidate in chain:
-        if candidate.tag in _TAKES_PHRASING and candidate.tag not in _NAMED:
+        if candidate.tag in _TAKES_PHRASING and candidate.tag != "a":
             marker.tail = candidate.text or ""  # the text now follows the marker
             candidate.text = ""
             candidate.insert(0, marker)

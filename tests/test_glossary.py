@@ -126,7 +126,11 @@ def test_link_every_numbers_each_occurrence():
     assert [(pf.stringify(b), b.url) for b in backrefs] == [
         ("1", "#gref-baku-1"), ("2", "#gref-baku-2"), ("3", "#gref-baku-3")]
     (span,) = find_all([appendix(doc)], pf.Span, lambda e: "glossary-uses" in e.classes)
-    assert pf.stringify(span) == "1, 2, 3"  # real separators, not the stylesheet's
+    # Real text, not the stylesheet's: a label for screens, one for print, separators.
+    assert pf.stringify(span) == "Back to the text:Used on page 1, 2, 3"
+    assert [b.attributes["aria-label"] for b in backrefs] == [
+        "back to the first use of Baku in the text", "back to use 2 of Baku in the text",
+        "back to use 3 of Baku in the text"]
 
 
 def test_link_none_links_nothing_but_still_lists_used_terms():
