@@ -317,3 +317,19 @@ def test_chromium_reads_the_markers_and_back_links_by_name(sample_dist, tmp_path
     assert ("doc-pagebreak", "2") in names
     # No link is announced as a bare number.
     assert not [n for n in nodes if re.fullmatch(r"\d+", n["name"]) and n["role"] != "doc-pagebreak"]
+
+
+def test_an_epub_built_without_its_pdf_carries_the_same_pages(sample_dist, tmp_path):
+    result = run_cli("build", ROOT / "source" / f"{SLUG}.md", "--format", "epub",
+                     "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    alone, beside = (etree.fromstring(_read(folder / f"{SLUG}.epub", "EPUB/nav.xhtml"))
+                     for folder in (tmp_path, sample_dist))
+
+    def pages(nav):
+        return [(a.get("href"), a.text) for n in nav.iterfind(".//h:nav", XHTML)
+                if n.get(f"{{{XHTML['epub']}}}type") == "page-list"
+                for a in n.iterfind(".//h:a", XHTML)]
+
+    assert pages(alone) and pages(alone) == pages(beside)
+    assert (tmp_path / f"{SLUG}.epub").read_bytes() == (sample_dist / f"{SLUG}.epub").read_bytes()
