@@ -150,7 +150,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         pandoc_meta["rights"] = _meta_string(meta.rights)
     pandoc_meta["identifier"] = _meta_string(meta.stable_identifier(doc.slug))
     _adapt_for_word(doc, ast)
-    reference = ctx.styles / "reference.docx"
+    reference = ctx.styles.file("reference.docx")
     data = run_pandoc(["--from", "json", "--to", "docx", "--reference-doc", str(reference),
                        "--output", "-"], json.dumps(ast), timestamp=ctx.timestamp,
                       files=(reference.read_bytes(),))

@@ -187,7 +187,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         book.add_metadata("DC", "subject", subject)
     book.add_metadata("DC", "date", meta.date.isoformat())
 
-    css = (ctx.styles / "epub.css").read_bytes()
+    css = ctx.styles.css("epub.css", "epub").encode("utf-8")
     book.add_item(epub.EpubItem(uid="css", file_name="style/epub.css", media_type="text/css",
                                 content=css))
 

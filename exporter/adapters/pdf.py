@@ -87,7 +87,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
-    stylesheet = weasyprint.CSS(string=(ctx.styles / "print.css").read_text("utf-8"))
+    stylesheet = weasyprint.CSS(string=ctx.styles.css("print.css", "pdf"))
     try:
         document = weasyprint.HTML(string=_page_html(doc, ctx), url_fetcher=_fetcher(doc),
                                    base_url=RESOURCE_SCHEME).render(stylesheets=[stylesheet])

@@ -1,0 +1,117 @@
+"""The project file (``exporter.yml`` beside ``source/``) and its ``theme:`` block.
+
+A theme sets the common choices of a house style without writing CSS::
+
+    theme:
+      typeface: DejaVu Serif   # body text of the PDF and the EPUB
+      base_size_pt: 11         # body text size of the PDF
+      accent: "#8a1c1c"        # the generated EPUB cover; the PDF's title and section rules
+      paper: A5                # PDF page size: A4, A5, B5, letter, legal
+
+It is validated like the front-matter: a wrong value is one message with file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .yamlfile import load_yaml, read_text, validate
+
+#: The project file's name; it sits beside the ``source/`` folder.
+PROJECT_FILE = "exporter.yml"
+
+Paper = Literal["A4", "A5", "B5", "letter", "legal"]
+
+#: Which editions each theme setting changes (a change rebuilds only those).
+AFFECTS: dict[str, frozenset[str]] = {
+    "typeface": frozenset({"pdf", "epub"}),
+    "base_size_pt": frozenset({"pdf"}),
+    "accent": frozenset({"pdf", "epub"}),
+    "paper": frozenset({"pdf"}),
+}
+
+
+class Theme(BaseModel):
+    """House-style choices that need no CSS; unset ones keep the built-in style."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    typeface: str | None = Field(None, min_length=1, max_length=80,
+                                 description="Font family of the body text (PDF, EPUB).")
+    base_size_pt: float | None = Field(None, ge=6, le=24,
+                                       description="Body text size in points (PDF).")
+    accent: str | None = Field(None, description="Accent colour, #rrggbb (covers, rules).")
+    paper: Paper | None = Field(None, description="PDF paper size.")
+
+    @field_validator("typeface")
+    @classmethod
+    def _plain_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[\w][\w .-]*", value.strip()):
+            raise ValueError("a font family name: letters, digits, spaces, '-' and '.'")
+        return value.strip() if value is not None else None
+
+    @field_validator("accent")
+    @classmethod
+    def _colour(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+            raise ValueError("a colour as #rrggbb, e.g. \"#8a1c1c\" (quote it in YAML)")
+        return value.lower() if value is not None else None
+
+    def accent_rgb(self) -> tuple[int, int, int] | None:
+        """The accent as (r, g, b), or None."""
+        if self.accent is None:
+            return None
+        return tuple(int(self.accent[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+    def css(self, fmt: str) -> str:
+        """CSS that applies this theme to format ``fmt``'s stylesheet (appended to it)."""
+        rules = []
+        if fmt == "pdf":
+            if self.paper:
+                rules.append(f"@page {{ size: {self.paper}; }}")
+            html = []
+            if self.typeface:
+                html.append(f'font-family: "{self.typeface}", serif;')
+            if self.base_size_pt:
+                html.append(f"font-size: {self.base_size_pt:g}pt;")
+            if html:
+                rules.append("html { " + " ".join(html) + " }")
+            if self.accent:
+                rules.append(f".part-title h1.title, h2 {{ border-top-color: {self.accent}; }}")
+        elif fmt == "epub":
+            if self.typeface:
+                rules.append(f'body {{ font-family: "{self.typeface}", serif; }}')
+        return "\n".join(["/* theme: from exporter.yml */", *rules, ""]) if rules else ""
+
+    def digest(self, fmt: str) -> str:
+        """Hash of the settings that change format ``fmt`` (freshness)."""
+        used = {k: v for k, v in self.model_dump().items()
+                if v is not None and fmt in AFFECTS[k]}
+        return hashlib.sha256(json.dumps(used, sort_keys=True).encode()).hexdigest()
+
+
+class ProjectFile(BaseModel):
+    """``exporter.yml``: settings of a project folder."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    theme: Theme = Theme()
+
+
+def load_project(path: Path) -> ProjectFile:
+    """Read and validate a project file; a missing file means the defaults."""
+    if not path.is_file():
+        return ProjectFile()
+    data, locator = load_yaml(read_text(path), path)
+    if data is None:
+        return ProjectFile()
+    if not isinstance(data, dict):
+        raise locator.error("the project file must be a mapping", (),
+                            "write 'theme:' and its settings, e.g. 'paper: A5'")
+    return validate(ProjectFile, data, locator, PROJECT_FILE)
