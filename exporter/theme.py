@@ -27,6 +27,7 @@ from .yamlfile import load_yaml, read_text, validate
 PROJECT_FILE = "exporter.yml"
 
 Paper = Literal["A4", "A5", "B5", "letter", "legal"]
+_SMALL_PAPER = frozenset({"A5", "B5"})
 
 #: Which editions each theme setting changes (a change rebuilds only those).
 AFFECTS: dict[str, frozenset[str]] = {
@@ -75,6 +76,10 @@ class Theme(BaseModel):
         if fmt == "pdf":
             if self.paper:
                 rules.append(f"@page {{ size: {self.paper}; }}")
+            if self.paper in _SMALL_PAPER:  # the A4 title page would run onto a second page
+                rules.append(".part-title { padding-top: 15mm; } "
+                             ".part-title h1.title { font-size: 22pt; margin-bottom: 5mm; } "
+                             ".part-title .standfirst p { font-size: 12pt; margin-bottom: 8mm; }")
             html = []
             if self.typeface:
                 html.append(f'font-family: "{self.typeface}", serif;')
@@ -102,6 +107,11 @@ class ProjectFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     theme: Theme = Theme()
+
+    @field_validator("theme", mode="before")
+    @classmethod
+    def _empty(cls, value: object) -> object:
+        return {} if value is None else value  # "theme:" with every line commented out
 
 
 def load_project(path: Path) -> ProjectFile:
