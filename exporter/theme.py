@@ -98,7 +98,8 @@ class Theme(BaseModel):
         """Hash of the settings that change format ``fmt`` (freshness)."""
         used = {k: v for k, v in self.model_dump().items()
                 if v is not None and fmt in AFFECTS[k]}
-        return hashlib.sha256(json.dumps(used, sort_keys=True).encode()).hexdigest()
+        return hashlib.sha256(json.dumps([used, self.css(fmt)], sort_keys=True).encode()
+                              ).hexdigest()
 
 
 class ProjectFile(BaseModel):
