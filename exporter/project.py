@@ -68,8 +68,8 @@ _PROJECT_FILE = """\
 # Project settings for exporter. Uncomment a line to use it; `exporter build` checks
 # every value and names the line of a wrong one.
 theme:
-  # typeface: DejaVu Serif    # body text of the PDF and EPUB (an installed font family)
-  # base_size_pt: 10.5        # body text size of the PDF, in points
+  # typeface: DejaVu Serif    # body text of every edition (an installed font family)
+  # base_size_pt: 10.5        # body text size of the PDF and DOCX, in points
   # accent: "#1f4e79"         # generated EPUB cover; title and section rules of the PDF
   # paper: A4                 # PDF paper: A4, A5, B5, letter, legal
 """

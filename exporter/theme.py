@@ -3,8 +3,8 @@
 A theme sets the common choices of a house style without writing CSS::
 
     theme:
-      typeface: DejaVu Serif   # body text of the PDF and the EPUB
-      base_size_pt: 11         # body text size of the PDF
+      typeface: DejaVu Serif   # body text of every edition
+      base_size_pt: 11         # body text size of the PDF and the DOCX
       accent: "#8a1c1c"        # the generated EPUB cover; the PDF's title and section rules
       paper: A5                # PDF page size: A4, A5, B5, letter, legal
 
@@ -31,8 +31,8 @@ _SMALL_PAPER = frozenset({"A5", "B5"})
 
 #: Which editions each theme setting changes (a change rebuilds only those).
 AFFECTS: dict[str, frozenset[str]] = {
-    "typeface": frozenset({"pdf", "epub"}),
-    "base_size_pt": frozenset({"pdf"}),
+    "typeface": frozenset({"pdf", "epub", "docx"}),
+    "base_size_pt": frozenset({"pdf", "docx"}),
     "accent": frozenset({"pdf", "epub"}),
     "paper": frozenset({"pdf"}),
 }
@@ -44,9 +44,9 @@ class Theme(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     typeface: str | None = Field(None, min_length=1, max_length=80,
-                                 description="Font family of the body text (PDF, EPUB).")
+                                 description="Font family of the body text.")
     base_size_pt: float | None = Field(None, ge=6, le=24,
-                                       description="Body text size in points (PDF).")
+                                       description="Body text size in points (PDF, DOCX).")
     accent: str | None = Field(None, description="Accent colour, #rrggbb (covers, rules).")
     paper: Paper | None = Field(None, description="PDF paper size.")
 
@@ -93,6 +93,58 @@ class Theme(BaseModel):
             if self.typeface:
                 rules.append(f'body {{ font-family: "{self.typeface}", serif; }}')
         return "\n".join(["/* theme: from exporter.yml */", *rules, ""]) if rules else ""
+
+    def reference_docx(self, data: bytes) -> bytes:
+        """The DOCX template ``data`` with this theme: the body face (the Normal style's
+        font, wherever a style uses it, and the theme's minor font) becomes ``typeface``;
+        every type size is scaled so that Normal has ``base_size_pt``."""
+        if not (self.typeface or self.base_size_pt):
+            return data
+        import io
+        import zipfile
+
+        from lxml import etree
+
+        w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+        parts = {}
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            for info in infos:
+                parts[info.filename] = archive.read(info)
+        styles = etree.fromstring(parts["word/styles.xml"])
+        normal = styles.find(f"{w}style[@{w}styleId='Normal']/{w}rPr")
+        defaults = styles.find(f"{w}docDefaults/{w}rPrDefault/{w}rPr")
+
+        def first(tag: str, attr: str) -> str | None:
+            for rpr in (normal, defaults):
+                node = rpr.find(f"{w}{tag}") if rpr is not None else None
+                if node is not None and node.get(f"{w}{attr}"):
+                    return node.get(f"{w}{attr}")
+            return None
+
+        body_face, size = first("rFonts", "ascii"), first("sz", "val")
+        if self.typeface and body_face:
+            for fonts in styles.iter(f"{w}rFonts"):
+                for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+                    if fonts.get(f"{w}{attr}") == body_face:
+                        fonts.set(f"{w}{attr}", self.typeface)
+            for name, part in parts.items():
+                if name.startswith("word/theme/"):
+                    parts[name] = re.sub(
+                        rb'(<a:minorFont>\s*<a:latin typeface=")[^"]*"',
+                        rb"\g<1>" + self.typeface.encode() + b'"', part)
+        if self.base_size_pt and size:
+            scale = self.base_size_pt * 2 / int(size)
+            for tag in ("sz", "szCs"):
+                for node in styles.iter(f"{w}{tag}"):
+                    node.set(f"{w}val", str(max(2, round(int(node.get(f"{w}val")) * scale))))
+        parts["word/styles.xml"] = etree.tostring(styles, xml_declaration=True,
+                                                  encoding="UTF-8", standalone=True)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for info in infos:
+                archive.writestr(info, parts[info.filename])
+        return out.getvalue()
 
     def digest(self, fmt: str) -> str:
         """Hash of the settings that change format ``fmt`` (freshness)."""
