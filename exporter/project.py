@@ -17,8 +17,7 @@ import yaml
 
 from .errors import UsageError
 from .slug import slugify
-from .styles import STYLES_FOLDER
-from .theme import PROJECT_FILE
+from .styles import PROJECT_FILE, STYLES_FOLDER
 
 SOURCE_FOLDER = "source"
 #: Longest slug ``new`` makes from a title (cut at a word).

@@ -33,6 +33,8 @@ AFFECTS: dict[str, frozenset[str]] = {
 }
 #: The override folder's name, beside ``source/``.
 STYLES_FOLDER = "styles"
+#: The project file's name, beside ``source/`` (its ``theme:``: see ``theme.py``).
+PROJECT_FILE = "exporter.yml"
 
 _keep = contextlib.ExitStack()
 atexit.register(_keep.close)
@@ -86,13 +88,15 @@ def project_folder(source: Path) -> Path:
 def house_style(source: Path, styles: Path | None = None) -> HouseStyle:
     """The house style of ``source``: ``styles`` (``--styles``) or the ``styles/`` folder
     beside its folder, and the theme of the project file there."""
-    from .theme import PROJECT_FILE, load_project
-
     project = project_folder(source)
     if styles is not None and not styles.is_dir():
         raise UsageError("styles folder not found", file=styles,
                          hint="give a folder holding print.css, epub.css, maps.yml "
                               "or reference.docx")
     folder = styles if styles is not None else project / STYLES_FOLDER
-    theme = load_project(project / PROJECT_FILE).theme
+    theme = None
+    if (project / PROJECT_FILE).is_file():  # pydantic is loaded only when needed
+        from .theme import load_project
+
+        theme = load_project(project / PROJECT_FILE).theme
     return HouseStyle(override=folder if folder.is_dir() else None, theme=theme)

@@ -21,10 +21,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .styles import PROJECT_FILE
 from .yamlfile import load_yaml, read_text, validate
-
-#: The project file's name; it sits beside the ``source/`` folder.
-PROJECT_FILE = "exporter.yml"
 
 Paper = Literal["A4", "A5", "B5", "letter", "legal"]
 _SMALL_PAPER = frozenset({"A5", "B5"})
