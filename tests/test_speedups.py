@@ -85,6 +85,13 @@ def test_input_digest_covers_what_an_edition_depends_on(tmp_path, source_copy, m
     (styles / "print.css").write_text("body { color: red }", "utf-8")
     assert digest(styles=styles) != with_styles, "stylesheets are inputs"
     assert digest("epub", styles=styles) == digest("epub"), "print.css shapes the PDF only"
+    assert digest("docx", styles=styles) == digest("docx"), "print.css shapes the PDF only"
+    (styles / "reference.docx").write_bytes(b"not the built-in template")
+    assert digest("docx", styles=styles) != digest("docx"), "reference.docx: the DOCX"
+    assert digest("epub", styles=styles) == digest("epub"), "reference.docx: the DOCX only"
+    (styles / "maps.yml").write_text("font_family: DejaVu Sans\n", "utf-8")
+    for fmt in ("epub", "docx"):
+        assert digest(fmt, styles=styles) != digest(fmt), "maps.yml: every edition"
     monkeypatch.setattr(freshness, "__version__", "999")
     assert digest(styles=styles) != with_styles, "the exporter's version is an input"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")
