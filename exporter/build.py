@@ -23,14 +23,15 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .adapters import ADAPTERS, STYLES_DIR, RenderContext, adapter
+from .adapters import ADAPTERS, RenderContext, adapter
 from .document import Document
 from .errors import BuildError, SourceError, UsageError
+from .styles import SAMPLE_DIR, HouseStyle, house_style
 
 #: The default when no SOURCE is given: ``source/`` in the working folder, else the
-#: sample that comes with the exporter (the repository's ``source/``).
+#: sample that comes with the exporter (package data: ``exporter/data/sample``).
 DEFAULT_SOURCE_DIR = Path("source")
-SAMPLE_SOURCE_DIR = Path(__file__).resolve().parent.parent / "source"
+SAMPLE_SOURCE_DIR = SAMPLE_DIR
 
 Progress = Callable[[str], None]
 
@@ -80,12 +81,14 @@ def find_sources(paths: Sequence[Path]) -> list[Path]:
 
 
 def prepare(source: Path, allow_remote: bool = False,
-            maps_ready: Callable[[], None] | None = None) -> Document:
+            maps_ready: Callable[[], None] | None = None,
+            house: HouseStyle | None = None) -> Document:
     """Load, validate and enrich one source: everything before any adapter runs."""
     from .enrich import enrich
     from .source import load_document
 
     doc, locator = load_document(source)
+    doc.house = house or HouseStyle()
     enrich(doc, locator, allow_remote, maps_ready)
     return doc
 
@@ -136,6 +139,14 @@ def _needs(fmt: str) -> tuple[str, ...]:
     return getattr(adapter(fmt), "NEEDS", ())
 
 
+def _producers(fmt: str) -> tuple[str, ...]:
+    """The formats whose rendering ``fmt`` takes something from (the EPUB: the PDF's
+    page breaks), so whose styles shape ``fmt`` too."""
+    needs = set(_needs(fmt))
+    return tuple(name for name in ADAPTERS
+                 if needs & set(getattr(adapter(name), "PRODUCES", ())))
+
+
 def _in_order(formats: Sequence[str]) -> list[str]:
     """``formats`` with those that need others' products after the others."""
     return sorted(formats, key=lambda fmt: bool(_needs(fmt)))
@@ -145,7 +156,8 @@ def context(doc: Document) -> RenderContext:
     """The render context of a prepared document (build timestamp fixed here)."""
     from .reproducible import build_timestamp
 
-    return RenderContext(doc, timestamp=build_timestamp(doc.meta.date))
+    return RenderContext(doc, styles=doc.house or HouseStyle(),
+                         timestamp=build_timestamp(doc.meta.date))
 
 
 @dataclass
@@ -157,9 +169,10 @@ class Built:
     warnings: list[str]
 
 
-def build_source(source: Path, formats: Sequence[str], allow_remote: bool = False) -> Built:
+def build_source(source: Path, formats: Sequence[str], allow_remote: bool = False,
+                 house: HouseStyle | None = None) -> Built:
     """Prepare ``source`` and render ``formats``: one task for a worker process."""
-    doc = prepare(source, allow_remote)
+    doc = prepare(source, allow_remote, house=house)
     ctx = context(doc)
     rendered = {fmt: render_one(ctx, fmt) for fmt in _in_order(formats)}
     return Built(doc.slug, [rendered[fmt] for fmt in formats], doc.warnings)
@@ -264,37 +277,38 @@ def _pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     pool.shutdown(wait=True)
 
 
-def _draw_maps(source: Path) -> None:
+def _draw_maps(source: Path, map_style: Path) -> None:
     _child_signals()
     from .maps.appendix import prefetch
 
-    prefetch(source)
+    prefetch(source, map_style)
 
 
-def _draw_maps_beside(source: Path) -> Callable[[], None]:
+def _draw_maps_beside(source: Path, house: HouseStyle) -> Callable[[], None]:
     """Start drawing ``source``'s maps into the cache in another process; return a waiter.
     When the build stops early, the child is ended with SIGTERM (it is a daemon)."""
     process = multiprocessing.get_context(_START_METHOD).Process(
-        target=_draw_maps, args=(source,), daemon=True)
+        target=_draw_maps, args=(source, house.file("maps.yml")), daemon=True)
     with _forking():
         process.start()
     return process.join
 
 
 def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | None,
-                allow_remote: bool) -> dict[Path, Built]:
+                allow_remote: bool, houses: dict[Path, HouseStyle]) -> dict[Path, Built]:
     """Render every (source, formats) in ``todo``, in ``jobs`` processes."""
     say = progress or (lambda _msg: None)
     results: dict[Path, Built] = {}
     if jobs <= 1:
         for source, formats in todo.items():
             say(f"building {source.name}: {', '.join(formats)}")
-            results[source] = build_source(source, formats, allow_remote)
+            results[source] = build_source(source, formats, allow_remote, houses[source])
         return results
     if len(todo) >= jobs:
         with _pool(jobs) as pool:
             with _forking():  # the first submit forks the workers
-                futures = {source: pool.submit(build_source, source, formats, allow_remote)
+                futures = {source: pool.submit(build_source, source, formats, allow_remote,
+                                                houses[source])
                            for source, formats in todo.items()}
             for n, (source, future) in enumerate(futures.items(), start=1):
                 results[source] = future.result()
@@ -314,7 +328,9 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
         prepared: dict[Path, RenderContext] = {}
         for source, formats in todo.items():
             say(f"reading {source.name}")
-            ctx = context(prepare(source, allow_remote, maps_ready=_draw_maps_beside(source)))
+            house = houses[source]
+            ctx = context(prepare(source, allow_remote,
+                                  maps_ready=_draw_maps_beside(source, house), house=house))
             remote[source] = [pool.submit(render_one, _for_worker(ctx, fmt), fmt)
                               for fmt in formats if fmt in layouts]
             prepared[source] = ctx
@@ -345,10 +361,13 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
 def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
           progress: Progress | None = None, jobs: int | None = None,
           force: bool = False, allow_remote: bool = False,
-          warn: Callable[[str], None] | None = None) -> list[Edition]:
+          warn: Callable[[str], None] | None = None,
+          styles: Path | None = None) -> list[Edition]:
     """Build every source in every format into ``out_dir``; return the editions.
 
-    ``allow_remote`` lets http(s) images be fetched; ``warn`` receives located warnings.
+    ``allow_remote`` lets http(s) images be fetched; ``warn`` receives located warnings;
+    ``styles`` is a folder of house-style overrides (default: ``styles/`` beside the
+    sources' folder, see ``styles.house_style``).
     """
     from . import freshness
     from .slug import slugify
@@ -365,10 +384,12 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     editions: dict[tuple[Path, str], Edition] = {}
     todo: dict[Path, list[str]] = {}
     digests: dict[tuple[Path, str], str] = {}
+    houses = {source: house_style(source, styles) for source in paths}
     for source, slug in zip(paths, slugs):
         for fmt in formats:
             target = out_dir / f"{slug}.{adapter(fmt).EXTENSION}"
-            digest = digests[source, fmt] = freshness.input_digest(source, fmt, STYLES_DIR)
+            digest = digests[source, fmt] = freshness.input_digest(
+                source, fmt, houses[source], shaped_by=(fmt, *_producers(fmt)))
             known = None if force else freshness.is_fresh(target, digest)
             if known is not None:
                 editions[source, fmt] = Edition(fmt, target, target.stat().st_size, 0.0,
@@ -377,7 +398,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             else:
                 todo.setdefault(source, []).append(fmt)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    results = _render_all(todo, jobs, progress, allow_remote) if todo else {}
+    results = _render_all(todo, jobs, progress, allow_remote, houses) if todo else {}
     for built in results.values():
         for warning in built.warnings:
             (warn or (lambda _w: None))(warning)
@@ -385,9 +406,15 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     for source, built in results.items():
         for item in built.rendered:
             target = out_dir / f"{built.slug}.{adapter(item.format).EXTENSION}"
-            write_atomically(target, item.data)
+            # An edition rendered again to the same bytes (a print style that moved no
+            # page break, for the EPUB) is left as it was.
+            same = target.is_file() and target.stat().st_size == len(item.data) \
+                and target.read_bytes() == item.data
+            if not same:
+                write_atomically(target, item.data)
             freshness.record(target, digests[source, item.format], item.data,
                              pages=item.pages, words=item.words)
             editions[source, item.format] = Edition(item.format, target, len(item.data),
-                                                    item.seconds, item.pages, item.words)
+                                                    item.seconds, item.pages, item.words,
+                                                    skipped=same)
     return [editions[source, fmt] for source in paths for fmt in formats]

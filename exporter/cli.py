@@ -72,6 +72,10 @@ def build(
     allow_remote: Annotated[bool, typer.Option(
         "--allow-remote", help="Fetch http(s) images named in the source (off: refused).")
     ] = False,
+    styles: Annotated[Optional[Path], typer.Option(  # noqa: UP007
+        "--styles", help="Folder of house-style files (print.css, epub.css, maps.yml, "
+        "reference.docx) that replace the built-in ones (default: styles/ beside the "
+        "source folder).", show_default=False)] = None,
 ) -> None:
     """Build the editions of each SOURCE into the output folder."""
     from rich.console import Console
@@ -83,7 +87,7 @@ def build(
         with console.status("building...") as status:
             editions = run_build(sources or [], [f.value for f in formats or []], out,
                                  progress=lambda msg: status.update(msg), jobs=jobs,
-                                 force=force, allow_remote=allow_remote,
+                                 force=force, allow_remote=allow_remote, styles=styles,
                                  warn=lambda w: console.print(f"[yellow]warning:[/] {w}",
                                                               highlight=False, markup=True))
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)
@@ -176,6 +180,41 @@ def glossary(
         raise
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
         _fail(exc)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(
+        help="New (or empty) folder for the project.")] = Path("."),
+) -> None:
+    """Start a project: source/ with an example article, glossary, places and a map
+    layer; an empty styles/ folder; exporter.yml; a README. Never overwrites a file."""
+    from .project import init_project
+
+    try:
+        written = init_project(folder)
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
+        _fail(exc)
+    typer.echo(f"made a project in {folder} ({len(written)} files)")
+    go = "" if folder.resolve() == Path.cwd() else f"cd {folder} && "
+    typer.echo(f"next: {go}exporter build && exporter check dist")
+
+
+@app.command()
+def new(
+    title: Annotated[str, typer.Argument(help="The article's headline.")],
+    source: Annotated[Path, typer.Option(
+        "--source", help="Folder of the articles.")] = Path("source"),
+) -> None:
+    """Add an article to the source folder: today's date, every front-matter key, a file
+    name from the title. Never overwrites a file."""
+    from .project import new_article
+
+    try:
+        path = new_article(title, source)
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
+        _fail(exc)
+    typer.echo(f"wrote {path}")
 
 
 def run() -> None:

@@ -32,7 +32,10 @@ def cover_png(doc: Document) -> bytes:
 
     width, height = SIZE
     margin = 140
-    image = Image.new("L", SIZE, 28)
+    theme = doc.house.theme if doc.house is not None else None
+    accent = theme.accent_rgb() if theme is not None else None
+    tone = _tones(accent)
+    image = Image.new("L" if accent is None else "RGB", SIZE, tone(_GROUND))
     draw = ImageDraw.Draw(image)
     kicker = ImageFont.truetype(_SANS, 44)
     title_font = ImageFont.truetype(_SERIF_BOLD, 118)
@@ -41,18 +44,18 @@ def cover_png(doc: Document) -> bytes:
 
     y = 260
     if doc.meta.subjects:
-        draw.text((margin, y), doc.meta.subjects[0].upper(), font=kicker, fill=200)
+        draw.text((margin, y), doc.meta.subjects[0].upper(), font=kicker, fill=tone(200))
         y += 90
-    draw.rectangle((margin, y, margin + 220, y + 10), fill=235)
+    draw.rectangle((margin, y, margin + 220, y + 10), fill=tone(235))
     y += 90
     for line in _wrap(draw, doc.meta_text("title"), title_font, width - 2 * margin):
-        draw.text((margin, y), line, font=title_font, fill=255)
+        draw.text((margin, y), line, font=title_font, fill=tone(255))
         y += 150
     y += 60
     standfirst = doc.meta_text("subtitle")
     if standfirst:
         for line in _wrap(draw, standfirst, stand_font, width - 2 * margin):
-            draw.text((margin, y), line, font=stand_font, fill=215)
+            draw.text((margin, y), line, font=stand_font, fill=tone(215))
             y += 78
     footer = [doc.meta.cover_text or doc.meta.date.strftime("%-d %B %Y")]
     if doc.meta.byline:
@@ -60,13 +63,38 @@ def cover_png(doc: Document) -> bytes:
     if doc.meta.publisher:
         footer.append(doc.meta.publisher)
     y = height - margin - 60 * len(footer)
-    draw.rectangle((margin, y - 50, width - margin, y - 46), fill=160)
+    draw.rectangle((margin, y - 50, width - margin, y - 46), fill=tone(160))
     for line in footer:
-        draw.text((margin, y), line, font=small, fill=220)
+        draw.text((margin, y), line, font=small, fill=tone(220))
         y += 60
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+#: Grey of the generated cover's ground; text and rules are lighter greys on it.
+_GROUND = 28
+
+
+def _tones(accent: tuple[int, int, int] | None):
+    """Grey level (on the built-in dark ground) -> the fill to paint with.
+
+    Without an accent: the grey itself. With one (the theme's ``accent``), the ground
+    is the accent and each grey becomes the accent mixed towards white (on a dark
+    accent) or towards black (on a light one) as far as the grey is from the ground,
+    so the text keeps its contrast.
+    """
+    if accent is None:
+        return lambda level: level
+    r, g, b = accent
+    light = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 > 0.45
+    target = 0 if light else 255
+
+    def tone(level: int) -> tuple[int, int, int]:
+        share = (level - _GROUND) / (255 - _GROUND)
+        return tuple(round(c + (target - c) * share) for c in accent)  # type: ignore[return-value]
+
+    return tone
 
 
 def _as_png(data: bytes) -> bytes:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import panflute as pf
 
     from .metadata import Metadata
+    from .styles import HouseStyle
 
 #: URL scheme by which the AST refers to a ``Resource``.
 RESOURCE_SCHEME = "resource:"
@@ -61,6 +62,8 @@ class Document:
     body_text: str = ""
     #: Warnings found while loading and enriching (already located: "file:line: ...").
     warnings: list[str] = field(default_factory=list)
+    #: The house style (``styles.HouseStyle``) the editions are made with; None: built-in.
+    house: HouseStyle | None = None
 
     def meta_text(self, key: str) -> str:
         """Title or standfirst as plain text with the body's typography ("" if absent)."""

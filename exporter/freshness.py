@@ -11,8 +11,12 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .styles import HouseStyle
 
 _RECORDS = ".exporter"
 
@@ -28,19 +32,24 @@ def _tree_files(folder: Path, skip_suffix: str) -> list[Path]:
     return files
 
 
-def input_digest(source: Path, fmt: str, styles: Path) -> str:
+def input_digest(source: Path, fmt: str, style: HouseStyle,
+                 shaped_by: tuple[str, ...] = ()) -> str:
     """Hash of everything an edition of ``source`` can depend on.
 
     That is the source file, every other non-Markdown file in its folder (glossary,
-    gazetteer, map layers, images; other articles do not count), the styles, the
-    exporter's version, the format and ``SOURCE_DATE_EPOCH``.
+    gazetteer, map layers, images; other articles do not count), the parts of the house
+    style that shape this format (a new print.css rebuilds the PDF only), the
+    exporter's version, the format and ``SOURCE_DATE_EPOCH``. ``shaped_by`` names the
+    formats whose styles count (default: ``fmt``; the EPUB also counts the PDF's, whose
+    page breaks it carries).
     """
     h = hashlib.sha256()
     h.update(f"{__version__}\0{fmt}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())
+    for name in shaped_by or (fmt,):
+        h.update(f"{style.digest(name)}\0".encode())
     folder = source.parent
-    inputs = [source] + _tree_files(folder, ".md") + _tree_files(styles, ".pyc")
-    for path in inputs:
-        h.update(str(path.relative_to(folder if path.is_relative_to(folder) else styles)).encode())
+    for path in [source] + _tree_files(folder, ".md"):
+        h.update(str(path.relative_to(folder)).encode())
         h.update(b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()

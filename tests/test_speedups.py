@@ -11,7 +11,7 @@ import pytest
 from conftest import run_cli
 
 from exporter import freshness
-from exporter.adapters import STYLES_DIR
+from exporter.styles import HouseStyle
 
 
 #: The summary table's seconds column for an edition that was not rebuilt.
@@ -64,8 +64,8 @@ def test_unchanged_editions_are_skipped_and_changes_rebuild(tmp_path, source_cop
 def test_input_digest_covers_what_an_edition_depends_on(tmp_path, source_copy, monkeypatch):
     article = next(source_copy.glob("*.md"))
 
-    def digest(fmt="pdf", styles=STYLES_DIR):
-        return freshness.input_digest(article, fmt, styles)
+    def digest(fmt="pdf", styles=None):
+        return freshness.input_digest(article, fmt, HouseStyle(override=styles))
 
     base = digest()
     assert digest("epub") != base
@@ -84,6 +84,14 @@ def test_input_digest_covers_what_an_edition_depends_on(tmp_path, source_copy, m
     with_styles = digest(styles=styles)
     (styles / "print.css").write_text("body { color: red }", "utf-8")
     assert digest(styles=styles) != with_styles, "stylesheets are inputs"
+    assert digest("epub", styles=styles) == digest("epub"), "print.css shapes the PDF only"
+    assert digest("docx", styles=styles) == digest("docx"), "print.css shapes the PDF only"
+    (styles / "reference.docx").write_bytes(b"not the built-in template")
+    assert digest("docx", styles=styles) != digest("docx"), "reference.docx: the DOCX"
+    assert digest("epub", styles=styles) == digest("epub"), "reference.docx: the DOCX only"
+    (styles / "maps.yml").write_text("font_family: DejaVu Sans\n", "utf-8")
+    for fmt in ("epub", "docx"):
+        assert digest(fmt, styles=styles) != digest(fmt), "maps.yml: every edition"
     monkeypatch.setattr(freshness, "__version__", "999")
     assert digest(styles=styles) != with_styles, "the exporter's version is an input"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")

@@ -17,12 +17,11 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from types import ModuleType
 
 from ..document import Document
 from ..errors import UsageError
-from ..styles import STYLES_DIR
+from ..styles import STYLES_DIR, HouseStyle
 
 #: Format name -> adapter module. The CLI's ``--format`` choices are these keys.
 ADAPTERS: dict[str, str] = {
@@ -38,7 +37,8 @@ class RenderContext:
     """What adapters share for one document: styles, and renderings done once."""
 
     doc: Document
-    styles: Path = STYLES_DIR
+    #: The house style: ``styles.file("print.css")``, ``styles.css("epub.css", "epub")``.
+    styles: HouseStyle = field(default_factory=HouseStyle)
     #: Build timestamp (from SOURCE_DATE_EPOCH or the article's date), for reproducibility.
     timestamp: int = 0
     extras: dict[str, object] = field(default_factory=dict)

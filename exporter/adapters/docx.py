@@ -24,6 +24,23 @@ USES_HTML = False
 LAYS_OUT_PAGES = False
 
 
+def _with_reference(ctx: RenderContext, run):
+    """``run(path)`` with the path of the reference document: the house style's, with
+    its theme applied (typeface, base size) in a temporary copy when it has one."""
+    import tempfile
+    from pathlib import Path
+
+    reference = ctx.styles.file("reference.docx")
+    theme = ctx.styles.theme
+    themed = theme.reference_docx(reference.read_bytes()) if theme is not None else None
+    if themed is None or themed == reference.read_bytes():
+        return run(reference)
+    with tempfile.TemporaryDirectory(prefix="exporter-") as folder:
+        path = Path(folder) / "reference.docx"
+        path.write_bytes(themed)
+        return run(path)
+
+
 def _meta_string(text: str) -> dict:
     return {"t": "MetaInlines", "c": [{"t": "Str", "c": text}]}
 
@@ -151,10 +168,9 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         pandoc_meta["rights"] = _meta_string(meta.rights)
     pandoc_meta["identifier"] = _meta_string(meta.stable_identifier(doc.slug))
     _adapt_for_word(doc, ast)
-    reference = ctx.styles / "reference.docx"
-    data = run_pandoc(["--from", "json", "--to", "docx", "--reference-doc", str(reference),
-                       "--output", "-"], json.dumps(ast), timestamp=ctx.timestamp,
-                      files=(reference.read_bytes(),))
+    data = _with_reference(ctx, lambda reference: run_pandoc(
+        ["--from", "json", "--to", "docx", "--reference-doc", str(reference), "--output", "-"],
+        json.dumps(ast), timestamp=ctx.timestamp, files=(reference.read_bytes(),)))
     stamp = dt.datetime.fromtimestamp(ctx.timestamp, tz=dt.timezone.utc)
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
 

@@ -224,7 +224,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         book.add_metadata("DC", "subject", subject)
     book.add_metadata("DC", "date", meta.date.isoformat())
 
-    css = (ctx.styles / "epub.css").read_bytes()
+    css = ctx.styles.css("epub.css", "epub").encode("utf-8")
     book.add_item(epub.EpubItem(uid="css", file_name="style/epub.css", media_type="text/css",
                                 content=css))
 
@@ -330,8 +330,8 @@ def _page_starts(doc: Document, ctx: RenderContext) -> tuple:
         from ..layout import PART_ID_PREFIX, lay_out
         from ..pagination import page_starts
 
-        document, root = lay_out(doc, ctx.html.parts,
-                                 (ctx.styles / "print.css").read_text("utf-8"), ctx.timestamp)
+        document, root = lay_out(doc, ctx.html.parts, ctx.styles.css("print.css", "pdf"),
+                                 ctx.timestamp)
         starts = ctx.extras["page_starts"] = page_starts(document, root, PART_ID_PREFIX)
     return starts
 

@@ -79,8 +79,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     from ..pagination import page_starts
 
     parts = ctx.html.parts
-    document, root = lay_out(doc, parts, (ctx.styles / "print.css").read_text("utf-8"),
-                             ctx.timestamp)
+    document, root = lay_out(doc, parts, ctx.styles.css("print.css", "pdf"), ctx.timestamp)
     ctx.extras["page_starts"] = page_starts(document, root, PART_ID_PREFIX)
     # fontTools stamps embedded font subsets with "now" unless SOURCE_DATE_EPOCH is set.
     saved = os.environ.get("SOURCE_DATE_EPOCH")

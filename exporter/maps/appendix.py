@@ -152,7 +152,13 @@ def _merged_credits(maps: list[RenderedMap]) -> str:
     return " ".join(sentences)
 
 
-def prefetch(source: Path) -> None:
+def _naming_map(map_id: str, warning: str) -> str:
+    """``warning`` naming its map once (the renderer may already have named it)."""
+    prefix = f"map '{map_id}': "
+    return warning if warning.startswith(prefix) else prefix + warning
+
+
+def prefetch(source: Path, style_path: Path = STYLES_DIR / "maps.yml") -> None:
     """Draw the maps ``source`` declares into the cache, so that its build finds them ready.
 
     Meant for a second process while the body is parsed and linked. Any problem is left
@@ -173,7 +179,7 @@ def prefetch(source: Path) -> None:
         gaz = load_gazetteer(root / PLACES_FILE)
         for spec in meta.maps:
             render_map(spec, gaz, load_layers(root, spec.layer_names()),
-                       style_path=STYLES_DIR / "maps.yml", cache_dir=folder / "maps")
+                       style_path=style_path, cache_dir=folder / "maps")
     except Exception:  # noqa: BLE001 (the build reports it properly)
         return
 
@@ -193,6 +199,7 @@ def add_maps(doc: Document, locator: Locator) -> list[RenderedMap]:
         raise locator.error(f"maps are declared but {PLACES_FILE} is missing", ("maps",),
                             f"add a gazetteer at {places}")
     gaz = load_gazetteer(places)
+    style_path = doc.house.file("maps.yml") if doc.house else STYLES_DIR / "maps.yml"
     seen: set[str] = set()
     rendered: list[RenderedMap] = []
     folder = cache.cache_dir()
@@ -204,9 +211,9 @@ def add_maps(doc: Document, locator: Locator) -> list[RenderedMap]:
         refs = {name: ("maps", i, *where) for name, where in spec.layer_refs().items()}
         layers = load_layers(doc.root, spec.layer_names(), locator, refs)
         spec_checks(spec, gaz, layers, locator, ("maps", i))
-        result = render_map(spec, gaz, layers, style_path=STYLES_DIR / "maps.yml",
+        result = render_map(spec, gaz, layers, style_path=style_path,
                             cache_dir=folder / "maps" if folder else None)
-        doc.warnings += [f"{doc.source}: map '{spec.id}': {w}" for w in result.warnings]
+        doc.warnings += [f"{doc.source}: {_naming_map(spec.id, w)}" for w in result.warnings]
         rendered.append(result)
 
     words = _labels(doc.meta.lang)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 #: Names the cache format; the drawing code itself is keyed by ``code_digest()``.
-CODE_VERSION = "maps-1"
+CODE_VERSION = "maps-2"
 LIBRARIES = ("matplotlib", "pyproj", "shapely", "numpy", "basemap-data")
 
 

@@ -55,7 +55,7 @@ def alt_text(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer],
     for title, kinds in (("seas and lakes", ("sea", "lake")), ("rivers", ("river",)),
                          ("regions", ("region",)),
                          ("places marked", ("capital", "city", "town", "village")),
-                         ("also marked", ("mountain", "crossing")), ("roads labelled", ("road",))):
+                         ("also marked", ("incident", "site", "checkpoint", "mountain", "crossing")), ("roads labelled", ("road",))):
         names = of_kind(*kinds)
         if names:
             parts.append(f"{title}: {_join(names)}")

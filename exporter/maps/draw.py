@@ -19,6 +19,7 @@ from .features import Sheet, draw_basemap, draw_layers, nearest_segment
 from .labels import LabelRequest, Obstacles, Size, place_labels
 from .legend import Entry, build_legend, place_legend
 from .projection import make_frame
+from .visible import borders_in_view, layers_in_view
 
 if TYPE_CHECKING:
     from .gazetteer import Gazetteer
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
 MM_PER_INCH = 25.4
 PT_PER_MM = 72 / 25.4
 #: Label order: the first kinds choose their spot first.
-PRIORITY = ("capital", "city", "town", "village", "crossing", "mountain",
+PRIORITY = ("capital", "city", "town", "village", "incident", "site", "checkpoint",
+            "crossing", "mountain",
             "country", "sea", "region", "lake", "road", "river")
 RC = {"svg.fonttype": "none", "svg.hashsalt": "exporter-maps", "svg.id": "map",
       "path.simplify": True}
@@ -122,8 +124,11 @@ def _draw(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], style: MapSty
     # The key: symbols, layers, borders, water and the scale bar, in the emptiest corner.
     key = [Entry(style.kinds[k].legend or k.capitalize(), "marker", style.kinds[k])
            for k in PRIORITY if k in kinds]
-    key += entries
-    key.append(Entry(style.legend.border_label, "border", style.border))
+    # Only what can be seen (maps/visible.py): no "International border" on a map with none.
+    in_view = layers_in_view(spec, layers, frame)
+    key += [e for name, e in zip(spec.drawn_layers(), entries) if name in in_view]
+    if borders_in_view(frame):
+        key.append(Entry(style.legend.border_label, "border", style.border))
     if has_water:
         key.append(Entry(style.legend.sea_label, "water"))
     box, drawing.scale_km = build_legend(key, style, frame.metres_per_mm / PT_PER_MM,

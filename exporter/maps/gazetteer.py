@@ -22,10 +22,14 @@ from .validation import validate_model
 Kind = Literal[
     "country", "region", "capital", "city", "town", "village",
     "sea", "lake", "river", "mountain", "road", "crossing",
+    # Where news happens: an incident (a strike, a blast), a site (a plant, a camp, a
+    # mass grave, a base), a checkpoint.
+    "incident", "site", "checkpoint",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
 #: Kinds drawn with a symbol at their position; the others are labels only.
-POINT_KINDS = frozenset({"capital", "city", "town", "village", "mountain", "crossing"})
+POINT_KINDS = frozenset({"capital", "city", "town", "village", "mountain", "crossing",
+                         "incident", "site", "checkpoint"})
 
 
 class AltName(BaseModel):
@@ -64,7 +68,7 @@ class Place(BaseModel):
         if value not in KINDS:
             close = difflib.get_close_matches(value, KINDS, n=1, cutoff=0.6)
             guess = f"did you mean '{close[0]}'? " if close else ""
-            raise ValueError(f"unknown kind ({guess}known kinds: {', '.join(KINDS)})")
+            raise ValueError(f"unknown kind '{value}' ({guess}the kinds are: {', '.join(KINDS)})")
         return value
 
     @field_validator("lat")

@@ -251,7 +251,8 @@ def _position(value: Any, loc: tuple, where: _Located) -> tuple[float, float]:
     if not -180 <= lon <= 180 or not -90 <= lat <= 90:
         swapped = -180 <= lat <= 180 and -90 <= lon <= 90
         raise where.error(
-            f"position {value!r} is out of range (longitude -180..180, latitude -90..90)",
-            loc, "GeoJSON puts longitude first: [lon, lat]" if swapped else None,
+            f"position {value!r} is outside the earth (longitude -180..180, latitude -90..90)"
+            + ("; coordinates look like [lat, lon]; GeoJSON is [lon, lat]" if swapped else ""),
+            loc, "swap the two numbers of each position" if swapped else None,
         )
     return lon, lat

@@ -61,11 +61,16 @@ def _lcc(west: float, south: float, east: float, north: float) -> str:
 
 def fit_points(spec: MapSpec, gaz: Gazetteer,
                layers: dict[str, Layer]) -> tuple[list[float], list[float]]:
-    """Longitudes and latitudes a ``fit`` extent must hold: places and layer vertices."""
+    """Longitudes and latitudes a ``fit`` extent must hold: the places it fits, the
+    layers' vertices, and every place the map lists (a map shows all its places)."""
     lons, lats = [], []
     for name in spec.extent.fit_places():
         lons.append(gaz[name].lon)
         lats.append(gaz[name].lat)
+    for ref in spec.places:
+        lat, lon = ref.label_at or (gaz[ref.name].lat, gaz[ref.name].lon)
+        lons.append(lon)
+        lats.append(lat)
     for name in spec.extent.fit_layers():
         for part in layers[name].parts:
             for ring in part:

@@ -137,7 +137,9 @@ class MapSpec(_Strict):
 
 def spec_checks(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer],
                 locator: Locator, loc: tuple = ()) -> None:
-    """Refuse unknown places and layers; ``loc`` is where ``spec`` sits in ``locator``'s file."""
+    """Refuse unknown places and layers, places outside a bbox and layers that lie
+    outside the map or far from its places; ``loc`` is where ``spec`` sits in
+    ``locator``'s file."""
     names = [("places", i, p.name) for i, p in enumerate(spec.places)]
     names += [("extent", "fit", i, n) for i, n in enumerate(spec.extent.fit or ())
               if not is_layer_name(n)]
@@ -167,6 +169,9 @@ def spec_checks(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer],
             raise locator.error(
                 f"map '{spec.id}': only areas can be highlighted; '{name}' holds lines",
                 (*loc, "highlight", i), "list it under layers: instead")
+    from .bounds import check_layer_bounds
+
+    check_layer_bounds(spec, gaz, layers, locator, loc)
     if spec.extent.bbox:
         west, south, east, north = spec.extent.bbox
         for i, ref in enumerate(spec.places):

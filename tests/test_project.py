@@ -1,0 +1,165 @@
+"""A newsroom's own project: `exporter init`, `exporter new`, and its house style."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT, run_cli
+
+from exporter.source import load_metadata
+
+ROW = re.compile(r"^\u2502 (epub|pdf|docx) +\u2502.*\u2502 +(unchanged|[\d.]+) +\u2502$", re.M)
+
+
+def _rebuilt(stdout: str) -> dict[str, bool]:
+    """Format -> whether this build wrote it (False: skipped as unchanged)."""
+    return {fmt: seconds != "unchanged" for fmt, seconds in ROW.findall(stdout)}
+
+
+@pytest.fixture
+def env(tmp_path):
+    return dict(os.environ, EXPORTER_CACHE_DIR=str(tmp_path / "cache"))
+
+
+def test_init_makes_a_project_and_never_overwrites(tmp_path):
+    result = run_cli("init", "news", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    news = tmp_path / "news"
+    files = {p.relative_to(news).as_posix() for p in news.rglob("*") if p.is_file()}
+    assert {"README.md", "exporter.yml", "styles/README.md", "source/glossary.yml",
+            "source/places.yml"} <= files
+    assert any(f.startswith("source/maps/") and f.endswith(".geojson") for f in files)
+    assert any(f.startswith("source/") and f.endswith(".md") for f in files)
+    assert [p.name for p in (news / "styles").iterdir()] == ["README.md"], "no style overridden"
+    assert "[longitude, latitude]" in (news / "README.md").read_text("utf-8")
+    before = {p: p.read_bytes() for p in news.rglob("*") if p.is_file()}
+
+    again = run_cli("init", "news", cwd=tmp_path)
+    assert again.returncode == 2
+    assert "news: the folder is not empty; nothing was written" in again.stderr
+    assert "Traceback" not in again.stderr
+    assert {p: p.read_bytes() for p in news.rglob("*") if p.is_file()} == before
+
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine", "utf-8")
+    assert run_cli("init", "other", cwd=tmp_path).returncode == 2
+    assert [p.name for p in (tmp_path / "other").iterdir()] == ["notes.txt"]
+
+
+def test_new_adds_an_article_with_todays_date_and_refuses_to_overwrite(tmp_path):
+    assert run_cli("init", "news", cwd=tmp_path).returncode == 0
+    news = tmp_path / "news"
+    result = run_cli("new", "Talks in Yevlakh: \"day two\"", cwd=news)
+    assert result.returncode == 0, result.stderr
+    path = news / "source" / "talks-in-yevlakh-day-two.md"
+    assert f"wrote {Path('source') / path.name}" in result.stdout
+    text = path.read_text("utf-8")
+    meta = load_metadata(text, path)[0]
+    assert meta.title == "Talks in Yevlakh: \"day two\""
+    assert meta.date == dt.date.today()
+    assert meta.lang == "en-GB" and meta.maps == [] and meta.authors == []
+    for key in ("standfirst", "publisher", "rights", "subjects", "glossary", "cover_text"):
+        assert re.search(rf"^#? ?{key}:", text, re.M), key
+
+    again = run_cli("new", "Talks in Yevlakh: day two", cwd=news)
+    assert again.returncode == 2
+    assert "talks-in-yevlakh-day-two.md: already exists; not overwritten" in again.stderr
+    assert path.read_text("utf-8") == text
+    elsewhere = run_cli("new", "Anything", cwd=tmp_path)
+    assert elsewhere.returncode == 2 and "no source folder here" in elsewhere.stderr
+
+
+def test_house_style_rebuilds_exactly_the_editions_it_shapes(tmp_path, env):
+    assert run_cli("init", "news", cwd=tmp_path).returncode == 0
+    news = tmp_path / "news"
+
+    def build(*args: str) -> dict[str, bool]:
+        result = run_cli("build", "--format", "pdf", "--format", "epub", *args,
+                         cwd=news, env=env)
+        assert result.returncode == 0, result.stderr
+        return _rebuilt(result.stdout)
+
+    assert build() == {"pdf": True, "epub": True}
+    pdf = next((news / "dist").glob("*.pdf"))
+    epub = next((news / "dist").glob("*.epub"))
+    first_pdf, first_epub = pdf.read_bytes(), epub.read_bytes()
+
+    # A print.css of the house: the PDF changes; the EPUB, whose page numbers are the
+    # PDF's, is left as it was while no page break moves.
+    css = (ROOT / "styles" / "print.css").read_text("utf-8")
+    (news / "styles" / "print.css").write_text(css.replace("color: #555;", "color: #000;"),
+                                               "utf-8")
+    assert build() == {"pdf": True, "epub": False}
+    assert epub.read_bytes() == first_epub
+    assert pdf.read_bytes() != first_pdf
+    assert build() == {"pdf": False, "epub": False}
+    # Another paper moves the page breaks: the EPUB's page list follows the PDF's pages.
+    (news / "styles" / "print.css").write_text(css.replace("size: A4;", "size: letter;"),
+                                               "utf-8")
+    assert build() == {"pdf": True, "epub": True}
+    width, height = PdfReader(pdf).pages[0].mediabox[2:]
+    assert (round(float(width)), round(float(height))) == (612, 792), "US letter"
+    assert build() == {"pdf": False, "epub": False}
+
+    # The same from another folder given with --styles.
+    other = tmp_path / "house"
+    other.mkdir()
+    (other / "epub.css").write_text("body { margin: 0 8%; }\n", "utf-8")
+    assert build("--styles", str(other)) == {"pdf": True, "epub": True}
+    with zipfile.ZipFile(epub) as archive:
+        assert archive.read("EPUB/style/epub.css") == b"body { margin: 0 8%; }\n"
+
+
+def test_theme_without_css(tmp_path, env):
+    from PIL import Image
+
+    assert run_cli("init", "news", cwd=tmp_path).returncode == 0
+    news = tmp_path / "news"
+    project = news / "exporter.yml"
+
+    def build() -> dict[str, bool]:
+        result = run_cli("build", "--format", "pdf", "--format", "epub", "--format", "docx",
+                         cwd=news, env=env)
+        assert result.returncode == 0, result.stderr
+        return _rebuilt(result.stdout)
+
+    build()
+    project.write_text("theme:\n  paper: A5\n", "utf-8")
+    # The EPUB carries the PDF's page numbers: a paper that moves them rebuilds it.
+    assert build() == {"pdf": True, "epub": True, "docx": False}
+    pdf = PdfReader(next((news / "dist").glob("*.pdf")))
+    width, height = pdf.pages[0].mediabox[2:]
+    assert (round(float(width)), round(float(height))) == (420, 595), "A5"
+    project.write_text("theme:\n  paper: A5\n  base_size_pt: 9.5\n", "utf-8")
+    assert build() == {"pdf": True, "epub": True, "docx": True}
+
+    project.write_text("theme:\n  paper: A5\n  base_size_pt: 9.5\n  accent: \"#1f4e79\"\n"
+                       "  typeface: DejaVu Sans\n", "utf-8")
+    assert build() == {"pdf": True, "epub": True, "docx": True}
+    normal = docx.Document(next((news / "dist").glob("*.docx"))).styles["Normal"].font
+    assert (normal.name, normal.size.pt) == ("DejaVu Sans", 9.5)
+    epub = next((news / "dist").glob("*.epub"))
+    with zipfile.ZipFile(epub) as archive:
+        cover = Image.open(io.BytesIO(archive.read("EPUB/images/cover.png"))).convert("RGB")
+        css = archive.read("EPUB/style/epub.css").decode()
+    assert cover.getpixel((5, 5)) == (0x1F, 0x4E, 0x79), "the accent is the cover's ground"
+    assert 'font-family: "DejaVu Sans", serif;' in css
+
+    project.write_text("theme:\n  paper: A5\n  acent: \"#1f4e79\"\n", "utf-8")
+    result = run_cli("build", cwd=news, env=env)
+    assert result.returncode == 2
+    assert "exporter.yml:3: exporter.yml: unknown key 'theme.acent' (did you mean 'accent'?)" \
+        in result.stderr
+    project.write_text("theme:\n  accent: blue\n", "utf-8")
+    result = run_cli("build", cwd=news, env=env)
+    assert result.returncode == 2 and "exporter.yml:2:" in result.stderr
+    assert "#rrggbb" in result.stderr
