@@ -1,0 +1,248 @@
+"""Distribution: what turns a folder of editions into something to hand out.
+
+Fed by the build's list of editions (never by an adapter), ``publish`` writes beside
+them the downloads page (``index.html``), the OPDS catalogue (``catalog.xml``), the
+manifest (``manifest.json``) and ``SHA256SUMS``; optionally a detached Ed25519
+signature of the manifest and an offline zip of the whole. Each file is rewritten
+only when its bytes change, so a build that changed no edition leaves them all alone.
+
+    editions --(articles, editions: facts)--> manifest entries
+        --(page, catalogue)--> index.html, catalog.xml
+        --(manifest)--> manifest.json, SHA256SUMS [, manifest.json.sig]
+        --(bundle)--> <name>-offline.zip
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import manifest as mf
+from .articles import Article
+from .editions import PLAIN_WORDS, sha256_of
+
+COVERS = "covers"
+PAGE = "index.html"
+
+_MEDIA_TYPES = {".png": "image/png", ".html": "text/html", ".xml": "application/atom+xml"}
+
+
+@dataclass
+class Published:
+    """What ``publish`` wrote ("written") and left as it was ("unchanged")."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
+    bundle: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _write(out_dir: Path, rel: str, data: bytes, done: Published) -> None:
+    """Write ``data`` to ``out_dir/rel`` unless the file already holds exactly that."""
+    from ..build import write_atomically
+
+    path = out_dir / rel
+    try:
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            done.unchanged.append(rel)
+            return
+    except OSError:
+        pass
+    write_atomically(path, data)
+    done.written.append(rel)
+
+
+def _png_size(png: bytes) -> list[int]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        return [image.width, image.height]
+
+
+def _format_order(fmt: str) -> tuple[int, str]:
+    order = list(PLAIN_WORDS)
+    return (order.index(fmt) if fmt in order else len(order), fmt)
+
+
+def _article_entry(article: Article) -> dict:
+    data = article.to_json()
+    del data["cover"], data["thumbnail"]
+    data["cover"] = {}
+    if article.cover:
+        data["cover"] = {
+            "image": f"{COVERS}/{article.slug}.png",
+            "thumbnail": f"{COVERS}/{article.slug}-thumb.png",
+            "thumbnail_size": _png_size(article.thumbnail),
+        }
+    return data
+
+
+def _entries(out_dir: Path, editions: Sequence, previous: dict | None) -> list[dict]:
+    """Manifest entries of every article with an edition in ``out_dir``: those just
+    built, and those an earlier build listed whose files are still there."""
+    before = {a["slug"]: a for a in (previous or {}).get("articles", [])}
+    entries: dict[str, dict] = {}
+    for ed in editions:
+        if ed.slug not in entries:
+            entry = _article_entry(ed.article)
+            entry["editions"] = []
+            entry["history"] = before.get(ed.slug, {}).get("history", [])
+            entries[ed.slug] = entry
+        old = {e["file"]: e for e in before.get(ed.slug, {}).get("editions", [])}
+        entries[ed.slug]["editions"].append(mf.edition_entry(
+            ed.path, ed.format, ed.media_type, ed.pages, ed.words, entries[ed.slug],
+            old.get(ed.path.name)))
+    for slug, old_entry in before.items():
+        entry = entries.get(slug)
+        if entry is None:
+            entry = {k: v for k, v in old_entry.items() if k != "editions"}
+            entry["editions"] = []
+        have = {e["file"] for e in entry["editions"]}
+        for old in old_entry.get("editions", []):
+            path = out_dir / old["file"]
+            if old["file"] in have or not path.is_file():
+                continue
+            entry["editions"].append(mf.edition_entry(
+                path, old["format"], old["media_type"], old.get("pages"), old.get("words"),
+                entry, old))
+        if entry["editions"]:
+            entries[slug] = entry
+    for entry in entries.values():
+        entry["editions"].sort(key=lambda e: _format_order(e["format"]))
+        entry["history"] = mf.update_history(entry.get("history", []), entry, entry["editions"])
+    return sorted(entries.values(), key=lambda a: (a["date"], a["modified"], a["slug"]),
+                  reverse=True)
+
+
+def _run_checks(out_dir: Path, entries: list[dict], done: Published) -> None:
+    """``exporter check`` on each edition not yet checked in its present form."""
+    from ..checks import check
+
+    for entry in entries:
+        for ed in entry["editions"]:
+            if ed["check"] is None:
+                findings = check(out_dir / ed["file"])
+                errors = [f for f in findings if f.level in ("error", "fatal")]
+                ed["check"] = {"passed": not findings, "errors": len(errors),
+                               "warnings": len(findings) - len(errors),
+                               "findings": [f"{f.level}: {f.message}" for f in findings[:20]]}
+            if not ed["check"]["passed"]:
+                done.failed_checks.append(ed["file"])
+
+
+def publish(out_dir: Path, editions: Sequence, *, check: bool = False,
+            sign_key: Path | None = None, bundle: bool = False,
+            navigation_from: int | None = None,
+            progress: Callable[[str], None] | None = None) -> Published:
+    """Write the page, catalogue, manifest and checksums for the editions in ``out_dir``.
+
+    ``editions`` are the build's (``build.Edition``, each with its article); editions
+    built earlier into the same folder stay listed while their files are there.
+    ``check`` runs ``exporter check`` on editions not checked before; ``sign_key``
+    signs the manifest; ``bundle`` writes the offline zip.
+    """
+    from .bundle import bundle_name, render_bundle
+    from .catalogue import NAVIGATION_FROM, render_catalogue
+    from .page import render_page
+    from ..styles import STYLES_DIR
+
+    say = progress or (lambda _m: None)
+    done = Published()
+    key = mf.load_private_key(sign_key) if sign_key is not None else None
+    previous = mf.read_previous(out_dir)
+    say("listing the editions")
+    entries = _entries(out_dir, editions, previous)
+    if check:
+        say("checking the editions")
+        _run_checks(out_dir, entries, done)
+
+    files: dict[str, bytes] = {}
+    for ed in editions:
+        article = ed.article
+        if article.cover:
+            files[f"{COVERS}/{article.slug}.png"] = article.cover
+            files[f"{COVERS}/{article.slug}-thumb.png"] = article.thumbnail
+    publishers = {a.get("publisher") for a in entries}
+    publisher = publishers.pop() if len(publishers) == 1 else None
+    catalogue = render_catalogue(entries, key=publisher or out_dir.resolve().name,
+                                 publisher=publisher,
+                                 navigation_from=navigation_from or NAVIGATION_FROM)
+    files.update(catalogue)
+    kind = "navigation" if len(catalogue) > 1 else "acquisition"
+    css = (STYLES_DIR / "downloads.css").read_text("utf-8")
+    files[PAGE] = render_page(entries, css, kind, signed=key is not None)
+    for rel, data in sorted(files.items()):
+        _write(out_dir, rel, data, done)
+    _remove_stale(out_dir, files, entries, done)
+
+    listed = []
+    for rel in sorted(_other_files(out_dir, entries, files)):
+        path = out_dir / rel
+        data = files.get(rel)
+        listed.append({"path": rel, "bytes": len(data) if data is not None else path.stat().st_size,
+                       "sha256": sha256_of(path),
+                       "media_type": _MEDIA_TYPES.get(path.suffix, "application/octet-stream")})
+    manifest = mf.render_manifest(entries, listed)
+    manifest_changed = not ((out_dir / mf.MANIFEST).is_file()
+                            and (out_dir / mf.MANIFEST).read_bytes() == manifest)
+    _write(out_dir, mf.MANIFEST, manifest, done)
+    sums = [(ed["file"], ed["sha256"]) for a in entries for ed in a["editions"]]
+    sums += [(item["path"], item["sha256"]) for item in listed]
+    sums.append((mf.MANIFEST, sha256_of(out_dir / mf.MANIFEST)))
+    _write(out_dir, mf.SUMS, mf.render_sums(sums), done)
+    signed = []
+    if key is not None:
+        signature, public = mf.sign(manifest, key)
+        _write(out_dir, mf.SIGNATURE, signature, done)
+        _write(out_dir, mf.PUBLIC_KEY, public, done)
+        signed = [mf.SIGNATURE, mf.PUBLIC_KEY]
+    elif manifest_changed and (out_dir / mf.SIGNATURE).exists():
+        # The old signature would now fail to verify: it signed another manifest.
+        for rel in (mf.SIGNATURE, mf.PUBLIC_KEY):
+            (out_dir / rel).unlink(missing_ok=True)
+            done.removed.append(rel)
+        done.notes.append("the manifest changed, so its old signature was removed; "
+                          "sign it again with --sign KEY")
+    elif (out_dir / mf.SIGNATURE).exists():
+        signed = [p for p in (mf.SIGNATURE, mf.PUBLIC_KEY) if (out_dir / p).exists()]
+
+    if bundle:
+        say("writing the offline bundle")
+        name = bundle_name([a["slug"] for a in entries], out_dir)
+        members = ([ed["file"] for a in entries for ed in a["editions"]]
+                   + [item["path"] for item in listed] + [mf.MANIFEST, mf.SUMS] + signed)
+        _write(out_dir, name, render_bundle(out_dir, members, name.removesuffix(".zip")), done)
+        done.bundle = out_dir / name
+    return done
+
+
+def _other_files(out_dir: Path, entries: list[dict], files: dict[str, bytes]) -> set[str]:
+    """The files beside the editions that the manifest lists: covers, page, catalogue."""
+    found = set(files)
+    for entry in entries:
+        for rel in (entry.get("cover") or {}).values():
+            if isinstance(rel, str) and (out_dir / rel).is_file():
+                found.add(rel)
+    return found
+
+
+def _remove_stale(out_dir: Path, files: dict[str, bytes], entries: list[dict],
+                  done: Published) -> None:
+    """Remove catalogue feeds and covers that belong to nothing any more."""
+    from .catalogue import FOLDER
+
+    keep = set(files) | {rel for e in entries for rel in (e.get("cover") or {}).values()
+                         if isinstance(rel, str)}
+    for folder in (FOLDER, COVERS):
+        base = out_dir / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(base.iterdir()):
+            rel = f"{folder}/{path.name}"
+            if path.is_file() and rel not in keep and path.suffix in (".xml", ".png"):
+                path.unlink()
+                done.removed.append(rel)
