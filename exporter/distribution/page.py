@@ -76,7 +76,7 @@ def _article(article: dict) -> str:
         out.append(f'<p class="subjects"><span class="label">Subjects:</span> '
                    f'<span lang="{lang}">{escape(", ".join(article["subjects"]))}</span></p>\n')
     out.append('</div>\n')
-    out.append(f'<ul class="editions" aria-label="Editions of this article">\n')
+    out.append('<h3 class="sr-only">Editions to download</h3>\n<ul class="editions">\n')
     out += [_edition(ed) for ed in article["editions"]]
     out.append('</ul>\n')
     if article.get("corrections"):
