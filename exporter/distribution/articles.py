@@ -70,9 +70,11 @@ def _scaled_png(png: bytes, box: tuple[int, int]) -> bytes:
 
 def article_of(doc: Document) -> Article:
     """The article facts of a prepared document, with its cover scaled down twice."""
+    from ..corrections import correction_texts
     from ..cover import cover_png
 
     meta = doc.meta
+    texts = correction_texts(doc)
     cover = cover_png(doc)
     return Article(
         slug=doc.slug,
@@ -87,7 +89,8 @@ def article_of(doc: Document) -> Article:
         publisher=meta.publisher,
         rights=meta.rights,
         subjects=list(meta.subjects),
-        corrections=[{"date": c.date.isoformat(), "text": c.text} for c in meta.corrections],
+        corrections=[{"date": c.date.isoformat(), "text": text}
+                     for c, text in zip(meta.corrections, texts)],
         cover=_scaled_png(cover, COVER_SIZE),
         thumbnail=_scaled_png(cover, THUMBNAIL_SIZE),
     )
