@@ -135,6 +135,8 @@ def _published(out: Path, published) -> None:
                    "SHA256SUMS)")
     for note in published.notes:
         typer.secho(f"note: {note}", err=True, fg="yellow")
+    for finding in published.findings:
+        typer.echo(finding, err=True)
     if published.failed_checks:
         typer.secho("error: 'exporter check' failed for " + ", ".join(published.failed_checks)
                     + f" (the findings are in {out / 'manifest.json'})", err=True, fg="red")

@@ -24,6 +24,11 @@ fc-list 2>/dev/null | grep -q 'DejaVu Serif' || APT_PACKAGES+=(fonts-dejavu-core
 "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
 # The tests read PDFs the way readers' tools do (pdftotext, pdftoppm).
 command -v pdftotext >/dev/null 2>&1 || APT_PACKAGES+=(poppler-utils)
+# The tests open the downloads page in Debian's chromium (driven through its chromedriver;
+# nothing downloads a browser) and run axe-core, from npm, in it.
+command -v chromium >/dev/null 2>&1 || APT_PACKAGES+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || APT_PACKAGES+=(chromium-driver)
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
 
 if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -44,4 +49,8 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q -e '.[test]'
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+# axe-core for the downloads page's accessibility test (package.json, package-lock.json).
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi

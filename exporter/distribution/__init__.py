@@ -37,6 +37,7 @@ class Published:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
     bundle: Path | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -132,6 +133,7 @@ def _run_checks(out_dir: Path, entries: list[dict], done: Published) -> None:
                                "findings": [f"{f.level}: {f.message}" for f in findings[:20]]}
             if not ed["check"]["passed"]:
                 done.failed_checks.append(ed["file"])
+                done.findings += [f"{ed['file']}: {f}" for f in ed["check"]["findings"]]
 
 
 def publish(out_dir: Path, editions: Sequence, *, check: bool = False,
