@@ -36,6 +36,17 @@ def extent(edition: dict) -> str:
     return ""
 
 
+def _checked(check: dict | None, file: str) -> str:
+    """A line on ``exporter check``'s verdict, when the build ran it (``--check``)."""
+    if not check:
+        return ""
+    verdict = ("no errors or warnings" if check["passed"]
+               else f"{check['errors']} errors, {check['warnings']} warnings")
+    if file.endswith(".epub"):
+        verdict += " (W3C EPUBCheck)"
+    return f'<p class="checked"><span class="label">Checked:</span> {verdict}</p>\n'
+
+
 def _edition(ed: dict) -> str:
     facts = " · ".join(x for x in (human_size(ed["bytes"]), extent(ed)) if x)
     purpose = f" — {escape(ed['purpose'])}" if ed.get("purpose") else ""
@@ -44,8 +55,9 @@ def _edition(ed: dict) -> str:
         '<li class="edition">\n'
         f'<a class="download" href="{escape(ed["file"])}" type="{escape(ed["media_type"])}" '
         f'download><span class="format">{escape(ed["label"])}</span>{purpose}</a>\n'
-        f'<p class="facts">{escape(facts)}<span class="file"> · {escape(ed["file"])}</span></p>\n'
+        f'<p class="facts">{escape(facts)}<span class="file">{escape(ed["file"])}</span></p>\n'
         f'<p class="a11y"><span class="label">Accessibility:</span> {escape(summary)}</p>\n'
+        f'{_checked(ed.get("check"), ed["file"])}'
         f'<p class="sha"><span class="label">SHA-256:</span> '
         f'<code>{escape(ed["sha256"])}</code></p>\n'
         '</li>\n')
