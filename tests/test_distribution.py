@@ -432,6 +432,7 @@ def test_a_correction_shows_in_every_edition_and_in_the_history(tmp_path):
     first = manifest_of(out)["articles"][0]
     names_before = sorted(p.name for p in out.iterdir())
     opf_before = _opf(out / "baikal.epub")
+    first_epub = (out / "baikal.epub").read_bytes()
 
     corrected = text.replace('edition: "1"', 'edition: "1.1"\ncorrections:\n'
                              f'  - date: 2024-05-12\n    text: "{CORRECTION}"')
@@ -477,6 +478,14 @@ def test_a_correction_shows_in_every_edition_and_in_the_history(tmp_path):
     new = {f["file"]: f["sha256"] for f in entry["history"][1]["files"]}
     assert new == {e["file"]: e["sha256"] for e in entry["editions"]}
     assert all(old[name] != new[name] for name in old)
+    # A copy of the first version is recognised as such.
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    (copy / "baikal.epub").write_bytes(first_epub)
+    result = run_cli("verify", copy)
+    assert result.returncode == 1
+    assert "baikal.epub" in result.stderr
+    assert "(the file is version 1 of 2024-05-10, not the current one)" in result.stdout
     # The page and the catalogue say so.
     page = (out / "index.html").read_text("utf-8")
     assert "Corrected <time" in page and CORRECTED in page

@@ -62,7 +62,7 @@ def _scaled_png(png: bytes, box: tuple[int, int]) -> bytes:
     with Image.open(io.BytesIO(png)) as image:
         image.load()
         small = image.copy()
-    small.thumbnail(box, Image.LANCZOS)
+    small.thumbnail(box, Image.LANCZOS, reducing_gap=3.0)
     out = io.BytesIO()
     small.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -75,7 +75,7 @@ def article_of(doc: Document) -> Article:
 
     meta = doc.meta
     texts = correction_texts(doc)
-    cover = cover_png(doc)
+    cover = _scaled_png(cover_png(doc), COVER_SIZE)
     return Article(
         slug=doc.slug,
         identifier=meta.stable_identifier(doc.slug),
@@ -91,7 +91,7 @@ def article_of(doc: Document) -> Article:
         subjects=list(meta.subjects),
         corrections=[{"date": c.date.isoformat(), "text": text}
                      for c, text in zip(meta.corrections, texts)],
-        cover=_scaled_png(cover, COVER_SIZE),
+        cover=cover,
         thumbnail=_scaled_png(cover, THUMBNAIL_SIZE),
     )
 
