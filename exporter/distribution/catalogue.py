@@ -27,7 +27,7 @@ ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 NAVIGATION = "application/atom+xml;profile=opds-catalog;kind=navigation"
 ROOT = "catalog.xml"
 FOLDER = "catalog"
-#: Above this many articles, the catalogue offers navigation by date and subject.
+#: From this many articles on, the catalogue offers navigation by date and subject.
 NAVIGATION_FROM = 13
 
 _NS = uuid.UUID("0c7f3b1e-51a4-5d7e-8f3a-2b6c9d1e4f70")
