@@ -565,6 +565,12 @@ def test_page_catalogue_and_manifest_are_rewritten_only_when_an_edition_changes(
                                                         "SHA256SUMS"))
     new_sum = manifest_of(out)["articles"][1]["editions"][0]["sha256"]
     assert new_sum != old_sum and new_sum in (out / "index.html").read_text("utf-8")
+    # A page changed by hand is put right by the next build, editions unchanged or not.
+    page = (out / "index.html").read_bytes()
+    (out / "index.html").write_bytes(page + b"<!-- edited -->")
+    assert "wrote index.html" in build(source, out).stdout
+    assert (out / "index.html").read_bytes() == page
+    assert run_cli("verify", out).returncode == 0
 
 
 def test_editions_built_earlier_stay_listed(three, tmp_path):

@@ -15,6 +15,7 @@ only when its bytes change, so a build that changed no edition leaves them all a
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,6 +154,10 @@ def publish(out_dir: Path, editions: Sequence, *, check: bool = False,
     from ..styles import STYLES_DIR
 
     say = progress or (lambda _m: None)
+    options = _options(editions, check, sign_key, bundle, navigation_from, STYLES_DIR)
+    unchanged = _unchanged_since_last_time(out_dir, options)
+    if unchanged is not None:
+        return unchanged
     done = Published()
     key = mf.load_private_key(sign_key) if sign_key is not None else None
     previous = mf.read_previous(out_dir)
@@ -219,7 +224,91 @@ def publish(out_dir: Path, editions: Sequence, *, check: bool = False,
                    + [item["path"] for item in listed] + [mf.MANIFEST, mf.SUMS] + signed)
         _write(out_dir, name, render_bundle(out_dir, members, name.removesuffix(".zip")), done)
         done.bundle = out_dir / name
+    _remember(out_dir, options, done)
     return done
+
+
+# --- the fast path: nothing changed since the last publish --------------------------------
+
+_STATE = ".exporter/downloads.json"
+
+
+def _options(editions: Sequence, check: bool, sign_key: Path | None, bundle: bool,
+             navigation_from: int | None, styles: Path) -> dict:
+    """Everything besides the folder's files that the written files depend on."""
+    import hashlib
+    import os
+
+    from .. import __version__
+
+    def digest(path: Path) -> str | None:
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None
+
+    return {"version": __version__, "check": check, "bundle": bundle,
+            "sign": digest(sign_key) if sign_key is not None else None,
+            "navigation_from": navigation_from, "css": digest(styles / "downloads.css"),
+            "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+            "editions": sorted(str(ed.path.name) for ed in editions)}
+
+
+def _folder_state(out_dir: Path, options: dict) -> str:
+    """A hash of ``options`` and of every file's name, size and modification time."""
+    import hashlib
+    import json
+
+    from .catalogue import FOLDER
+
+    h = hashlib.sha256(json.dumps(options, sort_keys=True).encode())
+    for folder in (out_dir, out_dir / COVERS, out_dir / FOLDER):
+        try:
+            found = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for item in found:
+            if item.name.startswith(".") or not item.is_file():
+                continue
+            st = item.stat()
+            h.update(f"{folder.name}/{item.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _unchanged_since_last_time(out_dir: Path, options: dict) -> Published | None:
+    """What the last publish reported, if no file in the folder and no option changed
+    since: then there is nothing to read, hash or write."""
+    import json
+
+    try:
+        state = json.loads((out_dir / _STATE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if state.get("state") != _folder_state(out_dir, options):
+        return None
+    done = Published(unchanged=list(state.get("files", [])),
+                     failed_checks=list(state.get("failed_checks", [])),
+                     findings=list(state.get("findings", [])))
+    if state.get("bundle"):
+        done.bundle = out_dir / state["bundle"]
+    return done
+
+
+def _remember(out_dir: Path, options: dict, done: Published) -> None:
+    import json
+
+    state = {"state": _folder_state(out_dir, options),
+             "files": sorted(done.written + done.unchanged),
+             "failed_checks": done.failed_checks, "findings": done.findings,
+             "bundle": done.bundle.name if done.bundle else None}
+    try:
+        path = out_dir / _STATE
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(state, sort_keys=True), "utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # the next build does the work again
 
 
 def _other_files(out_dir: Path, entries: list[dict], files: dict[str, bytes]) -> set[str]:
