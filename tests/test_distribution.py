@@ -164,6 +164,9 @@ def test_signed_manifest_verifies_and_tampering_is_found(three_copy, tmp_path):
     result = run_cli("verify", out, "--key", public_file)
     assert result.returncode == 0, result.stdout
     assert "ok   manifest.json.sig: valid Ed25519 signature" in result.stdout
+    # A later build without --sign that changes nothing keeps the signature valid.
+    build(source, out)
+    assert run_cli("verify", out, "--key", public_file).returncode == 0
     # Another publisher's key: the signature is not theirs.
     other = tmp_path / "other.pub.pem"
     other.write_bytes(Ed25519PrivateKey.generate().public_key().public_bytes(
@@ -175,6 +178,16 @@ def test_signed_manifest_verifies_and_tampering_is_found(three_copy, tmp_path):
     manifest.write_bytes(manifest.read_bytes().replace(b'"version": "1"', b'"version": "2"', 1))
     result = run_cli("verify", out, "--key", public_file)
     assert result.returncode == 1 and "FAIL manifest.json.sig" in result.stdout
+    # A build that changes the manifest without --sign removes the stale signature.
+    article = source / "kilimanjaro.md"
+    article.write_text(article.read_text("utf-8").replace("last century", "past century"),
+                       "utf-8")
+    result = build(source, out)
+    assert "old signature was removed" in result.stderr
+    assert not (out / "manifest.json.sig").exists()
+    assert "manifest.json.sig" not in (out / "index.html").read_text("utf-8")
+    result = run_cli("verify", out)
+    assert result.returncode == 0 and "not signed" in result.stdout
     # A file that is not a key is one clear error.
     result = run_cli("build", source, "--out", out, "--sign", source / "danube.md")
     assert result.returncode == 2 and "danube.md" in result.stderr

@@ -14,6 +14,7 @@ only when its bytes change, so a build that changed no edition leaves them all a
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from collections.abc import Callable, Sequence
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from . import manifest as mf
 from .articles import Article
-from .editions import PLAIN_WORDS, sha256_of
+from .editions import PLAIN_WORDS
 
 COVERS = "covers"
 PAGE = "index.html"
@@ -48,14 +49,19 @@ def _write(out_dir: Path, rel: str, data: bytes, done: Published) -> None:
     from ..build import write_atomically
 
     path = out_dir / rel
-    try:
-        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-            done.unchanged.append(rel)
-            return
-    except OSError:
-        pass
+    if _holds(path, data):
+        done.unchanged.append(rel)
+        return
     write_atomically(path, data)
     done.written.append(rel)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data``."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _png_size(png: bytes) -> list[int]:
@@ -167,55 +173,58 @@ def publish(out_dir: Path, editions: Sequence, *, check: bool = False,
         say("checking the editions")
         _run_checks(out_dir, entries, done)
 
-    files: dict[str, bytes] = {}
-    for ed in editions:
-        article = ed.article
-        if article.cover:
-            files[f"{COVERS}/{article.slug}.png"] = article.cover
-            files[f"{COVERS}/{article.slug}-thumb.png"] = article.thumbnail
     publishers = {a.get("publisher") for a in entries}
     publisher = publishers.pop() if len(publishers) == 1 else None
-    catalogue = render_catalogue(entries, key=publisher or out_dir.resolve().name,
-                                 publisher=publisher,
-                                 navigation_from=navigation_from or NAVIGATION_FROM)
-    files.update(catalogue)
-    kind = "navigation" if len(catalogue) > 1 else "acquisition"
     css = (STYLES_DIR / "downloads.css").read_text("utf-8")
-    files[PAGE] = render_page(entries, css, kind, signed=key is not None)
-    for rel, data in sorted(files.items()):
-        _write(out_dir, rel, data, done)
-    _remove_stale(out_dir, files, entries, done)
 
-    listed = []
-    for rel in sorted(_other_files(out_dir, entries, files)):
-        path = out_dir / rel
-        data = files.get(rel)
-        listed.append({"path": rel, "bytes": len(data) if data is not None else path.stat().st_size,
-                       "sha256": sha256_of(path),
-                       "media_type": _MEDIA_TYPES.get(path.suffix, "application/octet-stream")})
-    manifest = mf.render_manifest(entries, listed)
-    manifest_changed = not ((out_dir / mf.MANIFEST).is_file()
-                            and (out_dir / mf.MANIFEST).read_bytes() == manifest)
-    _write(out_dir, mf.MANIFEST, manifest, done)
-    sums = [(ed["file"], ed["sha256"]) for a in entries for ed in a["editions"]]
-    sums += [(item["path"], item["sha256"]) for item in listed]
-    sums.append((mf.MANIFEST, sha256_of(out_dir / mf.MANIFEST)))
-    _write(out_dir, mf.SUMS, mf.render_sums(sums), done)
-    signed = []
-    if key is not None:
-        signature, public = mf.sign(manifest, key)
-        _write(out_dir, mf.SIGNATURE, signature, done)
-        _write(out_dir, mf.PUBLIC_KEY, public, done)
-        signed = [mf.SIGNATURE, mf.PUBLIC_KEY]
-    elif manifest_changed and (out_dir / mf.SIGNATURE).exists():
-        # The old signature would now fail to verify: it signed another manifest.
+    def render(signed: bool) -> tuple[dict[str, bytes], list[dict], bytes]:
+        """Every file but the checksums, in memory: (files, their manifest list, manifest)."""
+        files: dict[str, bytes] = {}
+        for ed in editions:
+            if ed.article.cover:
+                files[f"{COVERS}/{ed.article.slug}.png"] = ed.article.cover
+                files[f"{COVERS}/{ed.article.slug}-thumb.png"] = ed.article.thumbnail
+        catalogue = render_catalogue(entries, key=publisher or out_dir.resolve().name,
+                                     publisher=publisher,
+                                     navigation_from=navigation_from or NAVIGATION_FROM)
+        files.update(catalogue)
+        kind = "navigation" if len(catalogue) > 1 else "acquisition"
+        files[PAGE] = render_page(entries, css, kind, signed=signed)
+        listed = []
+        for rel in sorted(_other_files(out_dir, entries, files)):
+            data = files.get(rel)
+            if data is None:
+                data = (out_dir / rel).read_bytes()
+            listed.append({"path": rel, "bytes": len(data),
+                           "sha256": hashlib.sha256(data).hexdigest(),
+                           "media_type": _MEDIA_TYPES.get(Path(rel).suffix,
+                                                          "application/octet-stream")})
+        return files, listed, mf.render_manifest(entries, listed)
+
+    had_signature = (out_dir / mf.SIGNATURE).exists()
+    files, listed, manifest = render(signed=key is not None or had_signature)
+    if key is None and had_signature and not _holds(out_dir / mf.MANIFEST, manifest):
+        # The old signature would fail to verify: it signed another manifest.
         for rel in (mf.SIGNATURE, mf.PUBLIC_KEY):
             (out_dir / rel).unlink(missing_ok=True)
             done.removed.append(rel)
         done.notes.append("the manifest changed, so its old signature was removed; "
                           "sign it again with --sign KEY")
-    elif (out_dir / mf.SIGNATURE).exists():
-        signed = [p for p in (mf.SIGNATURE, mf.PUBLIC_KEY) if (out_dir / p).exists()]
+        files, listed, manifest = render(signed=False)
+    for rel, data in sorted(files.items()):
+        _write(out_dir, rel, data, done)
+    _remove_stale(out_dir, files, entries, done)
+    _write(out_dir, mf.MANIFEST, manifest, done)
+    sums = [(ed["file"], ed["sha256"]) for a in entries for ed in a["editions"]]
+    sums += [(item["path"], item["sha256"]) for item in listed]
+    sums.append((mf.MANIFEST, hashlib.sha256(manifest).hexdigest()))
+    _write(out_dir, mf.SUMS, mf.render_sums(sums), done)
+    signed = [p for p in (mf.SIGNATURE, mf.PUBLIC_KEY) if (out_dir / p).exists()]
+    if key is not None:
+        signature, public = mf.sign(manifest, key)
+        _write(out_dir, mf.SIGNATURE, signature, done)
+        _write(out_dir, mf.PUBLIC_KEY, public, done)
+        signed = [mf.SIGNATURE, mf.PUBLIC_KEY]
 
     if bundle:
         say("writing the offline bundle")
@@ -236,9 +245,6 @@ _STATE = ".exporter/downloads.json"
 def _options(editions: Sequence, check: bool, sign_key: Path | None, bundle: bool,
              navigation_from: int | None, styles: Path) -> dict:
     """Everything besides the folder's files that the written files depend on."""
-    import hashlib
-    import os
-
     from .. import __version__
 
     def digest(path: Path) -> str | None:
@@ -256,7 +262,6 @@ def _options(editions: Sequence, check: bool, sign_key: Path | None, bundle: boo
 
 def _folder_state(out_dir: Path, options: dict) -> str:
     """A hash of ``options`` and of every file's name, size and modification time."""
-    import hashlib
     import json
 
     from .catalogue import FOLDER
