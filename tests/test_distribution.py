@@ -541,8 +541,16 @@ def test_offline_bundle_is_reproducible_and_complete(three, tmp_path):
     for name in ("one", "two"):
         out = tmp_path / name / "dist"
         shutil.copytree(built, out)
-        # The second copy rebuilds everything from scratch.
-        build(source, out, "--bundle", *(("--force",) if name == "two" else ()))
+        if name == "two":
+            # Everything beside the editions made again, but the manifest: it is the
+            # folder's memory (check results, history). The editions' own byte-for-byte
+            # reproducibility is tested in test_speedups.py.
+            for made in ("index.html", "catalog.xml", "SHA256SUMS"):
+                (out / made).unlink()
+            shutil.rmtree(out / "covers")
+            for record in (out / ".exporter").glob("*.article.json"):
+                record.unlink()
+        build(source, out, "--bundle")
         copies.append(out / "dist-offline.zip")
     assert copies[0].read_bytes() == copies[1].read_bytes()
     with zipfile.ZipFile(copies[0]) as z:
