@@ -482,8 +482,14 @@ def test_a_correction_shows_in_every_edition_and_in_the_history(corrected, tmp_p
     assert "Corrections" in pdf_text and "12 May 2024:" in pdf_text
     assert CORRECTED in pdf_text
     assert "Corrected 12 May 2024" in pdf_text
-    # DOCX: a Heading 1 "Corrections" and the dated note after it.
-    paragraphs = Docx(str(out / "baikal.docx")).paragraphs
+    from pypdf import PdfReader
+
+    assert PdfReader(out / "baikal.pdf").metadata.modification_date.date().isoformat() == (
+        "2024-05-12")
+    # DOCX: a Heading 1 "Corrections" and the dated note after it; modified that day.
+    docx = Docx(str(out / "baikal.docx"))
+    assert docx.core_properties.modified.date().isoformat() == "2024-05-12"
+    paragraphs = docx.paragraphs
     (heading,) = [p for p in paragraphs if p.text == "Corrections"]
     assert heading.style.name == "Heading 1"
     notes = [p.text for p in paragraphs if p.text.startswith("12 May 2024:")]
