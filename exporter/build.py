@@ -12,6 +12,7 @@ Editions whose inputs are unchanged are skipped (see ``freshness``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import multiprocessing
 import os
@@ -47,6 +48,11 @@ class Edition:
     pages: int | None = None
     words: int | None = None
     skipped: bool = False
+    #: The article's slug, the edition's media type, and what the downloads page and
+    #: catalogue say about the article (``distribution.articles.Article``).
+    slug: str = ""
+    media_type: str = ""
+    article: object = None
 
 
 @dataclass
@@ -156,8 +162,9 @@ def context(doc: Document) -> RenderContext:
     """The render context of a prepared document (build timestamp fixed here)."""
     from .reproducible import build_timestamp
 
+    # A corrected article is dated by its latest correction (dcterms:modified).
     return RenderContext(doc, styles=doc.house or HouseStyle(),
-                         timestamp=build_timestamp(doc.meta.date))
+                         timestamp=build_timestamp(doc.meta.modified))
 
 
 @dataclass
@@ -167,15 +174,18 @@ class Built:
     slug: str
     rendered: list[Rendered]
     warnings: list[str]
+    article: object = None  # distribution.articles.Article
 
 
 def build_source(source: Path, formats: Sequence[str], allow_remote: bool = False,
                  house: HouseStyle | None = None) -> Built:
     """Prepare ``source`` and render ``formats``: one task for a worker process."""
+    from .distribution.articles import article_of
+
     doc = prepare(source, allow_remote, house=house)
     ctx = context(doc)
     rendered = {fmt: render_one(ctx, fmt) for fmt in _in_order(formats)}
-    return Built(doc.slug, [rendered[fmt] for fmt in formats], doc.warnings)
+    return Built(doc.slug, [rendered[fmt] for fmt in formats], doc.warnings, article_of(doc))
 
 
 def _warm_up(fmt: str) -> None:
@@ -353,8 +363,10 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
                 say(f"building {source.name}: {fmt}")
                 local.append(render_one(ctx, fmt))
             order = {fmt: i for i, fmt in enumerate(formats)}
+            from .distribution.articles import article_of
+
             results[source] = Built(ctx.doc.slug, sorted(local, key=lambda r: order[r.format]),
-                                    ctx.doc.warnings)
+                                    ctx.doc.warnings, article_of(ctx.doc))
     return results
 
 
@@ -417,4 +429,29 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             editions[source, item.format] = Edition(item.format, target, len(item.data),
                                                     item.seconds, item.pages, item.words,
                                                     skipped=same)
-    return [editions[source, fmt] for source in paths for fmt in formats]
+    articles = _articles(paths, slugs, results, out_dir, allow_remote, houses)
+    return [dataclasses.replace(editions[source, fmt], slug=slug, article=articles[source],
+                                media_type=adapter(fmt).MEDIA_TYPE)
+            for source, slug in zip(paths, slugs) for fmt in formats]
+
+
+def _articles(paths: Sequence[Path], slugs: Sequence[str], results: dict[Path, Built],
+              out_dir: Path, allow_remote: bool,
+              houses: dict[Path, HouseStyle]) -> dict[Path, object]:
+    """Each source's article facts for the downloads page: from this build, else kept
+    from an earlier one, else (an output folder from before they were kept) prepared."""
+    from . import freshness
+    from .distribution import articles
+
+    found = {}
+    for source, slug in zip(paths, slugs):
+        digest = freshness.input_digest(source, "article", houses[source])
+        built = results.get(source)
+        article = None if built is not None else articles.load(out_dir, slug, digest)
+        if article is None:
+            article = (built.article if built is not None
+                       else articles.article_of(prepare(source, allow_remote,
+                                                        house=houses[source])))
+            articles.save(out_dir, article, digest)
+        found[source] = article
+    return found

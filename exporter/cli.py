@@ -76,11 +76,22 @@ def build(
         "--styles", help="Folder of house-style files (print.css, epub.css, maps.yml, "
         "reference.docx) that replace the built-in ones (default: styles/ beside the "
         "source folder).", show_default=False)] = None,
+    check_editions: Annotated[bool, typer.Option(
+        "--check", help="Run 'exporter check' on new editions; the results go in the "
+                        "manifest, and a failed check fails the build.")] = False,
+    sign: Annotated[Optional[Path], typer.Option(  # noqa: UP007
+        "--sign", metavar="KEY", help="Sign manifest.json with this Ed25519 private key "
+        "(PEM); writes manifest.json.sig and manifest.pub.pem.", show_default=False)] = None,
+    bundle: Annotated[bool, typer.Option(
+        "--bundle", help="Also write <name>-offline.zip: page, catalogue, editions, "
+                         "checksums.")] = False,
 ) -> None:
-    """Build the editions of each SOURCE into the output folder."""
+    """Build the editions of each SOURCE into the output folder, with the downloads page,
+    the OPDS catalogue, the manifest and SHA256SUMS beside them."""
     from rich.console import Console
 
     from .build import build as run_build
+    from .distribution import publish
 
     console = Console(stderr=True)
     try:
@@ -90,9 +101,12 @@ def build(
                                  force=force, allow_remote=allow_remote, styles=styles,
                                  warn=lambda w: console.print(f"[yellow]warning:[/] {w}",
                                                               highlight=False, markup=True))
+            published = publish(out, editions, check=check_editions, sign_key=sign,
+                                bundle=bundle, progress=lambda msg: status.update(msg))
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)
         _fail(exc)
     _summary(editions)
+    _published(out, published)
 
 
 def _summary(editions) -> None:
@@ -109,6 +123,54 @@ def _summary(editions) -> None:
         seconds = "unchanged" if ed.skipped else f"{ed.seconds:.2f}"
         table.add_row(ed.format, ed.path.name, f"{ed.size / 1024:.1f} KiB", extent, seconds)
     Console().print(table)
+
+
+def _published(out: Path, published) -> None:
+    """One line on the downloads files: what was written, what was left as it was."""
+    def names(items: list[str]) -> str:
+        shown = [i for i in items if "/" not in i]
+        rest = len(items) - len(shown)
+        return ", ".join(shown) + (f" and {rest} more" if rest else "")
+
+    if published.written:
+        typer.echo(f"downloads in {out}: wrote {names(published.written)}")
+    else:
+        typer.echo(f"downloads in {out}: unchanged (index.html, catalog.xml, manifest.json, "
+                   "SHA256SUMS)")
+    for note in published.notes:
+        typer.secho(f"note: {note}", err=True, fg="yellow")
+    for finding in published.findings:
+        typer.echo(finding, err=True)
+    if published.failed_checks:
+        typer.secho("error: 'exporter check' failed for " + ", ".join(published.failed_checks)
+                    + f" (the findings are in {out / 'manifest.json'})", err=True, fg="red")
+        raise typer.Exit(EXIT_FAILURE)
+
+
+@app.command()
+def verify(
+    folder: Annotated[Path, typer.Argument(help="Output folder with manifest.json.")],
+    key: Annotated[Optional[Path], typer.Option(  # noqa: UP007
+        "--key", help="The publisher's Ed25519 public key (PEM) to check the signature "
+                      "with (default: manifest.pub.pem in the folder).",
+        show_default=False)] = None,
+) -> None:
+    """Check every file in FOLDER against manifest.json: sizes, SHA-256, SHA256SUMS and
+    the signature. Each file is reported; any mismatch fails."""
+    from .distribution.verify import verify as run_verify
+
+    try:
+        results = run_verify(folder, key)
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
+        _fail(exc)
+    for result in results:
+        typer.echo(str(result))
+    failed = [r for r in results if not r.ok]
+    if failed:
+        typer.secho(f"error: {len(failed)} of {len(results)} checks failed: "
+                    + ", ".join(r.path for r in failed), err=True, fg="red")
+        raise typer.Exit(EXIT_FAILURE)
+    typer.echo(f"verified: {len(results)} checks passed in {folder}")
 
 
 @app.command()

@@ -24,7 +24,17 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:
 
 
 def cover_png(doc: Document) -> bytes:
-    """The source's cover image (as PNG) if it has one, else a generated PNG cover."""
+    """The source's cover image (as PNG) if it has one, else a generated PNG cover.
+
+    Made once per document: the EPUB and the downloads page's thumbnails share it.
+    """
+    made = doc.__dict__.get("_cover_png")
+    if made is None:
+        made = doc.__dict__["_cover_png"] = _make_cover_png(doc)
+    return made
+
+
+def _make_cover_png(doc: Document) -> bytes:
     if doc.cover is not None:
         return _as_png(doc.resources[doc.cover].best(("image/png", "image/jpeg", "image/gif",
                                                         "image/webp"))[1])

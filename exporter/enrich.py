@@ -10,11 +10,13 @@ from .yamlfile import Locator
 
 def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
            maps_ready: Callable[[], None] | None = None) -> None:
-    """Sanitise raw HTML and check what the body refers to, then add the glossary and maps.
+    """Sanitise raw HTML and check what the body refers to, then add the glossary, the
+    maps and the corrections note.
 
     ``maps_ready`` is called before the maps are added: it waits for another process
     that draws them into the cache.
     """
+    from .corrections import add_corrections_note
     from .glossary import apply_glossary, load_glossary
     from .maps.appendix import add_maps
     from .rawhtml import sanitize_raw_html
@@ -29,3 +31,4 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
     if maps_ready is not None:
         maps_ready()
     add_maps(doc, locator)
+    add_corrections_note(doc)  # last: no glossary or map links inside the note

@@ -105,6 +105,9 @@ def _title_page(doc: Document, meta: dict) -> list[dict]:
     if doc.meta.publisher:
         facts.append(("publisher", doc.meta.publisher))
     facts.append(("edition", f"Edition {doc.meta.edition}"))
+    if doc.meta.corrections:
+        facts.append(("corrected", "Corrected " + doc.meta.modified.strftime("%-d %B %Y")
+                      + " (see Corrections at the end of the article)"))
     for cls, text in facts:
         blocks.append(_raw(f'<p class="{cls}">{html.escape(text)}</p>'))
     if doc.meta.rights:

@@ -19,6 +19,27 @@ from .maps.spec import MapSpec
 _ID_NAMESPACE = uuid.UUID("6f1c3a52-2b0e-5c55-9a43-5e3c1f0d7e21")
 
 
+class Correction(BaseModel):
+    """One correction to a published article: when it was made and what changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date = Field(description="Day the correction was made, YYYY-MM-DD.")
+    text: str = Field(min_length=1, description="What was corrected, as readers should see it.")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_only(cls, value: Any) -> Any:
+        return _as_date(value)
+
+    @field_validator("text")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return " ".join(value.split())
+
+
 class Metadata(BaseModel):
     """Front-matter of one article."""
 
@@ -39,6 +60,8 @@ class Metadata(BaseModel):
     glossary: GlossarySettings = Field(default_factory=GlossarySettings,
                                        description="Glossary settings and the article's own entries.")
     maps: list[MapSpec] = Field(default_factory=list, description="Map declarations.")
+    corrections: list[Correction] = Field(
+        default_factory=list, description="Corrections since publication, oldest first.")
 
     @field_validator("title", "standfirst", "publisher", "rights")
     @classmethod
@@ -50,16 +73,17 @@ class Metadata(BaseModel):
     @field_validator("date", mode="before")
     @classmethod
     def _date_only(cls, value: Any) -> Any:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                raise ValueError("is not a date; write it as YYYY-MM-DD, e.g. 2023-09-19") from None
-        if not isinstance(value, dt.date):
-            raise ValueError("is not a date; write it as YYYY-MM-DD, e.g. 2023-09-19")
-        return value
+        return _as_date(value)
+
+    @field_validator("corrections")
+    @classmethod
+    def _after_publication(cls, value: list[Correction], info) -> list[Correction]:
+        published = info.data.get("date")
+        for correction in value:
+            if published is not None and correction.date < published:
+                raise ValueError(f"a correction dated {correction.date.isoformat()} comes "
+                                 f"before the article's date ({published.isoformat()})")
+        return sorted(value, key=lambda c: c.date)
 
     @field_validator("lang")
     @classmethod
@@ -76,9 +100,27 @@ class Metadata(BaseModel):
         return "urn:uuid:" + str(uuid.uuid5(_ID_NAMESPACE, f"{slug}/{self.date.isoformat()}"))
 
     @property
+    def modified(self) -> dt.date:
+        """The day of the latest correction, or the publication date if there is none."""
+        return max([self.date] + [c.date for c in self.corrections])
+
+    @property
     def byline(self) -> str:
         """Authors joined for display; empty when the source names none."""
         return ", ".join(self.authors)
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("is not a date; write it as YYYY-MM-DD, e.g. 2023-09-19") from None
+    if not isinstance(value, dt.date):
+        raise ValueError("is not a date; write it as YYYY-MM-DD, e.g. 2023-09-19")
+    return value
 
 
 def standard_tag(value: str) -> str | None:

@@ -62,6 +62,9 @@ def parse_markdown(body: str, meta: Metadata) -> "pf.Doc":  # noqa: F821
     header = {"title": meta.title}
     if meta.standfirst:
         header["subtitle"] = meta.standfirst
+    if meta.corrections:
+        # Same typography as the body; exporter/corrections.py takes them from here.
+        header["corrections"] = [c.text for c in meta.corrections]
     # A JSON object is valid YAML; putting it after the body keeps body line numbers.
     text = f"{body}\n\n---\n{json.dumps(header, ensure_ascii=False)}\n---\n"
     ast_json = run_pandoc(["--from", MARKDOWN_FORMAT, "--to", "json"], text)

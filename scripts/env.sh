@@ -24,12 +24,14 @@ fc-list 2>/dev/null | grep -q 'DejaVu Serif' || APT_PACKAGES+=(fonts-dejavu-core
 "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
 # The tests read PDFs the way readers' tools do (pdftotext, pdftoppm).
 command -v pdftotext >/dev/null 2>&1 || APT_PACKAGES+=(poppler-utils)
-# The tests check accessibility as readers' software does: Ace by DAISY (Node.js) and
-# Chromium's accessibility tree, with Debian's Chromium (no browser is downloaded).
+# The tests check the editions and the downloads page as readers' software does: Ace by
+# DAISY and axe-core (Node.js, npm) in Debian's chromium, driven through its chromedriver
+# or puppeteer-core; nothing downloads a browser. Only the tests need them.
 if [ "${1:-}" = "--test" ]; then
   command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)
   command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
   command -v chromium >/dev/null 2>&1 || APT_PACKAGES+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || APT_PACKAGES+=(chromium-driver)
 fi
 
 if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
@@ -61,4 +63,8 @@ if [ "${1:-}" = "--test" ] && [ ! -x .tools/node_modules/.bin/ace-cli ]; then
   mkdir -p .tools
   (cd .tools && npm install --silent --ignore-scripts --no-audit --no-fund \
       "@daisy/ace-cli@$ACE_VERSION" >/dev/null)
+fi
+# axe-core for the downloads page's accessibility test (package.json, package-lock.json).
+if [ "${1:-}" = "--test" ] && [ ! -f node_modules/axe-core/axe.min.js ]; then
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi

@@ -71,9 +71,16 @@ def assert_in_order(paragraphs: list[str], text: str) -> None:
         pos = found + len(needle)
 
 
+#: What editions are called; beside them a build writes its downloads page, catalogue,
+#: manifest and checksums (tests/test_distribution.py).
+EDITION_SUFFIXES = (".epub", ".pdf", ".docx")
+
+
 def editions(folder: Path) -> list[Path]:
-    """The edition files in an output folder (not the hidden build records)."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    """The edition files in an output folder (not the build records, not the downloads
+    page, catalogue, manifest and checksums beside them)."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                  and p.suffix in EDITION_SUFFIXES)
 
 
 @pytest.fixture(scope="session")

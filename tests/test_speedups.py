@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import editions, run_cli
 
 from exporter import freshness
 from exporter.styles import HouseStyle
@@ -26,7 +26,7 @@ def _build(source: Path, out: Path, *args: str, cache: str | Path = "off") -> st
 
 
 def _editions(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    return {p.name: p.read_bytes() for p in editions(folder)}
 
 
 def test_same_bytes_every_time_cached_uncached_and_in_parallel(tmp_path, source_copy):
@@ -106,7 +106,7 @@ def test_batch_of_sources_with_jobs(tmp_path, source_copy, jobs):
     (source_copy / "second.md").write_text(text.replace("Eleven", "Nine", 1), "utf-8")
     out = tmp_path / "dist"
     _build(source_copy, out, "--jobs", jobs, "--format", "docx", "--format", "epub")
-    assert sorted(p.name for p in out.iterdir() if p.is_file()) == sorted(
+    assert sorted(p.name for p in editions(out)) == sorted(
         [f"{article.stem}.docx", f"{article.stem}.epub", "second.docx", "second.epub"])
 
 
