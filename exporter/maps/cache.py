@@ -3,7 +3,7 @@
 The key covers the map declaration, the gazetteer entries and layer files it
 uses, the style file's bytes, the drawing code (a hash of this package's source) and the versions of the drawing
 libraries and of the basemap data. An entry is a folder ``<key>/`` with
-``map.svg``, ``map.png`` and ``meta.json``, written to a temporary folder and
+``map.svg``, ``map.png``, ``map-ereader.png`` and ``meta.json``, written to a temporary folder and
 renamed into place, so a half-written entry is never read.
 """
 
@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 #: Names the cache format; the drawing code itself is keyed by ``code_digest()``.
-CODE_VERSION = "maps-1"
-LIBRARIES = ("matplotlib", "pyproj", "shapely", "numpy", "basemap-data")
+CODE_VERSION = "maps-2"
+LIBRARIES = ("resvg-py", "pillow", "pyproj", "shapely", "numpy", "basemap-data")
 
 
 def _version(package: str) -> str:
@@ -52,17 +52,19 @@ def cache_key(parts: dict[str, Any]) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def read_entry(cache_dir: Path, key: str) -> tuple[dict, bytes, bytes] | None:
-    """(meta, svg, png) of a cached map, or None if absent or unreadable."""
+def read_entry(cache_dir: Path, key: str) -> tuple[dict, bytes, bytes, bytes] | None:
+    """(meta, svg, png, e-reader png) of a cached map, or None if absent or unreadable."""
     folder = cache_dir / key
     try:
         meta = json.loads((folder / "meta.json").read_text("utf-8"))
-        return meta, (folder / "map.svg").read_bytes(), (folder / "map.png").read_bytes()
+        return (meta, (folder / "map.svg").read_bytes(), (folder / "map.png").read_bytes(),
+                (folder / "map-ereader.png").read_bytes())
     except (OSError, ValueError):
         return None
 
 
-def write_entry(cache_dir: Path, key: str, meta: dict, svg: bytes, png: bytes) -> None:
+def write_entry(cache_dir: Path, key: str, meta: dict, svg: bytes, png: bytes,
+                ereader_png: bytes) -> None:
     """Store a rendered map; a failure to write only costs a redraw next time."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -70,6 +72,7 @@ def write_entry(cache_dir: Path, key: str, meta: dict, svg: bytes, png: bytes) -
         tmp.chmod(0o755)
         (tmp / "map.svg").write_bytes(svg)
         (tmp / "map.png").write_bytes(png)
+        (tmp / "map-ereader.png").write_bytes(ereader_png)
         (tmp / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), "utf-8")
         try:
             os.replace(tmp, cache_dir / key)

@@ -30,6 +30,8 @@ class RenderedMap:
     alt: str
     svg: bytes
     png: bytes
+    #: The PNG for e-ink screens: drawn at e-reader width, 16 greys.
+    ereader_png: bytes
     width_mm: float
     height_mm: float
     png_size_px: tuple[int, int]
@@ -71,14 +73,13 @@ def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
     if cache_dir is not None:
         hit = cache.read_entry(cache_dir, key)
         if hit is not None:
-            meta, svg, png = hit
-            return _result(spec, meta, svg, png, from_cache=True)
+            return _result(spec, *hit, from_cache=True)
 
     from .draw import draw_map
     from .style import load_style
 
     style = load_style(style_path)
-    drawing = draw_map(spec, gaz, used, style, text)
+    drawing = draw_map(spec, gaz, used, style, text, title=spec.title)
     draw_count += 1
     shown = [gaz[name] for name in drawing.shown]
     meta = {
@@ -93,13 +94,15 @@ def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
         "warnings": drawing.warnings,
     }
     if cache_dir is not None:
-        cache.write_entry(cache_dir, key, meta, drawing.svg, drawing.png)
-    return _result(spec, meta, drawing.svg, drawing.png, from_cache=False)
+        cache.write_entry(cache_dir, key, meta, drawing.svg, drawing.png, drawing.ereader_png)
+    return _result(spec, meta, drawing.svg, drawing.png, drawing.ereader_png, from_cache=False)
 
 
-def _result(spec: MapSpec, meta: dict, svg: bytes, png: bytes, from_cache: bool) -> RenderedMap:
+def _result(spec: MapSpec, meta: dict, svg: bytes, png: bytes, ereader_png: bytes,
+            from_cache: bool) -> RenderedMap:
     return RenderedMap(
         id=spec.id, title=spec.title, caption=spec.caption, alt=meta["alt"], svg=svg, png=png,
+        ereader_png=ereader_png,
         width_mm=meta["width_mm"], height_mm=meta["height_mm"],
         png_size_px=tuple(meta["png_size_px"]), places=tuple(meta["places"]),
         labels=dict(meta["labels"]), credits=meta["credits"], from_cache=from_cache,
