@@ -34,6 +34,9 @@ class Resource:
     #: Printed width in millimetres (for DOCX/PDF sizing); None: natural size.
     width_mm: float | None = None
     height_mm: float | None = None
+    #: A copy drawn for e-ink screens (maps: at e-reader width, 16 greys), if the producer
+    #: made one; otherwise the EPUB scales the PNG down.
+    ereader_png: bytes | None = None
 
     def best(self, accepted: tuple[str, ...]) -> tuple[str, bytes]:
         """The first variant whose media type is in ``accepted``."""

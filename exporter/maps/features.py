@@ -164,8 +164,10 @@ def draw_layers(sheet: Sheet, spec: MapSpec, layers: dict[str, Layer], style: Ma
             d = canvas.path_data(sheet.rings(geom), closed=True)
             fill = look.fill or "none"
             if look.hatch:
+                if look.fill:
+                    canvas.add(f"<path{attrs(d=d, fill=look.fill, fill_rule='evenodd')}/>")
                 hatch = canvas.hatch(look.hatch, look.hatch_color, look.hatch_width * pt,
-                                     look.fill, sheet.pt * 72)
+                                     pt * 72)
                 fill = f"url(#{hatch})"
             canvas.add(f"<path{attrs(d=d, fill_rule='evenodd')}"
                        f"{sheet.stroke(look.edge, fill=fill)}/>")

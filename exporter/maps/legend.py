@@ -122,8 +122,10 @@ def _symbol(canvas: Canvas, entry: Entry, style: MapStyle, x: float, y: float,
         look = entry.style
         fill = look.fill or "none"
         if look.hatch:
+            if look.fill:
+                canvas.add(f"<rect{attrs(**box, fill=look.fill)}/>")
             fill = "url(#%s)" % canvas.hatch(look.hatch, look.hatch_color, look.hatch_width * pt,
-                                             look.fill, pt * 72)
+                                             pt * 72)
         width = look.edge.width * pt
         canvas.add(f"<rect{attrs(**box, fill=fill, stroke=look.edge.color, stroke_width=width, stroke_dasharray=dash_array(look.edge.dashes, width))}/>")
     else:

@@ -93,37 +93,36 @@ class Canvas:
             out.append("M" + kept[0] + "L" + " ".join(kept[1:]) + ("Z" if closed else ""))
         return "".join(out)
 
-    def hatch(self, pattern: str, colour: str, width: float, background: str | None,
-              scale: float) -> str:
+    def hatch(self, pattern: str, colour: str, width: float, scale: float) -> str:
         """A pattern id for a matplotlib-style hatch ("////", "\\\\", "xx", "--", "||").
 
-        Each character adds three lines per inch (``scale`` display units per inch),
-        as the maps had them when matplotlib drew them at 300 dpi.
+        Each character adds three lines per inch (``scale`` display units per inch), as
+        the maps had them when matplotlib drew them at 300 dpi. The pattern has no
+        background (draw the fill underneath): a filled tile leaves seams at its edges.
+        Diagonals are a turned tile with its lines through the middle, for the same reason.
         """
         def make(id_: str) -> str:
             ne = pattern.count("/") + pattern.count("x") + pattern.count("X")
             nw = pattern.count("\\") + pattern.count("x") + pattern.count("X")
-            horizontal, vertical = pattern.count("-"), pattern.count("|")
-            count = max(ne, nw, horizontal, vertical, 1)
+            count = max(ne, nw, pattern.count("-"), pattern.count("|"), 1)
             step = scale / (3 * count)
-            body = [f"<rect{attrs(width=step, height=step, fill=background)}/>"
-                    if background else ""]
-            stroke = attrs(stroke=colour, stroke_width=width, stroke_linecap="square")
-            # Each diagonal is drawn across three tiles so its ends meet seamlessly.
-            if ne:
-                body += [f"<path d=\"M{num(-step)} {num(2 * step)}L{num(2 * step)} {num(-step)}"
-                         f"\"{stroke}/>"]
-            if nw:
-                body += [f"<path d=\"M{num(-step)} {num(-step)}L{num(2 * step)} {num(2 * step)}"
-                         f"\"{stroke}/>"]
-            if horizontal:
-                body += [f"<path d=\"M0 {num(step / 2)}H{num(step)}\"{stroke}/>"]
-            if vertical:
-                body += [f"<path d=\"M{num(step / 2)} 0V{num(step)}\"{stroke}/>"]
-            return (f"<pattern{attrs(id=id_, patternUnits='userSpaceOnUse', width=step, height=step)}>"
-                    + "".join(body) + "</pattern>")
+            if ne or nw:
+                step /= 2 ** 0.5  # the horizontal spacing above, measured across the lines
+                across, along = bool(ne), bool(nw)
+                turn = f"rotate({-45 if ne else 45})"
+            else:
+                across, along, turn = "-" in pattern, "|" in pattern, None
+            stroke = attrs(stroke=colour, stroke_width=width, fill="none")
+            body = ""
+            if across:
+                body += f"<path d=\"M0 {num(step / 2)}H{num(step)}\"{stroke}/>"
+            if along:
+                body += f"<path d=\"M{num(step / 2)} 0V{num(step)}\"{stroke}/>"
+            box = attrs(id=id_, patternUnits="userSpaceOnUse", width=step, height=step,
+                        patternTransform=turn)
+            return f"<pattern{box}>{body}</pattern>"
 
-        return self.define(f"hatch:{pattern}:{colour}:{width}:{background}", make)
+        return self.define(f"hatch:{pattern}:{colour}:{width}", make)
 
     def clip_rect(self, x0: float, y0: float, x1: float, y1: float) -> str:
         """A clip path id for a rectangle (display units)."""
