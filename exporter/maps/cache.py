@@ -20,7 +20,7 @@ from typing import Any
 
 #: Names the cache format; the drawing code itself is keyed by ``code_digest()``.
 CODE_VERSION = "maps-2"
-LIBRARIES = ("resvg-py", "pillow", "pyproj", "shapely", "numpy", "basemap-data")
+LIBRARIES = ("cairosvg", "pillow", "pyproj", "shapely", "numpy", "basemap-data")
 
 
 def _version(package: str) -> str:

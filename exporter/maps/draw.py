@@ -4,7 +4,8 @@ The SVG is written directly (``svg.py``): no plotting library. pyproj, shapely a
 numpy are imported inside functions only, so importing ``exporter.maps`` stays
 cheap. Output is deterministic: fixed ids, rounded numbers, no dates. Labels are
 real ``<text>`` in the map font (DejaVu Sans from the system's font files, measured
-with FreeType); each has a halo, a stroked copy drawn under it.
+with FreeType); each has a halo, a stroked copy drawn under it. The PNG copies come
+from ``raster.py``.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def draw_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], style: Map
 
     from . import raster
     from .fonts import font_files
+
+    font_files(style.font_family)  # a missing font is one clear error, before any drawing
 
     # Display units: pixels at the style's dpi, y up from the paper's bottom edge.
     dpi, width_mm = style.dpi, spec.size.width_mm
@@ -139,9 +142,9 @@ def draw_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], style: Map
     canvas.close()
     drawing.svg = canvas.to_bytes(title=title)
 
-    fonts = [str(p) for p in sorted(set(font_files(family).values()))]
-    drawing.png = raster.print_png(drawing.svg, px[0], dpi, fonts)
-    drawing.ereader_png = raster.ereader_png(drawing.svg, min(EREADER_WIDTH_PX, px[0]), fonts)
+    drawing.png = raster.print_png(drawing.svg, px, dpi)
+    small = min(EREADER_WIDTH_PX, px[0])
+    drawing.ereader_png = raster.ereader_png(drawing.svg, (small, round(px[1] * small / px[0])))
     return drawing
 
 

@@ -1,8 +1,10 @@
 """SVG to PNG for the maps' raster copies (DOCX at print resolution, EPUB for e-ink).
 
-One rasteriser, resvg (through resvg-py), chosen by measurement (bench/rasterisers.py,
-docs/performance.md). It is given the map font's files and no system fonts, so the
-PNG is the same on every machine and no font directory is scanned.
+One rasteriser, cairosvg, chosen by measurement against resvg (resvg-py):
+``bench/rasterisers.py``, figures in docs/performance.md. The text is set in the
+map font found by fontconfig among the system's font files (DejaVu, checked by
+``fonts.font_files`` first); nothing is fetched, and cairosvg's default refuses any
+external resource.
 """
 
 from __future__ import annotations
@@ -13,24 +15,20 @@ import io
 EREADER_GREYS = 16
 
 
-def rasterise(svg: bytes, width_px: int, font_files: list[str]) -> bytes:
-    """The SVG drawn ``width_px`` wide, as resvg's RGBA PNG."""
-    import resvg_py
+def rasterise(svg: bytes, size_px: tuple[int, int]) -> bytes:
+    """The SVG drawn at ``size_px`` (width, height) on white, as a PNG."""
+    import cairosvg
 
-    return bytes(resvg_py.svg_to_bytes(
-        # ``dpi`` only resolves the millimetre size (resvg refuses it without); ``width``
-        # then scales the drawing to the pixels asked for.
-        svg_string=svg.decode("utf-8"), dpi=96.0, width=width_px, background="#ffffff",
-        skip_system_fonts=True, font_files=font_files,
-        text_rendering="geometric_precision"))
+    return cairosvg.svg2png(bytestring=svg, output_width=size_px[0],
+                            output_height=size_px[1], background_color="#ffffff")
 
 
-def print_png(svg: bytes, width_px: int, dpi: float, font_files: list[str]) -> bytes:
+def print_png(svg: bytes, size_px: tuple[int, int], dpi: float) -> bytes:
     """An opaque PNG: 8-bit grey when the map is all greys (a third of the size), RGB
     otherwise; with its resolution recorded and nothing else."""
     from PIL import Image
 
-    with Image.open(io.BytesIO(rasterise(svg, width_px, font_files))) as image:
+    with Image.open(io.BytesIO(rasterise(svg, size_px))) as image:
         rgb = image.convert("RGB")
     r, g, b = rgb.split()
     grey = r.tobytes() == g.tobytes() == b.tobytes()
@@ -39,12 +37,12 @@ def print_png(svg: bytes, width_px: int, dpi: float, font_files: list[str]) -> b
     return out.getvalue()
 
 
-def ereader_png(svg: bytes, width_px: int, font_files: list[str]) -> bytes:
+def ereader_png(svg: bytes, size_px: tuple[int, int]) -> bytes:
     """A PNG for e-ink screens: drawn at the screen's width (not scaled down from print),
     in 16 greys."""
     from PIL import Image
 
-    with Image.open(io.BytesIO(rasterise(svg, width_px, font_files))) as image:
+    with Image.open(io.BytesIO(rasterise(svg, size_px))) as image:
         grey = image.convert("L")
     small = grey.quantize(colors=EREADER_GREYS, dither=Image.Dither.NONE)
     out = io.BytesIO()
