@@ -61,6 +61,8 @@ class Round:
     def line(self) -> str:
         """The one line the watcher prints for this rebuild."""
         stamp = time.strftime("%H:%M:%S")
+        if self.error is None and not self.editions:
+            return f"{stamp} editions up to date"
         if self.error is not None:
             return (f"{stamp} {self.source.name}: error: {self.error} "
                     "(the last good editions are kept)")
@@ -173,8 +175,11 @@ def watch(sources: Sequence[Path], formats: Sequence[str] | None, out: Path, *,
         find_sources([])[0].parent.resolve()]
     with watcher.running():
         seen = snapshot(paths)
-        for result in watcher.rebuild():
+        results = watcher.rebuild()
+        for result in results:
             report(result)
+        if not results:
+            report(Round(paths[0], 0.0))  # "up to date": the watcher is ready
         while True:
             time.sleep(interval)
             now = snapshot(paths)
