@@ -197,8 +197,8 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
             continue  # packaged once, as the cover image, below
         media_type, data = resource.best(("image/png", "image/jpeg", "image/gif",
                                           "image/svg+xml", "image/webp"))
-        if media_type == "image/png" and resource.ereader_png:
-            data = resource.ereader_png
+        if media_type == "image/png" and resource.ereader_png is not None:
+            data = resource.for_ereaders()
         elif media_type == "image/png" and resource.width_mm:
             data = _for_ereaders(data)
         name = f"images/{key}.{_EXTENSIONS[media_type]}"

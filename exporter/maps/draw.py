@@ -4,8 +4,8 @@ The SVG is written directly (``svg.py``): no plotting library. pyproj, shapely a
 numpy are imported inside functions only, so importing ``exporter.maps`` stays
 cheap. Output is deterministic: fixed ids, rounded numbers, no dates. Labels are
 real ``<text>`` in the map font (DejaVu Sans from the system's font files, measured
-with FreeType); each has a halo, a stroked copy drawn under it. The PNG copies come
-from ``raster.py``.
+with FreeType); each has a halo, a stroked copy drawn under it. The PNG copies are
+made from it by ``raster.py`` when first needed.
 """
 
 from __future__ import annotations
@@ -32,20 +32,16 @@ PRIORITY = ("capital", "city", "town", "village", "crossing", "mountain",
             "country", "sea", "region", "lake", "road", "river")
 #: Labels of these kinds follow a line layer drawn within this many points.
 ALONG_KINDS, ALONG_WITHIN_PT = ("road", "river"), 40.0
-#: Width of the e-reader copy: a 6-inch e-ink screen is about 1072 x 1448 pixels.
-EREADER_WIDTH_PX = 1264
 
 
 @dataclass
 class Drawing:
-    """What was drawn: the SVG, its raster copies and what ended up on the map."""
+    """What was drawn: the SVG, the size of its print raster, what ended up on the map."""
 
     svg: bytes
-    png: bytes
     width_mm: float
     height_mm: float
     png_size_px: tuple[int, int]
-    ereader_png: bytes = b""
     labels: dict[str, str] = field(default_factory=dict)
     shown: list[str] = field(default_factory=list)
     scale_km: float = 0.0
@@ -54,10 +50,10 @@ class Drawing:
 
 def draw_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], style: MapStyle,
              credits: str, title: str = "") -> Drawing:
-    """Draw ``spec``; return SVG and PNG bytes and the labels actually shown."""
+    """Draw ``spec``; return the SVG and the labels actually shown (the PNG copies are
+    made from the SVG by ``raster.MapRasters``)."""
     import numpy as np
 
-    from . import raster
     from .fonts import font_files
 
     font_files(style.font_family)  # a missing font is one clear error, before any drawing
@@ -97,8 +93,7 @@ def draw_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], style: Map
     canvas.add(f"<rect{attrs(x=fx0, y=canvas.y(fy1), width=fx1 - fx0, height=fy1 - fy0, fill=style.water.fill)}/>")
     has_water, borders = draw_basemap(sheet, style)
     entries = draw_layers(sheet, spec, layers, style, borders)
-    drawing = Drawing(svg=b"", png=b"", width_mm=width_mm, height_mm=height_mm,
-                      png_size_px=px)
+    drawing = Drawing(svg=b"", width_mm=width_mm, height_mm=height_mm, png_size_px=px)
 
     shown = []  # (place, display x, display y)
     for ref in spec.places:
@@ -141,10 +136,6 @@ def draw_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], style: Map
         canvas.add(f"<text{attrs(x=fx0, y=canvas.y(y_mm * per_mm))}>{_escape(line)}</text>")
     canvas.close()
     drawing.svg = canvas.to_bytes(title=title)
-
-    drawing.png = raster.print_png(drawing.svg, px, dpi)
-    small = min(EREADER_WIDTH_PX, px[0])
-    drawing.ereader_png = raster.ereader_png(drawing.svg, (small, round(px[1] * small / px[0])))
     return drawing
 
 

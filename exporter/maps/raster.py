@@ -10,9 +10,43 @@ external resource.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 #: E-ink shows 16 grey levels; a 16-level palette makes the file several times smaller.
 EREADER_GREYS = 16
+#: Width of the e-reader copy: a 6-inch e-ink screen is about 1072 x 1448 pixels.
+EREADER_WIDTH_PX = 1264
+
+
+class MapRasters:
+    """The PNG copies of one map, made from its SVG on first use and kept in its cache
+    entry (``folder``), so a build that asks for no DOCX or EPUB never rasterises, and
+    the rasterising runs while the PDF is laid out rather than before."""
+
+    def __init__(self, svg: bytes, size_px: tuple[int, int], dpi: float,
+                 folder: Path | None = None):
+        self.svg, self.size_px, self.dpi, self.folder = svg, tuple(size_px), dpi, folder
+
+    def print_png(self) -> bytes:
+        """At print resolution (the DOCX's)."""
+        return self._made("map.png", lambda: print_png(self.svg, self.size_px, self.dpi))
+
+    def ereader_png(self) -> bytes:
+        """At e-reader width, in 16 greys (the EPUB's)."""
+        w, h = self.size_px
+        small = min(EREADER_WIDTH_PX, w)
+        return self._made("map-ereader.png",
+                          lambda: ereader_png(self.svg, (small, round(h * small / w))))
+
+    def _made(self, name: str, make) -> bytes:
+        from . import cache
+
+        data = cache.read_file(self.folder, name) if self.folder else None
+        if data is None:
+            data = make()
+            if self.folder:
+                cache.store_file(self.folder, name, data)
+        return data
 
 
 def rasterise(svg: bytes, size_px: tuple[int, int]) -> bytes:
