@@ -650,13 +650,25 @@ def targets(results: dict, has_jobs: bool) -> list[tuple[str, str, str, bool | N
     return out
 
 
+def _extra_args(args) -> str:
+    """The options that change what was measured, as given on the command line."""
+    out = ""
+    if args.only != "sample,book,help,batch,profile":
+        out += f" --only {args.only}"
+    if args.pages:
+        out += f" --pages {args.pages}"
+    if args.batch:
+        out += f" --batch {args.batch}"
+    return out
+
+
 def report(bench: Bench, cases: list[Case], prof: dict | None, machine: dict,
            has_jobs: bool, batch_n: int, elapsed: float) -> str:
     args = bench.args
     res = bench.results
     lines = ["# Performance", "",
              f"Measured by `python bench/run.py{' --quick' if args.quick else ''} "
-             f"--repeat {args.repeat}` ({elapsed / 60:.1f} minutes). "
+             f"--repeat {args.repeat}{_extra_args(args)}` ({elapsed / 60:.1f} minutes). "
              "How to run it: `bench/README.md`.", "",
              "## Machine", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in machine.items()]
