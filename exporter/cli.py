@@ -118,7 +118,7 @@ def watch(
     typer.echo(f"watching {where}; editions in {out}/ (Ctrl-C to stop)")
     try:
         run_watch(sources or [], [f.value for f in formats or []], out, report=report,
-                  allow_remote=allow_remote)
+                  allow_remote=allow_remote, debug=_state["debug"])
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)
         _fail(exc)
 

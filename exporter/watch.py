@@ -92,13 +92,15 @@ class Watcher:
     """Rebuilds sources into ``out`` with a warm PDF worker, as long as it is open."""
 
     def __init__(self, sources: Sequence[Path], formats: Sequence[str] | None, out: Path,
-                 *, jobs: int | None = None, allow_remote: bool = False) -> None:
+                 *, jobs: int | None = None, allow_remote: bool = False,
+                 debug: bool = False) -> None:
         self.sources = list(sources)
         self.formats = list(dict.fromkeys(formats or ADAPTERS))
         for name in self.formats:
             adapter(name)  # unknown names fail here
         self.out = out
         self.allow_remote = allow_remote
+        self.debug = debug
         self.layouts = [f for f in self.formats if adapter(f).LAYS_OUT_PAGES]
         jobs = max(1, jobs or os.cpu_count() or 1)
         self.use_worker = jobs > 1 and bool(self.layouts)
@@ -155,22 +157,34 @@ class Watcher:
             return Round(source, time.perf_counter() - start,
                          error="the PDF worker stopped; PDFs are laid out in this "
                                "process from now on (save again to rebuild)")
+        except Exception as exc:  # a bug: say so, keep watching (--debug: traceback, stop)
+            if self.debug:
+                raise
+            return Round(source, time.perf_counter() - start,
+                         error=f"internal error: {type(exc).__name__}: {exc} "
+                               "(run with --debug for the traceback)")
         editions = []
-        for item in sorted(rendered, key=lambda r: self.formats.index(r.format)):
-            target, digest = stale[item.format]
-            write_atomically(target, item.data)
-            freshness.record(target, digest, item.data, pages=item.pages, words=item.words)
-            editions.append(Edition(item.format, target, len(item.data), item.seconds,
-                                    item.pages, item.words))
+        try:
+            for item in sorted(rendered, key=lambda r: self.formats.index(r.format)):
+                target, digest = stale[item.format]
+                write_atomically(target, item.data)
+                freshness.record(target, digest, item.data, pages=item.pages,
+                                 words=item.words)
+                editions.append(Edition(item.format, target, len(item.data), item.seconds,
+                                        item.pages, item.words))
+        except ExporterError as exc:  # the output folder: full, or not writable
+            return Round(source, time.perf_counter() - start, tuple(editions), error=str(exc))
         return Round(source, time.perf_counter() - start, tuple(editions),
                      warnings=tuple(doc.warnings))
 
 
 def watch(sources: Sequence[Path], formats: Sequence[str] | None, out: Path, *,
           report: Callable[[Round], None], jobs: int | None = None,
-          allow_remote: bool = False, interval: float = INTERVAL) -> None:
+          allow_remote: bool = False, interval: float = INTERVAL,
+          debug: bool = False) -> None:
     """Build, then rebuild after every change, until interrupted."""
-    watcher = Watcher(sources, formats, out, jobs=jobs, allow_remote=allow_remote)
+    watcher = Watcher(sources, formats, out, jobs=jobs, allow_remote=allow_remote,
+                      debug=debug)
     paths = [p.resolve() for p in (sources or [])] or [
         find_sources([])[0].parent.resolve()]
     with watcher.running():
