@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 
+import pytest
+
 from exporter.maps import render, render_map
 
 from .conftest import ROOT, STYLE
@@ -28,7 +30,8 @@ def test_png_copies_are_made_on_first_use_and_kept(small, tmp_path):
     assert (entry / "map-ereader.png").exists()
 
 
-def test_a_pdf_only_build_never_rasterises(tmp_path):
+@pytest.mark.parametrize(("fmt", "made"), [("pdf", []), ("epub", ["map-ereader.png"])])
+def test_a_build_makes_only_the_copies_its_formats_need(tmp_path, fmt, made):
     import subprocess
     import sys
 
@@ -37,10 +40,11 @@ def test_a_pdf_only_build_never_rasterises(tmp_path):
     cache = tmp_path / "cache"
     env = {**os.environ, "EXPORTER_CACHE_DIR": str(cache)}
     result = subprocess.run([sys.executable, "-m", "exporter", "build", str(source), "--format",
-                             "pdf", "--out", str(tmp_path / "out")], cwd=ROOT, env=env,
+                             fmt, "--out", str(tmp_path / "out")], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     entries = [p for p in (cache / "maps").iterdir() if not p.name.startswith(".")]
     assert len(entries) == 2
     for entry in entries:
-        assert sorted(p.name for p in entry.iterdir()) == ["map.svg", "meta.json"]
+        assert sorted(p.name for p in entry.iterdir()) == sorted(
+            ["map.svg", "meta.json", *made])
