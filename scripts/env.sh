@@ -21,6 +21,8 @@ ldconfig -p 2>/dev/null | grep 'libpango-1.0.so' >/dev/null || APT_PACKAGES+=(li
 # HarfBuzz-Subset lets WeasyPrint subset the embedded fonts quickly (fontTools is slow).
 ldconfig -p 2>/dev/null | grep 'libharfbuzz-subset.so' >/dev/null || APT_PACKAGES+=(libharfbuzz-subset0)
 command -v java >/dev/null 2>&1 || APT_PACKAGES+=(default-jre-headless)
+# cairosvg draws the maps' PNG copies with Cairo.
+ldconfig -p 2>/dev/null | grep 'libcairo.so.2' >/dev/null || APT_PACKAGES+=(libcairo2)
 fc-list 2>/dev/null | grep 'DejaVu Serif' >/dev/null || APT_PACKAGES+=(fonts-dejavu-core fonts-dejavu-extra fontconfig)
 "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
 # The tests read PDFs the way readers' tools do (pdftotext, pdftoppm).
