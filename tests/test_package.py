@@ -80,7 +80,11 @@ def test_installed_wheel_builds_from_an_empty_folder(wheel, tmp_path):
     _run(exporter, "init", "news", cwd=empty, env=env)
     news = empty / "news"
     _run(exporter, "build", cwd=news, env=env)
-    editions = sorted(p.suffix for p in (news / "dist").iterdir() if p.is_file())
+    editions = sorted(p.suffix for p in (news / "dist").iterdir()
+                      if p.suffix in (".docx", ".epub", ".pdf"))
     assert editions == [".docx", ".epub", ".pdf"]
+    # The downloads page and its companions are written beside them (package data too).
+    assert {"index.html", "catalog.xml", "manifest.json", "SHA256SUMS"} <= {
+        p.name for p in (news / "dist").iterdir()}
     checked = _run(exporter, "check", "dist", cwd=news, env=env)
     assert checked.stdout.count("ok ") == 3, checked.stdout
