@@ -62,15 +62,22 @@ def source_slug(path: Path) -> str:
 
 
 def article_files(path: Path) -> list[Path]:
-    """The article files a collection names (for freshness; unreadable: none)."""
+    """The article files a collection names that exist in its folder (for freshness;
+    the build itself reports the others)."""
     import yaml
 
+    folder = Path(path).parent.resolve()
     try:
         data = yaml.safe_load(Path(path).read_text("utf-8"))
-        names = data.get("articles") or []
-        return [Path(path).parent / str(name) for name in names]
-    except (OSError, ValueError, AttributeError, yaml.YAMLError):
+        names = [str(name) for name in data.get("articles") or []]
+    except (OSError, ValueError, AttributeError, TypeError, yaml.YAMLError):
         return []
+    found = []
+    for name in names:
+        article = (folder / name).resolve()
+        if article.is_relative_to(folder) and article.is_file():
+            found.append(Path(path).parent / name)
+    return found
 
 
 def _read_spec(path: Path) -> tuple[CollectionSpec, Locator]:
