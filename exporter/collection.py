@@ -216,6 +216,29 @@ def _chapter(doc: Document, ast: dict, taken: set[str]) -> dict:
          *blocks]]}
 
 
+#: Words of the contents page (keyed by language prefix, as the other labels).
+_CONTENTS = {"en": ("Contents", "Introduction")}
+
+
+def _contents(chapters: list[dict], introduction: bool, lang: str = "en") -> dict:
+    """The book's contents page: a link to each chapter (print adds page numbers)."""
+    title, intro = _CONTENTS.get(lang.split("-")[0], _CONTENTS["en"])
+    items = []
+    if introduction:
+        items.append([{"t": "Plain", "c": [{"t": "Link", "c": [
+            ["", ["contents-entry"], []], _text(intro), ["#introduction-title", ""]]}]}])
+    for chapter in chapters:
+        ident, _classes, attrs = chapter["c"][0]
+        items.append([{"t": "Plain", "c": [{"t": "Link", "c": [
+            ["", ["contents-entry"], []], chapter["c"][1][0]["c"][2],
+            [f"#{ident}-title", ""]]}]}])
+    return {"t": "Div", "c": [["book-contents", ["book-contents", "no-glossary"],
+                               [["title", title]]],
+                              [{"t": "Header", "c": [1, ["contents-title", [], []], _text(title)]},
+                               {"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}],
+                                                          items]}]]}
+
+
 def _merged_glossary(docs: list[tuple[Document, Locator]], root: Path):
     """One glossary from every article's entries; the same term defined differently in
     two articles (or one name claimed by two different entries) is an error."""
@@ -314,10 +337,12 @@ def load_collection(path: Path, allow_remote: bool = False, maps_ready=None,
     _walk(book["blocks"], lambda n: taken.add(_attr(n)[0]) if _attr(n) else None)
     warnings: list[str] = []
     resources = {}
+    chapters = []
     for doc, _ in docs:
-        book["blocks"].append(_chapter(doc, doc.ast.to_json(), taken))
+        chapters.append(_chapter(doc, doc.ast.to_json(), taken))
         warnings += doc.warnings
         resources.update(doc.resources)
+    book["blocks"] = [_contents(chapters, bool(book["blocks"]), meta.lang)] + book["blocks"] + chapters
     collection = Document(source=path, root=root, slug=source_slug(path), meta=meta,
                           ast=pf.load(io.StringIO(json.dumps(book))), resources=resources,
                           warnings=warnings, house=house or HouseStyle(),

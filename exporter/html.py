@@ -145,7 +145,12 @@ def render_html(doc: Document) -> RenderedHtml:
     for block in ast["blocks"]:
         appendix = _appendix_of(block)
         chapter = _chapter_of(block)
-        if appendix:
+        if block.get("t") == "Div" and block["c"][0][0] == "book-contents":
+            # A collection's contents page, before its introduction.
+            body.append(_raw(_MARK.format("contents")))
+            specs["contents"] = ("frontmatter toc", dict(block["c"][0][2])["title"])
+            current = "contents"
+        elif appendix:
             ident, epub_type, title = appendix
             body.append(_raw(_MARK.format(ident)))
             specs[ident] = (epub_type, title)
@@ -158,7 +163,7 @@ def render_html(doc: Document) -> RenderedHtml:
             _article_headings(block["c"][1][1:])
             current = ident
         else:
-            if current is None:  # a collection's introduction, before its chapters
+            if current in (None, "contents"):  # a collection's introduction
                 current = "introduction"
                 title = _localised(lang, "introduction")
                 body.append(_raw(_MARK.format(current)))

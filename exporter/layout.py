@@ -59,7 +59,7 @@ def print_html(doc: Document, parts, timestamp: int) -> str:
     for part in parts:
         kinds = set(part.epub_type.split())
         classes = f"part part-{part.id}"
-        if not kinds & {"titlepage", "bodymatter"}:
+        if not kinds & {"titlepage", "frontmatter", "bodymatter"}:
             classes += " part-appendix"
         elif part.id not in ("title", "article"):
             classes += " part-chapter"  # a collection's introduction and chapters

@@ -73,7 +73,8 @@ def test_the_epub_has_one_file_per_chapter_and_a_nested_contents(book):
     nav = etree.fromstring(_read(epub, "EPUB/nav.xhtml"))
     toc = nav.find(".//h:nav[@id='toc']/h:ol", XHTML)
     items = {"".join(li.find("h:a", XHTML).itertext()): li for li in toc.findall("h:li", XHTML)}
-    assert list(items)[2:5] == CHAPTERS
+    assert list(items) == ["Title page", "Contents", "Introduction", *CHAPTERS, "Glossary",
+                           "Maps"]
     nested = items[CHAPTERS[0]].findall("h:ol/h:li/h:a", XHTML)
     assert [a.text for a in nested] == ["The trilateral statement", "The cost"]
     # The accessibility metadata of a single edition.
@@ -106,6 +107,15 @@ def test_chapters_start_on_right_hand_pages_and_the_page_list_has_every_page(boo
         target = link.get("href").split("#")[0]
         doc = etree.fromstring(_read(book / f"{SLUG}.epub", f"EPUB/{target}"))
         assert title in " ".join("".join(doc.find(".//h:h1", XHTML).itertext()).split())
+
+
+def test_the_contents_page_gives_each_chapters_page(book):
+    pages = _pages(book / f"{SLUG}.pdf")
+    contents = next(t for t in pages if t.strip().startswith("Contents"))
+    for title in CHAPTERS:
+        line = next(line for line in contents.splitlines() if line.startswith(title[:30]))
+        number = int(line.split()[-1])
+        assert squash(title) in squash(pages[number - 1]), (title, number)
 
 
 def test_one_glossary_lists_each_terms_uses_by_chapter_with_pages(book):

@@ -272,7 +272,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         if inner:
             body = (f'<section epub:type="{" ".join(inner)}" role="{_ROLES[inner[0]]}" '
                     f'aria-label="{html.escape(part.title)}">\n{body}\n</section>')
-        if not set(kinds) & {"titlepage", "bodymatter"}:
+        if not set(kinds) & {"titlepage", "frontmatter", "bodymatter"}:
             outer.insert(0, "backmatter")
         body_attrs = f' epub:type="{" ".join(outer)}"' if outer else ""
         content = _XHTML.format(lang=lang, title=html.escape(part.title),
