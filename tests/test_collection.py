@@ -51,6 +51,12 @@ def test_the_book_passes_check(book):
     assert result.stdout.count("ok ") == 3, result.stdout
 
 
+def test_ace_finds_no_violation_in_the_book(book, tmp_path):
+    from test_accessibility import ace_violations
+
+    assert ace_violations(book / f"{SLUG}.epub", tmp_path / "ace") == []
+
+
 def test_the_epub_has_one_file_per_chapter_and_a_nested_contents(book):
     epub = book / f"{SLUG}.epub"
     opf = etree.fromstring(_read(epub, "EPUB/content.opf"))
