@@ -342,7 +342,11 @@ def load_collection(path: Path, allow_remote: bool = False, maps_ready=None,
         chapters.append(_chapter(doc, doc.ast.to_json(), taken))
         warnings += doc.warnings
         resources.update(doc.resources)
-    book["blocks"] = [_contents(chapters, bool(book["blocks"]), meta.lang)] + book["blocks"] + chapters
+    intro = book["blocks"]
+    if intro:  # one scope for the glossary's "uses per chapter", titled as in the book
+        title = _CONTENTS.get(meta.lang.split("-")[0], _CONTENTS["en"])[1]
+        intro = [{"t": "Div", "c": [["", ["introduction"], [["title", title]]], intro]}]
+    book["blocks"] = [_contents(chapters, bool(intro), meta.lang), *intro, *chapters]
     collection = Document(source=path, root=root, slug=source_slug(path), meta=meta,
                           ast=pf.load(io.StringIO(json.dumps(book))), resources=resources,
                           warnings=warnings, house=house or HouseStyle(),

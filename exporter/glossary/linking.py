@@ -95,8 +95,9 @@ class Hit:
     chapter: str | None = None
 
 
-#: Class of the top-level ``Div`` that holds one chapter of a collection.
-CHAPTER_CLASS = "chapter"
+#: Classes of the top-level ``Div``s that hold a collection's chapters and introduction:
+#: each is a scope of its own (its title in ``Hit.chapter``).
+SCOPE_CLASSES = frozenset({"chapter", "introduction"})
 
 
 class Linker:
@@ -117,7 +118,7 @@ class Linker:
     def run(self, doc: pf.Doc) -> list[Hit]:
         for number, block in enumerate(doc.content, 1):
             self._paragraph = number
-            if isinstance(block, pf.Div) and CHAPTER_CLASS in block.classes:
+            if isinstance(block, pf.Div) and SCOPE_CLASSES & set(block.classes):
                 self._here = set()
                 self._chapter = block.attributes.get("title")
             self._visit(block)
