@@ -235,3 +235,11 @@ def test_the_sample_articles_say_they_are_sample_text():
         assert "Sample text written for the exporter" in front
         assert "sample text written for the exporter" in front.split("rights:")[1].lower() \
             or "Sample text written for the exporter's sample collection" in front
+
+
+def test_two_builds_of_the_book_are_byte_identical(book, tmp_path):
+    result = run_cli("build", COLLECTION, "--out", tmp_path / "again")
+    assert result.returncode == 0, result.stderr
+    for ext in ("epub", "pdf", "docx"):
+        assert (tmp_path / "again" / f"{SLUG}.{ext}").read_bytes() == \
+            (book / f"{SLUG}.{ext}").read_bytes(), ext
