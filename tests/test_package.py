@@ -80,7 +80,9 @@ def test_installed_wheel_builds_from_an_empty_folder(wheel, tmp_path):
     _run(exporter, "init", "news", cwd=empty, env=env)
     news = empty / "news"
     _run(exporter, "build", cwd=news, env=env)
-    editions = sorted(p.suffix for p in (news / "dist").iterdir() if p.is_file())
-    assert editions == [".docx", ".epub", ".pdf"]
+    # The example articles and their collection, three editions each.
+    editions = sorted(p.name for p in (news / "dist").iterdir() if p.is_file())
+    assert [Path(name).suffix for name in editions] == [".docx", ".epub", ".pdf"] * 4
+    assert "nagorno-karabakh-2020-2023.pdf" in editions
     checked = _run(exporter, "check", "dist", cwd=news, env=env)
-    assert checked.stdout.count("ok ") == 3, checked.stdout
+    assert checked.stdout.count("ok ") == 12, checked.stdout
