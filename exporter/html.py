@@ -144,8 +144,10 @@ def render_html(doc: Document) -> RenderedHtml:
     article: list[dict] = []
     for block in ast["blocks"]:
         appendix = _appendix_of(block)
-        chapter = _chapter_of(block)
-        if block.get("t") == "Div" and block["c"][0][0] == "book-contents":
+        # Only a collection has chapters and a contents page (an author's own
+        # "::: chapter" Div in an article stays part of the article).
+        chapter = _chapter_of(block) if doc.chapters else None
+        if doc.chapters and block.get("t") == "Div" and block["c"][0][0] == "book-contents":
             # A collection's contents page, before its introduction.
             body.append(_raw(_MARK.format("contents")))
             specs["contents"] = ("frontmatter toc", dict(block["c"][0][2])["title"])
