@@ -297,6 +297,38 @@ def batch(path: Path, n: int = 50, *, source_dir: Path = SOURCE_DIR,
     return written
 
 
+def collection(path: Path, n: int = 12, *, source_dir: Path = SOURCE_DIR,
+               seed: int = 20231001) -> tuple[Path, list[Path], Path]:
+    """``n`` articles (as ``batch``), a collection of them and, for plain pandoc, the
+    same articles concatenated into one Markdown file (each article's title a heading).
+
+    Returns (the collection file, the articles, the concatenated file).
+    """
+    path = Path(path)
+    articles = batch(path, n, source_dir=source_dir, seed=seed)
+    lines = ["title: Benchmark collection", "date: 2023-10-01", "lang: en-GB",
+             "introduction: A generated collection for the benchmark.", "articles:"]
+    lines += [f"  - {md.name}" for md in articles]
+    book_file = path / "benchmark.collection.yml"
+    book_file.write_text("\n".join(lines) + "\n", "utf-8")
+    parts = ["---\ntitle: Benchmark collection\nlang: en-GB\n---\n"]
+    for md in articles:
+        front, body = md.read_text("utf-8").split("\n---\n", 1)
+        title = next(line for line in front.splitlines() if line.startswith("title:"))
+        # Footnote labels are per file; numbered apart so that they stay distinct.
+        body = body.replace("[^1]", f"[^{md.stem}]")
+        parts.append(f"# {title[len('title:'):].strip()}\n\n{body}")
+    concatenated = path / "concatenated.md.txt"
+    concatenated.write_text("\n\n".join(parts), "utf-8")
+    return book_file, articles, concatenated
+
+
+def collection_articles(book_file: Path) -> list[Path]:
+    """The articles a collection file lists."""
+    data = yaml.safe_load(Path(book_file).read_text("utf-8"))
+    return [Path(book_file).parent / name for name in data["articles"]]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="what", required=True)

@@ -70,11 +70,14 @@ class Rendered:
 
 def find_sources(paths: Sequence[Path]) -> list[Path]:
     """Markdown sources named on the command line; a folder means every ``*.md`` in it."""
+    from .collection import SUFFIX as COLLECTION_SUFFIX
+
     found: list[Path] = []
     default = DEFAULT_SOURCE_DIR if DEFAULT_SOURCE_DIR.is_dir() else SAMPLE_SOURCE_DIR
     for path in paths or [default]:
         if path.is_dir():
             found.extend(sorted(p for p in path.glob("*.md") if p.is_file()))
+            found.extend(sorted(p for p in path.glob(f"*{COLLECTION_SUFFIX}") if p.is_file()))
         elif path.is_file():
             found.append(path)
         else:
@@ -90,9 +93,12 @@ def prepare(source: Path, allow_remote: bool = False,
             maps_ready: Callable[[], None] | None = None,
             house: HouseStyle | None = None) -> Document:
     """Load, validate and enrich one source: everything before any adapter runs."""
+    from .collection import is_collection, load_collection
     from .enrich import enrich
     from .source import load_document
 
+    if is_collection(source):
+        return load_collection(source, allow_remote, maps_ready, house)
     doc, locator = load_document(source)
     doc.house = house or HouseStyle()
     enrich(doc, locator, allow_remote, maps_ready)
@@ -382,13 +388,13 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     sources' folder, see ``styles.house_style``).
     """
     from . import freshness
-    from .slug import slugify
+    from .collection import source_slug
 
     formats = list(dict.fromkeys(formats or ADAPTERS))
     for name in formats:
         adapter(name)  # unknown names fail here, before any work
     paths = find_sources(sources)
-    slugs = [slugify(p.stem) for p in paths]
+    slugs = [source_slug(p) for p in paths]
     duplicate = next((s for s in slugs if slugs.count(s) > 1), None)
     if duplicate:
         raise SourceError(f"two sources would both be written as '{duplicate}'",

@@ -256,11 +256,18 @@ def glossary(
 ) -> None:
     """List each glossary term with where it occurs; warn about entries never used."""
     from .build import find_sources
+    from .collection import article_files, is_collection
     from .glossary import glossary_report
     from .source import load_document
 
     try:
-        for source in find_sources(sources or []):
+        found = find_sources(sources or [])
+        # A collection's glossary is its articles' entries: report each article.
+        articles = [a for s in found for a in (article_files(s) if is_collection(s) else [s])]
+        seen = {}
+        for article in articles:
+            seen.setdefault(article.resolve(), article)
+        for source in seen.values():
             doc, locator = load_document(source)
             report = glossary_report(doc.ast, doc.root, doc.meta.glossary, locator,
                                      doc.meta.lang)

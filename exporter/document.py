@@ -80,6 +80,8 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     #: The house style (``styles.HouseStyle``) the editions are made with; None: built-in.
     house: HouseStyle | None = None
+    #: A collection's articles, in order, each a chapter (empty for a single article).
+    chapters: tuple[Path, ...] = ()
 
     def meta_text(self, key: str) -> str:
         """Title or standfirst as plain text with the body's typography ("" if absent)."""

@@ -47,8 +47,12 @@ def input_digest(source: Path, fmt: str, style: HouseStyle,
     h.update(f"{__version__}\0{fmt}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())
     for name in shaped_by or (fmt,):
         h.update(f"{style.digest(name)}\0".encode())
+    from .collection import article_files, is_collection
+
     folder = source.parent
-    for path in [source] + _tree_files(folder, ".md"):
+    # A collection is made of its articles too (other articles still do not count).
+    articles = article_files(source) if is_collection(source) else []
+    for path in [source, *articles] + _tree_files(folder, ".md"):
         try:
             data = path.read_bytes()
         except (FileNotFoundError, PermissionError, IsADirectoryError):

@@ -18,7 +18,8 @@ _MARK = "<!--exporter-part:{}-->"
 
 #: Localised names of the parts that have no heading of their own.
 _TITLES = {"en": {"title": "Title page", "note": "note {n}",
-                  "note_back": "back to the reference to note {n}"}}
+                  "note_back": "back to the reference to note {n}",
+                  "introduction": "Introduction", "edited_by": "Edited by"}}
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,14 @@ def _appendix_of(block: dict) -> tuple[str, str, str] | None:
     return ident, attrs.get("epub-type", "appendix"), title
 
 
+def _chapter_of(block: dict) -> tuple[str, str] | None:
+    """(part id, title) when a top-level block is a collection's chapter Div."""
+    if block.get("t") != "Div" or "chapter" not in block["c"][0][1]:
+        return None
+    ident, _classes, attrs = block["c"][0]
+    return ident, dict(attrs).get("title", ident)
+
+
 def _title_page(doc: Document, meta: dict) -> list[dict]:
     """The title page as AST blocks, so title/standfirst keep pandoc's typography;
     ``meta`` is the document's metadata as pandoc JSON."""
@@ -100,7 +109,8 @@ def _title_page(doc: Document, meta: dict) -> list[dict]:
                                          [{"t": "Para", "c": meta["subtitle"]["c"]}]]})
     facts = []
     if doc.meta.byline:
-        facts.append(("byline", "By " + doc.meta.byline))
+        by = _localised(doc.meta.lang, "edited_by") if doc.chapters else "By"
+        facts.append(("byline", f"{by} {doc.meta.byline}"))
     facts.append(("date", doc.meta.date.strftime("%-d %B %Y")))
     if doc.meta.publisher:
         facts.append(("publisher", doc.meta.publisher))
@@ -123,25 +133,50 @@ def render_html(doc: Document) -> RenderedHtml:
     lang = doc.meta.lang
     body: list[dict] = [_raw(_MARK.format("title"))]
     body += _title_page(doc, ast["meta"])
-    body.append(_raw(_MARK.format("article")))
-    # The article starts with its headline as <h1>; the author's headings follow below
-    # it, and each appendix starts at <h1> (every part is a document of its own in the
-    # EPUB, and heading levels never skip).
-    body.append({"t": "Header", "c": [1, ["article-title", ["article-title"], []],
-                                      ast["meta"]["title"]["c"]]})
-    specs: dict[str, tuple[str, str]] = {
-        "title": ("titlepage", _localised(lang, "title")),
-        "article": ("bodymatter chapter", doc.meta_text("title")),
-    }
+    specs: dict[str, tuple[str, str]] = {"title": ("titlepage", _localised(lang, "title"))}
+    current: str | None = None  # the part the blocks go to
+    if not doc.chapters:
+        # The article starts with its headline as <h1>; the author's headings follow
+        # below it, and each appendix starts at <h1> (every part is a document of its
+        # own in the EPUB, and heading levels never skip).
+        current = "article"
+        body.append(_raw(_MARK.format("article")))
+        body.append({"t": "Header", "c": [1, ["article-title", ["article-title"], []],
+                                          ast["meta"]["title"]["c"]]})
+        specs["article"] = ("bodymatter chapter", doc.meta_text("title"))
     article: list[dict] = []
     for block in ast["blocks"]:
         appendix = _appendix_of(block)
-        if appendix:
+        # Only a collection has chapters and a contents page (an author's own
+        # "::: chapter" Div in an article stays part of the article).
+        chapter = _chapter_of(block) if doc.chapters else None
+        if doc.chapters and block.get("t") == "Div" and block["c"][0][0] == "book-contents":
+            # A collection's contents page, before its introduction.
+            body.append(_raw(_MARK.format("contents")))
+            specs["contents"] = ("frontmatter toc", dict(block["c"][0][2])["title"])
+            current = "contents"
+        elif appendix:
             ident, epub_type, title = appendix
             body.append(_raw(_MARK.format(ident)))
             specs[ident] = (epub_type, title)
-        elif len(specs) == 2:  # still in the article
-            article.append(block)
+            current = ident
+        elif chapter:
+            # A collection's chapter: its own part, headed by its <h1>.
+            ident, title = chapter
+            body.append(_raw(_MARK.format(ident)))
+            specs[ident] = ("bodymatter chapter", title)
+            _article_headings(block["c"][1][1:])
+            current = ident
+        else:
+            if current in (None, "contents"):  # a collection's introduction
+                current = "introduction"
+                title = _localised(lang, "introduction")
+                body.append(_raw(_MARK.format(current)))
+                body.append({"t": "Header", "c": [1, ["introduction-title", [], []],
+                                                  [{"t": "Str", "c": title}]]})
+                specs[current] = ("bodymatter introduction", title)
+            if current in ("article", "introduction"):
+                article.append(block)
         body.append(block)
     _article_headings(article)
     ast["blocks"] = body
@@ -160,10 +195,12 @@ def render_html(doc: Document) -> RenderedHtml:
             notes = content[start:]
             content = content[:start]
         parts.append([ident, content.strip()])
-    if notes:
+    if notes and not doc.chapters:
         for part in parts:
             if part[0] == "article":
                 part[1] += "\n" + notes.strip()
+    elif notes:
+        _notes_to_chapters(parts, notes)
     return RenderedHtml(
         parts=tuple(
             Part(id=ident, title=specs[ident][1], html=content, epub_type=specs[ident][0],
@@ -172,6 +209,22 @@ def render_html(doc: Document) -> RenderedHtml:
         ),
         lang=lang,
     )
+
+
+def _notes_to_chapters(parts: list[list[str]], notes: str) -> None:
+    """Give each part of a collection the notes referred to in it, numbered as pandoc
+    numbered them (one numbering through the book)."""
+    import re
+
+    items = re.findall(r'<li id="fn(\d+)"[\s\S]*?</li>', notes)
+    bodies = dict(zip(items, re.findall(r'<li id="fn\d+"[\s\S]*?</li>', notes)))
+    for part in parts:
+        mine = [n for n in re.findall(r'href="#fn(\d+)"', part[1]) if n in bodies]
+        if mine:
+            lis = "\n".join(bodies.pop(n) for n in dict.fromkeys(mine))
+            part[1] += (f'\n<section id="footnotes-{part[0]}" class="footnotes '
+                        f'footnotes-end-of-document" role="doc-endnotes">\n<hr />\n'
+                        f'<ol start="{mine[0]}">\n{lis}\n</ol>\n</section>')
 
 
 def _name_note_links(out: str, lang: str) -> str:

@@ -57,8 +57,12 @@ def print_html(doc: Document, parts, timestamp: int) -> str:
     head.append('<meta name="generator" content="exporter">')
     sections = []
     for part in parts:
-        kind = "appendix" if part.id not in ("title", "article") else part.id
-        classes = f"part part-{part.id}" + (" part-appendix" if kind == "appendix" else "")
+        kinds = set(part.epub_type.split())
+        classes = f"part part-{part.id}"
+        if not kinds & {"titlepage", "frontmatter", "bodymatter"}:
+            classes += " part-appendix"
+        elif part.id not in ("title", "article"):
+            classes += " part-chapter"  # a collection's introduction and chapters
         sections.append(f'<section class="{classes}" id="{PART_ID_PREFIX}{part.id}" '
                         f'data-title="{esc(part.title)}">\n{part.html}\n</section>')
     return (f'<!DOCTYPE html>\n<html lang="{esc(meta.lang)}">\n<head>{"".join(head)}</head>\n'

@@ -79,6 +79,9 @@ def page_starts(document, root, part_prefix: str) -> tuple[PageStart, ...]:
     cursors: dict = {}  # element -> how far its own text has been laid out
     texts: dict = {}
     starts: list[PageStart] = []
+    #: Pages without words or images (left blank so that a chapter starts on the right):
+    #: each still has its marker, so the page list has every page of the PDF.
+    blank: list[int] = []
 
     def locate(element) -> tuple[str, tuple[int, ...]] | None:
         path: list[int] = []
@@ -123,10 +126,17 @@ def page_starts(document, root, part_prefix: str) -> tuple[PageStart, ...]:
                     at -= 1  # the whole word, where a page turn split it
                 first = (element, at)
         if first is None:
-            continue  # a blank page
+            blank.append(number)  # marked where the next page begins
+            continue
         where = locate(first[0])
         if where is not None:
+            for empty in blank:
+                starts.append(PageStart(empty, where[0], where[1], first[1]))
+            blank = []
             starts.append(PageStart(number, where[0], where[1], first[1]))
+    if blank and starts:  # blank pages at the very end: where the last page begins
+        last = starts[-1]
+        starts += [PageStart(empty, last.part, last.path, last.offset) for empty in blank]
     return tuple(starts)
 
 

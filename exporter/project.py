@@ -35,6 +35,8 @@ DOCX) with a glossary and a map appendix.
 
 - `source/*.md`: the articles (Markdown with YAML front-matter). The example article
   shows every front-matter key; replace it with your own.
+- `source/*.collection.yml`: a collection, several articles built as one book (the
+  example gathers the three example articles; see the exporter's README, "Collections").
 - `source/glossary.yml`: terms and definitions shared by the articles.
 - `source/places.yml`: the gazetteer, every place a map may show (`lat`, `lon`, `kind`).
 - `source/maps/*.geojson`: map layers (areas or lines). GeoJSON positions are

@@ -92,9 +92,24 @@ def sample_dist(tmp_path_factory) -> Path:
     return out
 
 
+#: The sample collection and the articles only it uses (the other sample articles).
+COLLECTION = SOURCE_DIR / "nagorno-karabakh-2020-2023.collection.yml"
+OTHER_ARTICLES = ("second-karabakh-war-2020.md", "karabakh-exodus-2023.md")
+
+
 @pytest.fixture
 def source_copy(tmp_path) -> Path:
-    """A copy of the sample source folder that a test may break."""
+    """A copy of the sample source folder with its one article (not the other sample
+    articles and the collection, see ``collection_copy``) that a test may break."""
+    target = tmp_path / "source"
+    shutil.copytree(SOURCE_DIR, target,
+                    ignore=shutil.ignore_patterns(COLLECTION.name, *OTHER_ARTICLES))
+    return target
+
+
+@pytest.fixture
+def collection_copy(tmp_path) -> Path:
+    """A copy of the whole sample source folder: three articles and their collection."""
     target = tmp_path / "source"
     shutil.copytree(SOURCE_DIR, target)
     return target

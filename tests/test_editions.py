@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import article_paragraphs, assert_in_order, editions, run_cli
+from conftest import SAMPLE, article_paragraphs, assert_in_order, editions, run_cli
 
 from exporter.checks import check
 
@@ -188,8 +188,10 @@ def test_no_source_outside_the_repository_builds_the_sample(tmp_path):
     result = run_cli("build", "--format", "docx", "--out", tmp_path / "out", cwd=tmp_path,
                      env=env)
     assert result.returncode == 0, result.stderr
+    # The sample: three articles and the collection of the three.
     assert [p.name for p in editions(tmp_path / "out")] == [
-        "azerbaijan-operation-nagorno-karabakh.docx"]
+        "azerbaijan-operation-nagorno-karabakh.docx", "karabakh-exodus-2023.docx",
+        "nagorno-karabakh-2020-2023.docx", "second-karabakh-war-2020.docx"]
 
 
 def test_a_cover_image_from_the_source_becomes_the_epub_cover(tmp_path, source_copy):
@@ -198,7 +200,7 @@ def test_a_cover_image_from_the_source_becomes_the_epub_cover(tmp_path, source_c
     from PIL import Image
 
     shutil.copy(Path(__file__).parent / "fixtures" / "pixel.png", source_copy / "cover.png")
-    article = next(source_copy.glob("*.md"))
+    article = (source_copy / SAMPLE.name)
     text = article.read_text("utf-8")
     article.write_text(text.replace('edition: "1.0"', 'edition: "1.0"\ncover_image: cover.png', 1),
                        "utf-8")

@@ -117,7 +117,7 @@ def test_docx_has_png_maps_with_descriptions_and_caption_style(sample_dist, spec
 
 
 def _with_front_matter(source_copy, old: str, new: str):
-    article = next(source_copy.glob("*.md"))
+    article = (source_copy / SAMPLE.name)
     text = article.read_text("utf-8")
     assert old in text
     article.write_text(text.replace(old, new, 1), "utf-8")
@@ -173,7 +173,7 @@ def test_an_unchanged_map_is_not_drawn_again(tmp_path, source_copy, monkeypatch)
     from exporter.maps import render
 
     monkeypatch.setenv("EXPORTER_CACHE_DIR", str(tmp_path / "cache"))
-    article = next(source_copy.glob("*.md"))
+    article = (source_copy / SAMPLE.name)
     before = render.draw_count
     prepare(article)
     drawn = render.draw_count - before

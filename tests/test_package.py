@@ -80,11 +80,12 @@ def test_installed_wheel_builds_from_an_empty_folder(wheel, tmp_path):
     _run(exporter, "init", "news", cwd=empty, env=env)
     news = empty / "news"
     _run(exporter, "build", cwd=news, env=env)
-    editions = sorted(p.suffix for p in (news / "dist").iterdir()
-                      if p.suffix in (".docx", ".epub", ".pdf"))
-    assert editions == [".docx", ".epub", ".pdf"]
-    # The downloads page and its companions are written beside them (package data too).
-    assert {"index.html", "catalog.xml", "manifest.json", "SHA256SUMS"} <= {
-        p.name for p in (news / "dist").iterdir()}
+    # The example articles and their collection, three editions each, and the downloads
+    # page with its companions beside them (package data too).
+    names = {p.name for p in (news / "dist").iterdir() if p.is_file()}
+    editions = sorted(n for n in names if Path(n).suffix in (".docx", ".epub", ".pdf"))
+    assert [Path(name).suffix for name in editions] == [".docx", ".epub", ".pdf"] * 4
+    assert "nagorno-karabakh-2020-2023.pdf" in editions
+    assert {"index.html", "catalog.xml", "manifest.json", "SHA256SUMS"} <= names
     checked = _run(exporter, "check", "dist", cwd=news, env=env)
-    assert checked.stdout.count("ok ") == 3, checked.stdout
+    assert checked.stdout.count("ok ") == 12, checked.stdout

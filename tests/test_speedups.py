@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import editions, run_cli
+from conftest import SAMPLE, editions, run_cli
 
 from exporter import freshness
 from exporter.styles import HouseStyle
@@ -49,7 +49,7 @@ def test_unchanged_editions_are_skipped_and_changes_rebuild(tmp_path, source_cop
     assert SKIPPED.search(_build(source_copy, out))
     assert _editions(out) == first
     # A one-word edit rebuilds every edition.
-    article = next(source_copy.glob("*.md"))
+    article = (source_copy / SAMPLE.name)
     article.write_text(article.read_text("utf-8").replace("Eleven", "Twelve", 1), "utf-8")
     stdout = _build(source_copy, out)
     assert not SKIPPED.search(stdout)
@@ -62,7 +62,7 @@ def test_unchanged_editions_are_skipped_and_changes_rebuild(tmp_path, source_cop
 
 
 def test_input_digest_covers_what_an_edition_depends_on(tmp_path, source_copy, monkeypatch):
-    article = next(source_copy.glob("*.md"))
+    article = (source_copy / SAMPLE.name)
 
     def digest(fmt="pdf", styles=None):
         return freshness.input_digest(article, fmt, HouseStyle(override=styles))
@@ -101,7 +101,7 @@ def test_input_digest_covers_what_an_edition_depends_on(tmp_path, source_copy, m
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_batch_of_sources_with_jobs(tmp_path, source_copy, jobs):
-    article = next(source_copy.glob("*.md"))
+    article = (source_copy / SAMPLE.name)
     text = article.read_text("utf-8")
     (source_copy / "second.md").write_text(text.replace("Eleven", "Nine", 1), "utf-8")
     out = tmp_path / "dist"
@@ -147,7 +147,7 @@ def test_a_detached_context_carries_what_html_adapters_need_and_no_body(source_c
 
     from exporter.build import context, prepare
 
-    ctx = context(prepare(next(source_copy.glob("*.md"))))
+    ctx = context(prepare((source_copy / SAMPLE.name)))
     copy = pickle.loads(pickle.dumps(ctx.detached()))  # as a worker process receives it
     assert len(copy.doc.ast.content) == 0 and len(ctx.doc.ast.content) > 0
     assert copy.doc.meta_text("title") == ctx.doc.meta_text("title") != ""

@@ -130,11 +130,11 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
                                if not (n.get("t") == "Span" and "uses-screen" in n["c"][0][1])]
 
     _walk(ast["blocks"], label_uses)
-    # Each appendix starts on a new page, as in the PDF.
+    # Each appendix (and a collection's chapter) starts on a new page, as in the PDF.
     blocks = ast["blocks"]
     for i in range(len(blocks) - 1, -1, -1):
         block = blocks[i]
-        if block.get("t") == "Div" and "appendix" in block["c"][0][1]:
+        if block.get("t") == "Div" and {"appendix", "chapter"} & set(block["c"][0][1]):
             blocks.insert(i, _PAGE_BREAK)
 
 

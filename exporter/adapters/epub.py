@@ -52,7 +52,7 @@ _ROLES = {
     "glossary": "doc-glossary", "glossref": "doc-glossref", "backlink": "doc-backlink",
     "appendix": "doc-appendix", "chapter": "doc-chapter", "noteref": "doc-noteref",
     "footnote": "doc-footnote", "endnotes": "doc-endnotes", "pagebreak": "doc-pagebreak",
-    "toc": "doc-toc", "page-list": "doc-pagelist",
+    "toc": "doc-toc", "page-list": "doc-pagelist", "introduction": "doc-introduction",
 }
 # glossterm (<dfn>: term), glossdef (<dd>: definition) and figure have theirs implicitly.
 
@@ -275,7 +275,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         if inner:
             body = (f'<section epub:type="{" ".join(inner)}" role="{_ROLES[inner[0]]}" '
                     f'aria-label="{html.escape(part.title)}">\n{body}\n</section>')
-        if part.id not in ("title", "article"):
+        if not set(kinds) & {"titlepage", "frontmatter", "bodymatter"}:
             outer.insert(0, "backmatter")
         body_attrs = f' epub:type="{" ".join(outer)}"' if outer else ""
         content = _XHTML.format(lang=lang, title=html.escape(part.title),
@@ -291,7 +291,8 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         toc.append((name, part.title, children))
         ncx.append(epub.Link(name, part.title, f"nav-{part.id}"))
         semantics = kinds[0]
-        if semantics in _LANDMARK_TITLES and semantics != "loi":
+        if semantics in _LANDMARK_TITLES and semantics != "loi" \
+                and semantics not in {kind for kind, _, _ in landmarks}:
             landmarks.append((semantics, name, part.title))
         loi += [(f"{name}#{fid}", caption, []) for fid, caption in part.figures]
     landmarks.insert(2 if len(landmarks) > 1 else 1, ("toc", "nav.xhtml", "Table of contents"))

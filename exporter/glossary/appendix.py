@@ -135,8 +135,13 @@ def _meta_inlines(value: pf.MetaValue) -> list[pf.Inline]:
 
 
 def build_appendix(entries: list[GlossaryEntry], uses: dict[str, list[str]],
-                   definitions: dict[str, list[pf.Inline]], lang: str) -> pf.Div:
-    """The glossary section: ``entries`` (already in order), with back-references ``uses``."""
+                   definitions: dict[str, list[pf.Inline]], lang: str,
+                   chapter_of: dict[str, str] | None = None) -> pf.Div:
+    """The glossary section: ``entries`` (already in order), with back-references ``uses``.
+
+    ``chapter_of`` (a collection) maps a use's id to its chapter's title: the uses are
+    then listed chapter by chapter.
+    """
     words = labels(lang)
     shown = {e.term: e for e in entries}
     items = []
@@ -146,7 +151,9 @@ def build_appendix(entries: list[GlossaryEntry], uses: dict[str, list[str]],
         blocks = [pf.Para(*first)]
         ids = uses.get(entry.slug, [])
         if ids:
-            blocks.append(pf.Para(pf.Span(*_uses_labels(words), *_backrefs(ids, entry.term, words),
+            refs = (_backrefs_by_chapter(ids, chapter_of, entry.term, words) if chapter_of
+                    else _backrefs(ids, entry.term, words))
+            blocks.append(pf.Para(pf.Span(*_uses_labels(words), *refs,
                                           classes=["glossary-uses"])))
         term = pf.Span(*text_inlines(entry.term), identifier=f"gloss-{entry.slug}",
                        classes=["glossterm"])
@@ -188,17 +195,47 @@ def _uses_labels(words: Labels) -> list[pf.Inline]:
             pf.Span(*text_inlines(words.used_on_page), classes=["uses-print"]), pf.Space()]
 
 
+def _backrefs_by_chapter(ids: list[str], chapter_of: dict[str, str], term: str,
+                        words: Labels) -> list[pf.Inline]:
+    """The back-links grouped by chapter: "3, 5 (First chapter); 9 (Second chapter)"."""
+    out: list[pf.Inline] = []
+    links = _backref_links(ids, term, words)
+    groups: list[tuple[str | None, list[pf.Inline]]] = []
+    for ident, link in zip(ids, links):
+        chapter = chapter_of.get(ident)
+        if not groups or groups[-1][0] != chapter:
+            groups.append((chapter, []))
+        groups[-1][1].append(link)
+    for chapter, group in groups:
+        if out:
+            out += [pf.Str(";"), pf.Space()]
+        for i, link in enumerate(group):
+            if i:
+                out += [pf.Str(","), pf.Space()]
+            out.append(link)
+        if chapter:
+            out += [pf.Space(), pf.Str("("), pf.Emph(*text_inlines(chapter)), pf.Str(")")]
+    return out
+
+
 def _backrefs(ids: Iterable[str], term: str, words: Labels) -> list[pf.Inline]:
     # Numbered links separated by ", "; print.css shows page numbers instead of the
-    # numbers, the DOCX adapter turns them into PAGEREF fields. Each link's accessible
-    # name says where it leads, since "1" read aloud says nothing.
+    # numbers, the DOCX adapter turns them into PAGEREF fields.
     out: list[pf.Inline] = []
-    for i, ident in enumerate(ids, 1):
+    for link in _backref_links(ids, term, words):
         if out:
             out += [pf.Str(","), pf.Space()]
+        out.append(link)
+    return out
+
+
+def _backref_links(ids: Iterable[str], term: str, words: Labels) -> list[pf.Link]:
+    # Each link's accessible name says where it leads, since "1" read aloud says nothing.
+    links = []
+    for i, ident in enumerate(ids, 1):
         name = (words.back_to_first.format(term=term) if i == 1
                 else words.back_to_nth.format(n=i, term=term))
-        out.append(pf.Link(pf.Span(pf.Str(str(i)), classes=["backref-number"]),
-                           url=f"#{ident}", classes=["glossary-backref"],
-                           attributes={"aria-label": name}))
-    return out
+        links.append(pf.Link(pf.Span(pf.Str(str(i)), classes=["backref-number"]),
+                             url=f"#{ident}", classes=["glossary-backref"],
+                             attributes={"aria-label": name}))
+    return links

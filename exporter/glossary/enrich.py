@@ -46,7 +46,10 @@ def apply_glossary(ast: pf.Doc, glossary: Glossary, settings: GlossarySettings,
     shown = ordered if settings.include == "all" else [e for e in ordered if by_slug[e.slug]]
     if shown:
         uses = {t.slug: t.ids for t in report.used}
-        ast.content.append(build_appendix(shown, uses, parse_definitions(shown), lang))
+        chapter_of = {hit.occurrence.id: hit.chapter for hit in hits
+                      if hit.chapter and hit.occurrence.id}
+        ast.content.append(build_appendix(shown, uses, parse_definitions(shown), lang,
+                                          chapter_of or None))
     return report
 
 

@@ -91,6 +91,13 @@ class Hit:
 
     entry: GlossaryEntry
     occurrence: Occurrence
+    #: Title of the chapter it is in (a collection's chapters), else None.
+    chapter: str | None = None
+
+
+#: Classes of the top-level ``Div``s that hold a collection's chapters and introduction:
+#: each is a scope of its own (its title in ``Hit.chapter``).
+SCOPE_CLASSES = frozenset({"chapter", "introduction"})
 
 
 class Linker:
@@ -101,12 +108,19 @@ class Linker:
         self.mode = mode
         self.hits: list[Hit] = []
         self._linked: Counter[str] = Counter()
+        #: Slugs linked in the current scope: the document, or a collection's chapter
+        #: (each chapter links the first use of a term again, for the chapter's reader).
+        self._here: set[str] = set()
+        self._chapter: str | None = None
         self._paragraph = 0
         self._section: tuple[str, str] | None = None
 
     def run(self, doc: pf.Doc) -> list[Hit]:
         for number, block in enumerate(doc.content, 1):
             self._paragraph = number
+            if isinstance(block, pf.Div) and SCOPE_CLASSES & set(block.classes):
+                self._here = set()
+                self._chapter = block.attributes.get("title")
             self._visit(block)
         return self.hits
 
@@ -207,16 +221,17 @@ class Linker:
 
     def _occurrence(self, entry: GlossaryEntry, inlines: list[pf.Inline],
                     text: str, start: int, end: int) -> list[pf.Inline]:
-        link = self.mode == "every" or (self.mode == "first" and not self._linked[entry.slug])
+        link = self.mode == "every" or (self.mode == "first" and entry.slug not in self._here)
         ident = None
         if link:
+            self._here.add(entry.slug)
             self._linked[entry.slug] += 1
             ident = f"gref-{entry.slug}-{self._linked[entry.slug]}"
         section, section_id = self._section or (None, None)
         self.hits.append(Hit(entry, Occurrence(
             text=" ".join(text[start:end].split()), id=ident, paragraph=self._paragraph,
             section=section, section_id=section_id, excerpt=_excerpt(text, start, end),
-        )))
+        ), self._chapter))
         if not link:
             return inlines
         return [pf.Link(*inlines, url=f"#gloss-{entry.slug}", identifier=ident,

@@ -55,9 +55,9 @@ class _MapLinker(Linker):
     see_map = _LABELS["en"]["see_map"]
 
     def _occurrence(self, entry, inlines, text, start, end):
-        if self._linked[entry.slug]:
+        if entry.slug in self._here:
             return inlines
-        self._linked[entry.slug] += 1
+        self._here.add(entry.slug)
         return [pf.Link(*inlines, url=f"#map-{entry.map_id}", classes=["mapref"],
                         title=self._name(entry))]
 
@@ -77,10 +77,10 @@ class _MapLinker(Linker):
 
     def _marker(self, link: pf.Link) -> list[pf.Inline]:
         found = self.matcher.find(pf.stringify(link))
-        if not found or self._linked[found[0][2].slug]:
+        if not found or found[0][2].slug in self._here:
             return []
         target = found[0][2]
-        self._linked[target.slug] += 1
+        self._here.add(target.slug)
         # The space keeps "map 2" a word of its own when the text is copied or read
         # aloud ("Baku map 1", not "Bakumap 1"); the accessible name says where it leads.
         name = self._name(target)
@@ -184,8 +184,13 @@ def prefetch(source: Path, style_path: Path = STYLES_DIR / "maps.yml") -> None:
         return
 
 
-def add_maps(doc: Document, locator: Locator) -> list[RenderedMap]:
-    """Draw ``doc``'s maps, add them as resources, link mentions, append the appendix."""
+def add_maps(doc: Document, locator: Locator,
+             located: list[tuple[Locator, tuple]] | None = None) -> list[RenderedMap]:
+    """Draw ``doc``'s maps, add them as resources, link mentions, append the appendix.
+
+    ``located`` gives, for each map, the locator and YAML path it was declared at (a
+    collection's maps come from its articles); default: ``locator`` at ``maps: i``.
+    """
     from .. import cache
     from .layers import load_layers
     from .render import render_map
@@ -208,9 +213,10 @@ def add_maps(doc: Document, locator: Locator) -> list[RenderedMap]:
             raise locator.error(f"map id '{spec.id}' is used twice", ("maps", i, "id"),
                                 "give each map its own id")
         seen.add(spec.id)
-        refs = {name: ("maps", i, *where) for name, where in spec.layer_refs().items()}
-        layers = load_layers(doc.root, spec.layer_names(), locator, refs)
-        spec_checks(spec, gaz, layers, locator, ("maps", i))
+        where_loc, at = located[i] if located else (locator, ("maps", i))
+        refs = {name: (*at, *where) for name, where in spec.layer_refs().items()}
+        layers = load_layers(doc.root, spec.layer_names(), where_loc, refs)
+        spec_checks(spec, gaz, layers, where_loc, at)
         result = render_map(spec, gaz, layers, style_path=style_path,
                             cache_dir=folder / "maps" if folder else None)
         doc.warnings += [f"{doc.source}: {_naming_map(spec.id, w)}" for w in result.warnings]

@@ -1,0 +1,245 @@
+"""Collections: three sample articles as one book (EPUB, PDF, DOCX), checked as a reader's
+software would: chapters, one glossary with uses per chapter, one map appendix, the page
+list against the PDF's pages, and the errors a collection can have."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from lxml import etree
+
+from conftest import COLLECTION, SOURCE_DIR, run_cli, squash
+
+SLUG = "nagorno-karabakh-2020-2023"
+XHTML = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+CHAPTERS = ["Forty-four days of war end with a Russian-brokered ceasefire",
+            "Azerbaijan launches operation against Nagorno-Karabakh",
+            "More than 100,000 people leave Nagorno-Karabakh for Armenia"]
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory) -> Path:
+    """The sample collection built once, through the CLI."""
+    out = tmp_path_factory.mktemp("book")
+    result = run_cli("build", COLLECTION, "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def _read(epub: Path, member: str) -> bytes:
+    with zipfile.ZipFile(epub) as archive:
+        return archive.read(member)
+
+
+def _pages(pdf: Path) -> list[str]:
+    with pikepdf.open(pdf) as doc:
+        count = len(doc.pages)
+    return [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+            for n in range(1, count + 1)]
+
+
+def test_the_book_passes_check(book):
+    result = run_cli("check", book)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("ok ") == 3, result.stdout
+
+
+def test_ace_finds_no_violation_in_the_book(book, tmp_path):
+    from test_accessibility import ace_violations
+
+    assert ace_violations(book / f"{SLUG}.epub", tmp_path / "ace") == []
+
+
+def test_the_epub_has_one_file_per_chapter_and_a_nested_contents(book):
+    epub = book / f"{SLUG}.epub"
+    opf = etree.fromstring(_read(epub, "EPUB/content.opf"))
+    ns = {"o": "http://www.idpf.org/2007/opf"}
+    hrefs = {i.get("id"): i.get("href") for i in opf.iterfind(".//o:manifest/o:item", ns)}
+    spine = [hrefs[r.get("idref")] for r in opf.iterfind(".//o:spine/o:itemref", ns)]
+    chapters = [h for h in spine if h.startswith("chapter-")]
+    assert chapters == ["chapter-second-karabakh-war-2020.xhtml",
+                        "chapter-azerbaijan-operation-nagorno-karabakh.xhtml",
+                        "chapter-karabakh-exodus-2023.xhtml"]
+    for name, title in zip(chapters, CHAPTERS):
+        doc = etree.fromstring(_read(epub, f"EPUB/{name}"))
+        h1 = doc.findall(".//h:h1", XHTML)
+        assert len(h1) == 1 and " ".join("".join(h1[0].itertext()).split()) == title
+        section = doc.find(".//h:section[@role='doc-chapter']", XHTML)
+        assert section is not None
+        # Heading levels never skip below the chapter's h1.
+        levels = [int(el.tag[-1]) for el in doc.iter() if re.fullmatch(r".*}h[1-6]", str(el.tag))]
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+    nav = etree.fromstring(_read(epub, "EPUB/nav.xhtml"))
+    toc = nav.find(".//h:nav[@id='toc']/h:ol", XHTML)
+    items = {"".join(li.find("h:a", XHTML).itertext()): li for li in toc.findall("h:li", XHTML)}
+    assert list(items) == ["Title page", "Contents", "Introduction", *CHAPTERS, "Glossary",
+                           "Maps"]
+    nested = items[CHAPTERS[0]].findall("h:ol/h:li/h:a", XHTML)
+    assert [a.text for a in nested] == ["The trilateral statement", "The cost"]
+    # The accessibility metadata of a single edition.
+    meta = {m.get("property"): m.text for m in opf.iterfind(".//o:metadata/o:meta", ns)}
+    assert meta.get("dcterms:conformsTo", "").startswith("EPUB Accessibility 1.1")
+
+
+def test_chapters_start_on_right_hand_pages_and_the_page_list_has_every_page(book):
+    pages = _pages(book / f"{SLUG}.pdf")
+    starts = {}
+    for number, text in enumerate(pages, 1):
+        lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        for title in CHAPTERS:
+            # The chapter's own heading: its first words open the page (after the head).
+            if any(squash(line) and squash(title).startswith(squash(line)) for line in lines[:3]) \
+                    and title not in starts and squash(title) in squash(" ".join(lines[:6])):
+                starts[title] = number
+    assert list(starts) == CHAPTERS, starts
+    assert all(n % 2 == 1 for n in starts.values()), starts
+    # Pages left blank before a chapter carry no running head and no number.
+    blank = [n for n, text in enumerate(pages, 1) if not text.strip()]
+    assert blank and all(n % 2 == 0 for n in blank)
+    nav = etree.fromstring(_read(book / f"{SLUG}.epub", "EPUB/nav.xhtml"))
+    page_list = nav.find(".//h:nav[@id='page-list']", XHTML)
+    assert [a.text for a in page_list.iterfind(".//h:a", XHTML)] == [
+        str(n) for n in range(1, len(pages) + 1)]
+    # Each chapter's page in the page list leads to that chapter's file.
+    for title, number in starts.items():
+        link = page_list.find(f".//h:a[.='{number}']", XHTML)
+        target = link.get("href").split("#")[0]
+        doc = etree.fromstring(_read(book / f"{SLUG}.epub", f"EPUB/{target}"))
+        assert title in " ".join("".join(doc.find(".//h:h1", XHTML).itertext()).split())
+
+
+def test_the_contents_page_gives_each_chapters_page(book):
+    pages = _pages(book / f"{SLUG}.pdf")
+    contents = next(t for t in pages if t.strip().startswith("Contents"))
+    for title in CHAPTERS:
+        line = next(line for line in contents.splitlines() if line.startswith(title[:30]))
+        number = int(line.split()[-1])
+        assert squash(title) in squash(pages[number - 1]), (title, number)
+
+
+def test_one_glossary_lists_each_terms_uses_by_chapter_with_pages(book):
+    pages = _pages(book / f"{SLUG}.pdf")
+    text = "\n".join(pages)
+    assert text.count("\nGlossary\n") >= 1
+    glossary_pages = [n for n, t in enumerate(pages, 1) if t.lstrip().startswith("Glossary")]
+    assert glossary_pages
+    flat = " ".join(" ".join(pages[glossary_pages[0] - 1:]).split())
+    # Lachin Corridor is used in all three chapters: three groups, each with its page.
+    entry = flat[flat.index("Lachin Corridor The"):]
+    uses = entry[entry.index("Used on page"):][:400]
+    found = re.findall(r"(\d+) \(([^)]+)\)", re.sub(r"[\u00ad\u2010-] ", "", uses))
+    assert [title for _, title in found][:3] == CHAPTERS, uses
+    for page, title in found[:3]:
+        assert "Lachin" in pages[int(page) - 1], (page, title)
+    # One entry per term: defined in glossary.yml and used by every article, listed once.
+    assert flat.count("Lachin Corridor The") == 1
+    # An entry from one article's own front-matter joins the book's glossary.
+    assert "Samvel Shahramanyan" in flat
+
+
+def test_maps_are_drawn_once_and_mentions_in_every_chapter_link_to_them(book):
+    epub = book / f"{SLUG}.epub"
+    maps = etree.fromstring(_read(epub, "EPUB/maps-section.xhtml"))
+    ids = [f.get("id") for f in maps.iterfind(".//h:figure", XHTML)]
+    # nagorno-karabakh is declared by two articles, identically: drawn once.
+    assert sorted(ids) == ["map-nagorno-karabakh", "map-south-caucasus", "map-war-2020"]
+    assert len(maps.findall(".//h:table", XHTML)) == 1  # one gazetteer
+    for name in ("chapter-second-karabakh-war-2020.xhtml",
+                 "chapter-azerbaijan-operation-nagorno-karabakh.xhtml",
+                 "chapter-karabakh-exodus-2023.xhtml"):
+        chapter = _read(epub, f"EPUB/{name}").decode()
+        assert 'href="maps-section.xhtml#map-' in chapter, name
+        assert 'href="glossary-section.xhtml#gloss-' in chapter, name
+
+
+def test_the_docx_has_a_heading_per_chapter(book):
+    document = _read(book / f"{SLUG}.docx", "word/document.xml").decode()
+    for title in CHAPTERS:
+        assert squash(title) in squash(re.sub(r"<[^>]+>", "", document))
+    assert document.count('w:val="Heading1"') >= len(CHAPTERS) + 2  # + glossary, maps
+
+
+def _collection(folder: Path) -> Path:
+    return folder / COLLECTION.name
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_a_term_defined_differently_in_two_articles_is_an_error_naming_both(
+        collection_copy, tmp_path):
+    entry = ("glossary:\n  entries:\n    - term: Lachin Corridor\n"
+             "      definition: A road.\n")
+    _edit(collection_copy / "second-karabakh-war-2020.md", "maps:\n", entry + "maps:\n")
+    result = run_cli("build", _collection(collection_copy), "--format", "docx",
+                     "--out", tmp_path / "out")
+    assert result.returncode == 2, result.stderr
+    assert "Lachin Corridor" in result.stderr and "defined differently" in result.stderr
+    assert "second-karabakh-war-2020.md" in result.stderr and "glossary.yml" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_map_id_with_two_definitions_is_an_error_naming_both(collection_copy, tmp_path):
+    _edit(collection_copy / "karabakh-exodus-2023.md", "margin_km: 8", "margin_km: 12")
+    result = run_cli("build", _collection(collection_copy), "--format", "docx",
+                     "--out", tmp_path / "out")
+    assert result.returncode == 2, result.stderr
+    assert "map 'nagorno-karabakh' is defined differently" in result.stderr
+    assert "karabakh-exodus-2023.md:" in result.stderr
+    assert "azerbaijan-operation-nagorno-karabakh.md:" in result.stderr
+
+
+@pytest.mark.parametrize("name, message", [
+    ("missing.md", "article 'missing.md' not found"),
+    ("../outside.md", "outside the collection's folder"),
+])
+def test_a_bad_article_list_is_an_error_with_the_line(collection_copy, tmp_path, name, message):
+    (tmp_path / "outside.md").write_text("---\ntitle: x\n---\nx\n", "utf-8")
+    _edit(_collection(collection_copy), "  - karabakh-exodus-2023.md", f"  - {name}")
+    result = run_cli("build", _collection(collection_copy), "--format", "docx",
+                     "--out", tmp_path / "out")
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert f"{COLLECTION.name}:" in result.stderr
+
+
+def test_editing_an_article_rebuilds_the_collection_and_the_folder_builds_it(
+        collection_copy, tmp_path):
+    out = tmp_path / "out"
+    first = run_cli("build", collection_copy, "--format", "docx", "--out", out)
+    assert first.returncode == 0, first.stderr
+    assert sorted(p.name for p in out.glob("*.docx")) == [
+        "azerbaijan-operation-nagorno-karabakh.docx", "karabakh-exodus-2023.docx",
+        f"{SLUG}.docx", "second-karabakh-war-2020.docx"]
+    before = (out / f"{SLUG}.docx").read_bytes()
+    _edit(collection_copy / "karabakh-exodus-2023.md", "long queues", "long slow queues")
+    again = run_cli("build", _collection(collection_copy), "--format", "docx", "--out", out)
+    assert again.returncode == 0, again.stderr
+    assert (out / f"{SLUG}.docx").read_bytes() != before
+    assert "slow queues" in _read(out / f"{SLUG}.docx", "word/document.xml").decode()
+
+
+def test_the_sample_articles_say_they_are_sample_text():
+    for name in ("second-karabakh-war-2020.md", "karabakh-exodus-2023.md"):
+        front = (SOURCE_DIR / name).read_text("utf-8").split("\n---\n")[0]
+        assert "Sample text written for the exporter" in front
+        assert "sample text written for the exporter" in front.split("rights:")[1].lower() \
+            or "Sample text written for the exporter's sample collection" in front
+
+
+def test_two_builds_of_the_book_are_byte_identical(book, tmp_path):
+    result = run_cli("build", COLLECTION, "--out", tmp_path / "again")
+    assert result.returncode == 0, result.stderr
+    for ext in ("epub", "pdf", "docx"):
+        assert (tmp_path / "again" / f"{SLUG}.{ext}").read_bytes() == \
+            (book / f"{SLUG}.{ext}").read_bytes(), ext
