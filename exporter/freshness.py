@@ -49,9 +49,15 @@ def input_digest(source: Path, fmt: str, style: HouseStyle,
         h.update(f"{style.digest(name)}\0".encode())
     folder = source.parent
     for path in [source] + _tree_files(folder, ".md"):
+        try:
+            data = path.read_bytes()
+        except (FileNotFoundError, PermissionError, IsADirectoryError):
+            if path == source:
+                raise
+            continue  # gone since listed, or not ours to read: no input of this edition
         h.update(str(path.relative_to(folder)).encode())
         h.update(b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        h.update(hashlib.sha256(data).digest())
     return h.hexdigest()
 
 

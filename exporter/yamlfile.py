@@ -72,6 +72,18 @@ _UniqueKeyLoader.add_constructor(
 )
 
 
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode):
+    # "2023-19-09" looks like a date to YAML but is none: keep the text, so that the
+    # schema reports it at its line (YAML itself would raise a bare ValueError).
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def _index_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], offset: int) -> None:
     lines[loc] = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.MappingNode):

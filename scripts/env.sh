@@ -16,11 +16,14 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   need "Python 3.11 or newer is required (found $("$PYTHON" --version 2>&1))"; exit 1
 fi
 # WeasyPrint lays out the PDF with Pango; EPUBCheck runs on Java; the editions use DejaVu fonts.
-ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || APT_PACKAGES+=(libpango-1.0-0 libpangoft2-1.0-0)
+# grep reads all its input: with pipefail, grep -q can fail the pipe by closing it early.
+ldconfig -p 2>/dev/null | grep 'libpango-1.0.so' >/dev/null || APT_PACKAGES+=(libpango-1.0-0 libpangoft2-1.0-0)
 # HarfBuzz-Subset lets WeasyPrint subset the embedded fonts quickly (fontTools is slow).
-ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so' || APT_PACKAGES+=(libharfbuzz-subset0)
+ldconfig -p 2>/dev/null | grep 'libharfbuzz-subset.so' >/dev/null || APT_PACKAGES+=(libharfbuzz-subset0)
 command -v java >/dev/null 2>&1 || APT_PACKAGES+=(default-jre-headless)
-fc-list 2>/dev/null | grep -q 'DejaVu Serif' || APT_PACKAGES+=(fonts-dejavu-core fonts-dejavu-extra fontconfig)
+# cairosvg draws the maps' PNG copies with Cairo.
+ldconfig -p 2>/dev/null | grep 'libcairo.so.2' >/dev/null || APT_PACKAGES+=(libcairo2)
+fc-list 2>/dev/null | grep 'DejaVu Serif' >/dev/null || APT_PACKAGES+=(fonts-dejavu-core fonts-dejavu-extra fontconfig)
 "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
 # The tests read PDFs the way readers' tools do (pdftotext, pdftoppm).
 command -v pdftotext >/dev/null 2>&1 || APT_PACKAGES+=(poppler-utils)

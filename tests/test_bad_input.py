@@ -20,6 +20,8 @@ CASES = [
      [":2:", "missing required key 'title'"]),
     ("date-not-a-date", _replace("date: 2023-09-19", "date: Tuesday"),
      [":6:", "'date'", "is not a date", "YYYY-MM-DD"]),
+    ("date-impossible", _replace("date: 2023-09-19", "date: 2023-19-09"),
+     [":6:", "'date'", "is not a date", "YYYY-MM-DD"]),
     ("invalid-language", _replace("lang: en-GB", "lang: english"),
      [":7:", "'lang'", "BCP 47"]),
     ("unknown-key", _replace("subjects:", "subjets:"),

@@ -232,10 +232,13 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     for key, resource in sorted(doc.resources.items()):
         if key == doc.cover:
             continue  # packaged once, as the cover image, below
-        media_type, data = resource.best(("image/png", "image/jpeg", "image/gif",
-                                          "image/svg+xml", "image/webp"))
-        if media_type == "image/png" and resource.width_mm:
-            data = _for_ereaders(data)
+        if resource.ereader_png is not None:  # drawn for e-ink (maps): the print PNG unused
+            media_type, data = "image/png", resource.for_ereaders()
+        else:
+            media_type, data = resource.best(("image/png", "image/jpeg", "image/gif",
+                                              "image/svg+xml", "image/webp"))
+            if media_type == "image/png" and resource.width_mm:
+                data = _for_ereaders(data)
         name = f"images/{key}.{_EXTENSIONS[media_type]}"
         images[key] = name
         book.add_item(epub.EpubItem(uid=f"img-{key}", file_name=name, media_type=media_type,
