@@ -187,3 +187,34 @@ def test_a_worker_killed_mid_batch_loses_nothing(tmp_path):
     for docx in out.glob("*.docx"):
         assert check(docx) == [], docx
     assert check(out / "article-003.epub") == []
+
+
+def test_ctrl_c_cancels_the_rest_and_keeps_what_was_written(cluster, tmp_path):
+    folder = tmp_path / "source"
+    _generate().batch(folder, n=8, words=250)
+    out = tmp_path / "dist"
+    # As from a terminal: SIGINT at its default in the child (see test_hostile_input).
+    proc = subprocess.Popen([sys.executable, "-m", "exporter", "build", str(folder), "--out",
+                             str(out), "--scheduler", cluster.scheduler_address],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and not list(out.glob("*.epub")):
+        time.sleep(0.1)  # the first source's editions are on disk
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    written = sorted(out.glob("*.epub"))
+    assert 1 <= len(written) < 8
+    assert not list(out.glob(".*.part"))
+    from exporter.checks import check
+
+    for epub in written:
+        assert check(epub.with_suffix(".pdf")) == []
+    # Nothing of the cancelled build goes on running on the cluster.
+    from distributed import Client
+
+    with Client(cluster.scheduler_address) as client:
+        time.sleep(1)
+        assert not [k for k in client.processing().values() if k]
