@@ -22,11 +22,12 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Protocol
 from pathlib import Path
 
 from .adapters import ADAPTERS, RenderContext, adapter
 from .document import Document
-from .errors import BuildError, SourceError, UsageError
+from .errors import BuildError, ExporterError, SourceError, UsageError
 from .styles import SAMPLE_DIR, HouseStyle, house_style
 
 #: The default when no SOURCE is given: ``source/`` in the working folder, else the
@@ -376,16 +377,44 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
     return results
 
 
+class Executor(Protocol):
+    """Where the stale sources are built: local processes, or a Dask cluster."""
+
+    def run(self, todo: dict[Path, list[str]], houses: dict[Path, HouseStyle],
+            allow_remote: bool, write: Callable[[Path, Built], None],
+            progress: Progress | None) -> list[ExporterError]:
+        """Build ``todo`` (source -> formats), handing each result to ``write``; return
+        the errors of the sources that failed and were not allowed to stop the build."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalProcesses:
+    """The default: ``jobs`` processes on this machine; the first error stops the build
+    before anything is written."""
+
+    jobs: int
+
+    def run(self, todo, houses, allow_remote, write, progress) -> list[ExporterError]:
+        for source, built in _render_all(todo, self.jobs, progress, allow_remote,
+                                         houses).items():
+            write(source, built)
+        return []
+
+
 def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
           progress: Progress | None = None, jobs: int | None = None,
           force: bool = False, allow_remote: bool = False,
           warn: Callable[[str], None] | None = None,
-          styles: Path | None = None) -> list[Edition]:
+          styles: Path | None = None, scheduler: str | None = None,
+          notice: Callable[[str], None] | None = None) -> list[Edition]:
     """Build every source in every format into ``out_dir``; return the editions.
 
     ``allow_remote`` lets http(s) images be fetched; ``warn`` receives located warnings;
     ``styles`` is a folder of house-style overrides (default: ``styles/`` beside the
-    sources' folder, see ``styles.house_style``).
+    sources' folder, see ``styles.house_style``). With ``scheduler`` (a Dask scheduler's
+    address) the sources are built on that cluster; ``notice`` receives what the user
+    should see of it (the dashboard's address).
     """
     from . import freshness
     from .collection import source_slug
@@ -415,13 +444,12 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
                                                 skipped=True)
             else:
                 todo.setdefault(source, []).append(fmt)
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    results = _render_all(todo, jobs, progress, allow_remote, houses) if todo else {}
-    for built in results.values():
+    results: dict[Path, Built] = {}
+
+    def write(source: Path, built: Built) -> None:
+        results[source] = built
         for warning in built.warnings:
             (warn or (lambda _w: None))(warning)
-    # Everything rendered: only now touch the output folder.
-    for source, built in results.items():
         for item in built.rendered:
             target = out_dir / f"{built.slug}.{adapter(item.format).EXTENSION}"
             # An edition rendered again to the same bytes (a print style that moved no
@@ -435,6 +463,20 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             editions[source, item.format] = Edition(item.format, target, len(item.data),
                                                     item.seconds, item.pages, item.words,
                                                     skipped=same)
+
+    if todo:
+        if scheduler:
+            from .cluster.dask_runner import DaskCluster
+
+            executor: Executor = DaskCluster(scheduler, notice)
+        else:
+            executor = LocalProcesses(max(1, jobs or os.cpu_count() or 1))
+        failures = executor.run(todo, houses, allow_remote, write, progress)
+        if failures:
+            raise BuildError(
+                f"{len(failures)} of {len(todo)} sources failed:\n"
+                + "\n".join(f"  {error}" for error in failures),
+                hint="the other editions were written; fix these and build again")
     articles = _articles(paths, slugs, results, out_dir, allow_remote, houses)
     return [dataclasses.replace(editions[source, fmt], slug=slug, article=articles[source],
                                 media_type=adapter(fmt).MEDIA_TYPE)

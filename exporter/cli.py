@@ -85,6 +85,10 @@ def build(
     bundle: Annotated[bool, typer.Option(
         "--bundle", help="Also write <name>-offline.zip: page, catalogue, editions, "
                          "checksums.")] = False,
+    scheduler: Annotated[Optional[str], typer.Option(  # noqa: UP007
+        "--scheduler", envvar="EXPORTER_SCHEDULER", metavar="ADDRESS",
+        help="Build on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:PORT); "
+             "needs the 'dask' extra.", show_default=False)] = None,
 ) -> None:
     """Build the editions of each SOURCE into the output folder, with the downloads page,
     the OPDS catalogue, the manifest and SHA256SUMS beside them."""
@@ -100,7 +104,10 @@ def build(
                                  progress=lambda msg: status.update(msg), jobs=jobs,
                                  force=force, allow_remote=allow_remote, styles=styles,
                                  warn=lambda w: console.print(f"[yellow]warning:[/] {w}",
-                                                              highlight=False, markup=True))
+                                                              highlight=False, markup=True),
+                                 scheduler=scheduler,
+                                 notice=lambda m: console.print(m, highlight=False,
+                                                                markup=False))
             published = publish(out, editions, check=check_editions, sign_key=sign,
                                 bundle=bundle, progress=lambda msg: status.update(msg))
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)

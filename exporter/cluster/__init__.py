@@ -1,0 +1,1 @@
+"""Building on a cluster (Dask): self-contained inputs, worker tasks, the executor."""
