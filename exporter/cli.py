@@ -35,6 +35,11 @@ def _fail(exc: BaseException) -> None:
     if isinstance(exc, ExporterError):
         typer.secho(f"error: {exc}", err=True, fg="red")
         raise typer.Exit(exc.exit_code)
+    if isinstance(exc, RecursionError):
+        # A safety net: ``limits`` refuses such sources before parsing them.
+        typer.secho("error: the source is nested too deeply to process (simplify its lists, "
+                    "quotes or brackets)", err=True, fg="red")
+        raise typer.Exit(2)
     typer.secho(f"internal error: {type(exc).__name__}: {exc} "
                 "(run with --debug for the traceback)", err=True, fg="red")
     raise typer.Exit(EXIT_FAILURE)

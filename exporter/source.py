@@ -88,7 +88,11 @@ def load_document(path: Path, root: Path | None = None) -> tuple[Document, Locat
     if not body.strip():
         raise SourceError("the article has no body text", file=path, line=body_line,
                           hint="write the article below the front-matter")
+    from .limits import check_depth, check_markdown
+
+    check_markdown(body, path, body_line)
     ast = parse_markdown(body, meta)
+    check_depth(ast, body, path, body_line)
     doc = Document(source=path, root=root, slug=slugify(path.stem), meta=meta, ast=ast,
                    body_line=body_line, body_text=body)
     return doc, locator
