@@ -90,7 +90,8 @@ def build(
                                  progress=lambda msg: status.update(msg), jobs=jobs,
                                  force=force, allow_remote=allow_remote,
                                  warn=lambda w: console.print(f"[yellow]warning:[/] {w}",
-                                                              highlight=False, markup=True))
+                                                              highlight=False, markup=True,
+                                                              soft_wrap=True))
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)
         _fail(exc)
     _summary(editions)

@@ -67,6 +67,11 @@ class Document:
         value = self.ast.metadata.content.get(key)
         return plain_text(value) if value is not None else ""
 
+    def description(self) -> str:
+        """What the editions' metadata describe the text as: the front-matter's
+        ``description``, else the standfirst ("" if neither)."""
+        return self.meta_text("description") or self.meta_text("subtitle")
+
     def without_body(self) -> Document:
         """A copy whose AST keeps the metadata but not the body: what a process that
         renders from the shared HTML needs, and cheap to send there (a book's AST

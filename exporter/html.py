@@ -98,6 +98,11 @@ def _title_page(doc: Document, meta: dict) -> list[dict]:
     if "subtitle" in meta:
         blocks.append({"t": "Div", "c": [["", ["standfirst"], []],
                                          [{"t": "Para", "c": meta["subtitle"]["c"]}]]})
+    abstract = meta.get("abstract")
+    if abstract:
+        content = abstract["c"] if abstract["t"] == "MetaBlocks" else [
+            {"t": "Para", "c": abstract["c"]}]
+        blocks.append({"t": "Div", "c": [["", ["abstract"], []], content]})
     facts = []
     if doc.meta.byline:
         facts.append(("byline", "By " + doc.meta.byline))

@@ -49,7 +49,7 @@ def print_html(doc: Document, parts, timestamp: int) -> str:
     head = [f"<title>{esc(title)}</title>", '<meta charset="utf-8">']
     if meta.byline:
         head.append(f'<meta name="author" content="{esc(meta.byline)}">')
-    subject = doc.meta_text("subtitle")
+    subject = doc.description()
     if subject:
         head.append(f'<meta name="description" content="{esc(subject)}">')
     if meta.subjects:

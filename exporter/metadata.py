@@ -29,6 +29,10 @@ class Metadata(BaseModel):
     date: dt.date = Field(description="Publication date, YYYY-MM-DD.")
     lang: str = Field(description="BCP 47 language tag, e.g. en-GB.")
     authors: list[str] = Field(default_factory=list, description="Byline; empty if unknown.")
+    abstract: str | None = Field(None, description="A summary shown on the title page "
+                                                   "(Markdown; pandoc's 'abstract').")
+    description: str | None = Field(None, description="The editions' description metadata "
+                                                      "(default: the standfirst).")
     publisher: str | None = None
     rights: str | None = None
     subjects: list[str] = Field(default_factory=list, description="Subjects / keywords.")
@@ -40,7 +44,7 @@ class Metadata(BaseModel):
                                        description="Glossary settings and the article's own entries.")
     maps: list[MapSpec] = Field(default_factory=list, description="Map declarations.")
 
-    @field_validator("title", "standfirst", "publisher", "rights")
+    @field_validator("title", "standfirst", "publisher", "rights", "abstract", "description")
     @classmethod
     def _strip(cls, value: str | None) -> str | None:
         if value is not None and not value.strip():

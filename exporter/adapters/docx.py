@@ -145,8 +145,8 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         pandoc_meta["subject"] = _meta_string(meta.subjects[0])
         pandoc_meta["keywords"] = {"t": "MetaList",
                                    "c": [_meta_string(s) for s in meta.subjects]}
-    if doc.meta_text("subtitle"):
-        pandoc_meta["description"] = _meta_string(doc.meta_text("subtitle"))
+    if doc.description():
+        pandoc_meta["description"] = _meta_string(doc.description())
     if meta.rights:
         pandoc_meta["rights"] = _meta_string(meta.rights)
     pandoc_meta["identifier"] = _meta_string(meta.stable_identifier(doc.slug))

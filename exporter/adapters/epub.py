@@ -214,8 +214,8 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     book.set_language(lang)
     for author in meta.authors:
         book.add_author(author)
-    if doc.meta_text("subtitle"):
-        book.add_metadata("DC", "description", doc.meta_text("subtitle"))
+    if doc.description():
+        book.add_metadata("DC", "description", doc.description())
     if meta.publisher:
         book.add_metadata("DC", "publisher", meta.publisher)
     if meta.rights:
