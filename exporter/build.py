@@ -80,13 +80,17 @@ def find_sources(paths: Sequence[Path]) -> list[Path]:
 
 
 def prepare(source: Path, allow_remote: bool = False,
-            maps_ready: Callable[[], None] | None = None) -> Document:
-    """Load, validate and enrich one source: everything before any adapter runs."""
+            maps_ready: Callable[[], None] | None = None, strict: bool = False) -> Document:
+    """Load, validate and enrich one source: everything before any adapter runs.
+    With ``strict``, warnings are errors (as Sphinx's -W)."""
     from .enrich import enrich
+    from .errors import Problems
     from .source import load_document
 
     doc, locator = load_document(source)
     enrich(doc, locator, allow_remote, maps_ready)
+    if strict and doc.warnings:
+        raise Problems([f"{w} [--strict]" for w in doc.warnings], file=doc.source)
     return doc
 
 
@@ -157,9 +161,10 @@ class Built:
     warnings: list[str]
 
 
-def build_source(source: Path, formats: Sequence[str], allow_remote: bool = False) -> Built:
+def build_source(source: Path, formats: Sequence[str], allow_remote: bool = False,
+                 strict: bool = False) -> Built:
     """Prepare ``source`` and render ``formats``: one task for a worker process."""
-    doc = prepare(source, allow_remote)
+    doc = prepare(source, allow_remote, strict=strict)
     ctx = context(doc)
     rendered = {fmt: render_one(ctx, fmt) for fmt in _in_order(formats)}
     return Built(doc.slug, [rendered[fmt] for fmt in formats], doc.warnings)
@@ -282,19 +287,20 @@ def _draw_maps_beside(source: Path) -> Callable[[], None]:
 
 
 def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | None,
-                allow_remote: bool) -> dict[Path, Built]:
+                allow_remote: bool, strict: bool = False) -> dict[Path, Built]:
     """Render every (source, formats) in ``todo``, in ``jobs`` processes."""
     say = progress or (lambda _msg: None)
     results: dict[Path, Built] = {}
     if jobs <= 1:
         for source, formats in todo.items():
             say(f"building {source.name}: {', '.join(formats)}")
-            results[source] = build_source(source, formats, allow_remote)
+            results[source] = build_source(source, formats, allow_remote, strict)
         return results
     if len(todo) >= jobs:
         with _pool(jobs) as pool:
             with _forking():  # the first submit forks the workers
-                futures = {source: pool.submit(build_source, source, formats, allow_remote)
+                futures = {source: pool.submit(build_source, source, formats, allow_remote,
+                                               strict)
                            for source, formats in todo.items()}
             for n, (source, future) in enumerate(futures.items(), start=1):
                 results[source] = future.result()
@@ -314,7 +320,8 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
         prepared: dict[Path, RenderContext] = {}
         for source, formats in todo.items():
             say(f"reading {source.name}")
-            ctx = context(prepare(source, allow_remote, maps_ready=_draw_maps_beside(source)))
+            ctx = context(prepare(source, allow_remote, maps_ready=_draw_maps_beside(source),
+                                  strict=strict))
             remote[source] = [pool.submit(render_one, _for_worker(ctx, fmt), fmt)
                               for fmt in formats if fmt in layouts]
             prepared[source] = ctx
@@ -345,10 +352,11 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
 def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
           progress: Progress | None = None, jobs: int | None = None,
           force: bool = False, allow_remote: bool = False,
-          warn: Callable[[str], None] | None = None) -> list[Edition]:
+          warn: Callable[[str], None] | None = None, strict: bool = False) -> list[Edition]:
     """Build every source in every format into ``out_dir``; return the editions.
 
-    ``allow_remote`` lets http(s) images be fetched; ``warn`` receives located warnings.
+    ``allow_remote`` lets http(s) images be fetched; ``warn`` receives located warnings;
+    ``strict`` makes warnings errors.
     """
     from . import freshness
     from .slug import slugify
@@ -377,7 +385,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             else:
                 todo.setdefault(source, []).append(fmt)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    results = _render_all(todo, jobs, progress, allow_remote) if todo else {}
+    results = _render_all(todo, jobs, progress, allow_remote, strict) if todo else {}
     for built in results.values():
         for warning in built.warnings:
             (warn or (lambda _w: None))(warning)

@@ -77,6 +77,8 @@ def build(
     allow_remote: Annotated[bool, typer.Option(
         "--allow-remote", help="Fetch http(s) images named in the source (off: refused).")
     ] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Treat warnings as errors (exit 2), as Sphinx's -W does.")] = False,
 ) -> None:
     """Build the editions of each SOURCE into the output folder."""
     from rich.console import Console
@@ -88,7 +90,7 @@ def build(
         with console.status("building...") as status:
             editions = run_build(sources or [], [f.value for f in formats or []], out,
                                  progress=lambda msg: status.update(msg), jobs=jobs,
-                                 force=force, allow_remote=allow_remote,
+                                 force=force, allow_remote=allow_remote, strict=strict,
                                  warn=lambda w: console.print(f"[yellow]warning:[/] {w}",
                                                               highlight=False, markup=True,
                                                               soft_wrap=True))

@@ -17,11 +17,17 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
     """
     from .glossary import apply_glossary, load_glossary
     from .maps.appendix import add_maps
-    from .rawhtml import sanitize_raw_html
+    from .errors import Problems
+    from .links import dangling_anchors, relative_links, unique_ids
+    from .rawhtml import drop_foreign_raw, sanitize_raw_html
     from .references import check_references
 
+    drop_foreign_raw(doc)
     sanitize_raw_html(doc)
-    check_references(doc, allow_remote)
+    errors = check_references(doc, allow_remote)
+    relative_links(doc)
+    if errors:  # all of them at once, before the slower enrichments
+        raise Problems(errors, doc.warnings, file=doc.source)
     settings = doc.meta.glossary
     glossary = load_glossary(doc.root, settings, locator)
     report = apply_glossary(doc.ast, glossary, settings, doc.meta.lang)
@@ -29,3 +35,5 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
     if maps_ready is not None:
         maps_ready()
     add_maps(doc, locator)
+    unique_ids(doc)
+    dangling_anchors(doc)

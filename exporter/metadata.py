@@ -39,6 +39,8 @@ class Metadata(BaseModel):
     identifier: str | None = Field(None, description="Stable id; derived when absent.")
     edition: str = Field("1", description="Edition or version label shown on the title page.")
     cover_image: str | None = Field(None, description="Cover image inside the source folder.")
+    base_url: str | None = Field(None, description="Web address relative links are resolved "
+                                                   "against (https://...).")
     cover_text: str | None = Field(None, description="Extra line printed on a generated cover.")
     glossary: GlossarySettings = Field(default_factory=GlossarySettings,
                                        description="Glossary settings and the article's own entries.")
@@ -50,6 +52,13 @@ class Metadata(BaseModel):
         if value is not None and not value.strip():
             raise ValueError("must not be empty")
         return value.strip() if value is not None else None
+
+    @field_validator("base_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("https://", "http://")):
+            raise ValueError("must be a web address starting with https:// or http://")
+        return value if value is None or value.endswith("/") else value + "/"
 
     @field_validator("date", mode="before")
     @classmethod

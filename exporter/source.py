@@ -18,8 +18,9 @@ from .metadata import Metadata
 from .slug import slugify
 from .yamlfile import Locator, load_yaml, read_text, validate
 
-#: Pandoc's Markdown with smart typography; raw TeX is meaningless in our editions.
-MARKDOWN_FORMAT = "markdown+smart-raw_tex-raw_attribute"
+#: Pandoc's Markdown with smart typography. Raw TeX and ``{=format}`` blocks are read
+#: as raw content (not printed as text) and dropped with a warning (``rawhtml``).
+MARKDOWN_FORMAT = "markdown+smart"
 
 #: Larger sources are refused: several thousand printed pages, beyond what one
 #: edition should be, and a build that would run for many minutes.
