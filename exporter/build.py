@@ -95,10 +95,20 @@ def prepare(source: Path, allow_remote: bool = False,
 
 
 def word_count(doc: Document) -> int:
-    """Words in the document, appendices included, as a reader would count them."""
-    from .document import plain_text
+    """Words in the document, appendices, notes and tables included, as a reader would
+    count them: pandoc's words (``Str``), and the words of code and maths."""
+    import panflute as pf
 
-    return len(plain_text(doc.ast).split())
+    from .document import elements
+
+    count = 0
+    for block in doc.ast.content:
+        for elem in elements(block):
+            if isinstance(elem, pf.Str):
+                count += 1
+            elif isinstance(elem, (pf.Code, pf.CodeBlock, pf.Math)):
+                count += len(elem.text.split())
+    return count
 
 
 #: Allocations between two runs of the cyclic garbage collector during page layout
@@ -389,7 +399,16 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     for built in results.values():
         for warning in built.warnings:
             (warn or (lambda _w: None))(warning)
-    # Everything rendered: only now touch the output folder.
+    # Editions that must pass a validator (the EPUB: EPUBCheck) are checked before
+    # anything is replaced: one that fails leaves every previous edition in place.
+    for source, built in results.items():
+        for item in built.rendered:
+            module = adapter(item.format)
+            if hasattr(module, "verify"):
+                if progress:
+                    progress(f"checking {built.slug}.{module.EXTENSION}")
+                module.verify(item.data, f"{built.slug}.{module.EXTENSION}")
+    # Everything rendered and verified: only now touch the output folder.
     for source, built in results.items():
         for item in built.rendered:
             target = out_dir / f"{built.slug}.{adapter(item.format).EXTENSION}"

@@ -37,3 +37,12 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
     add_maps(doc, locator)
     unique_ids(doc)
     dangling_anchors(doc)
+    doc.warnings.sort(key=_line_of_warning)
+
+
+def _line_of_warning(warning: str) -> int:
+    """Warnings in the order of the lines they name (those with no line first)."""
+    import re
+
+    found = re.search(r":(\d+): ", warning)
+    return int(found.group(1)) if found else 0

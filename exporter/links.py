@@ -126,7 +126,8 @@ def unique_ids(doc: Document) -> None:
         for elem in elements(block):
             ident = getattr(elem, "identifier", "")
             if ident and isinstance(elem, pf.Element):
-                elem.identifier = claim(ident, ident)
+                needle = pf.stringify(elem) if isinstance(elem, pf.Header) else ident
+                elem.identifier = claim(ident, needle)
             if isinstance(elem, (pf.RawBlock, pf.RawInline)) and "id" in elem.text:
                 elem.text = _RAW_ID.sub(
                     lambda m: f"{m[1]}{m[2]}{claim(m[3], m[0].strip())}{m[2]}", elem.text)

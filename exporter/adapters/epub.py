@@ -212,8 +212,8 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     book.set_identifier(meta.stable_identifier(doc.slug))
     book.set_title(title)
     book.set_language(lang)
-    for author in meta.authors:
-        book.add_author(author)
+    for n, author in enumerate(meta.authors, 1):
+        book.add_author(author, uid="creator" if n == 1 else f"creator-{n}")
     if doc.description():
         book.add_metadata("DC", "description", doc.description())
     if meta.publisher:
@@ -320,6 +320,25 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     return normalize_zip(out.getvalue(), rewrite={
         "EPUB/content.opf": lambda opf: _package_language(opf, lang),
         "EPUB/toc.ncx": lambda ncx_file: _ncx_page_list(ncx_file, pages)})
+
+
+def verify(data: bytes, name: str) -> None:
+    """Refuse an EPUB (``data``, to be written as ``name``) that EPUBCheck does not pass
+    with 0 errors and 0 warnings: a failed build, and the previous edition stays."""
+    import tempfile
+    from pathlib import Path
+
+    from ..epubcheck_runner import findings
+    from ..errors import BuildError
+
+    with tempfile.TemporaryDirectory(prefix="exporter-epubcheck-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        found = findings(path)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise BuildError(f"the EPUB fails EPUBCheck: {found[0][1]}{more}",
+                         hint="the previous edition is left in place; please report this")
 
 
 def _page_starts(doc: Document, ctx: RenderContext) -> tuple:
