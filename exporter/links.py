@@ -36,9 +36,10 @@ class BodyFinder:
         found = self.text.find(needle, self.pos)
         if found < 0:
             return None
-        self.line_at += self.text.count("\n", self.pos, found)
-        self.pos = found
-        return self.line_at
+        line = self.line_at + self.text.count("\n", self.pos, found)
+        self.pos = found + len(needle)  # the next find is of a later occurrence
+        self.line_at = line + needle.count("\n")
+        return line
 
     def where(self, doc: Document, needle: str) -> str:
         """"file:line" of the next ``needle`` ("file" when it is not found)."""
@@ -105,7 +106,13 @@ def unique_ids(doc: Document) -> None:
     finder = BodyFinder(doc)
     renamed: dict[str, str] = {}
 
-    def claim(ident: str, needle: str) -> str:
+    def locate(*needles: str) -> str:
+        # Called for every id in document order, so a repeated id is found where it
+        # is repeated, not where it is first given.
+        line = next((n for n in map(finder.line, needles) if n), None)
+        return f"{doc.source}:{line}" if line else str(doc.source)
+
+    def claim(ident: str, where: str) -> str:
         edition = bool(_RESERVED.match(ident)) or ident in edition_ids
         if not edition and ident not in taken:
             taken.add(ident)
@@ -118,7 +125,7 @@ def unique_ids(doc: Document) -> None:
         if edition:
             renamed.setdefault(ident, new)  # the author's links meant the author's element
         why = "taken by the edition's own" if edition else "used twice"
-        doc.warnings.append(f"{finder.where(doc, needle)}: the identifier '#{ident}' is {why}; "
+        doc.warnings.append(f"{where}: the identifier '#{ident}' is {why}; "
                             f"this one is now '#{new}'")
         return new
 
@@ -126,11 +133,13 @@ def unique_ids(doc: Document) -> None:
         for elem in elements(block):
             ident = getattr(elem, "identifier", "")
             if ident and isinstance(elem, pf.Element):
-                needle = pf.stringify(elem) if isinstance(elem, pf.Header) else ident
-                elem.identifier = claim(ident, needle)
+                where = locate(pf.stringify(elem)) if isinstance(elem, pf.Header) else \
+                    locate(f'id="{ident}"', f"#{ident}", ident)
+                elem.identifier = claim(ident, where)
             if isinstance(elem, (pf.RawBlock, pf.RawInline)) and "id" in elem.text:
                 elem.text = _RAW_ID.sub(
-                    lambda m: f"{m[1]}{m[2]}{claim(m[3], m[0].strip())}{m[2]}", elem.text)
+                    lambda m: f"{m[1]}{m[2]}{claim(m[3], locate(m[0].strip()))}{m[2]}",
+                    elem.text)
     if renamed:
         for block in body:
             for elem in elements(block):
