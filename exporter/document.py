@@ -34,6 +34,8 @@ class Resource:
     #: Printed width in millimetres (for DOCX/PDF sizing); None: natural size.
     width_mm: float | None = None
     height_mm: float | None = None
+    #: (width, height) in pixels of a raster image the author gave; None otherwise.
+    pixels: tuple[int, int] | None = None
 
     def best(self, accepted: tuple[str, ...]) -> tuple[str, bytes]:
         """The first variant whose media type is in ``accepted``."""

@@ -95,7 +95,15 @@ def _image_resource(doc: Document, url: str, alt: str, allow_remote: bool) -> st
         raise SourceError(f"image '{url}' is not a PNG, JPEG, GIF, WebP or SVG",
                           file=doc.source, line=_where(doc, url))
     if key not in doc.resources:
-        doc.add_resource(Resource(key=key, variants={media_type: data}, alt=alt))
+        from .images import ImageProblem, measure
+
+        try:
+            pixels = measure(data, media_type)
+        except ImageProblem as exc:
+            raise SourceError(f"image '{url}' {exc}", file=doc.source, line=_where(doc, url),
+                              hint="save it at a few megapixels") from None
+        doc.add_resource(Resource(key=key, variants={media_type: data}, alt=alt,
+                                  pixels=pixels))
     return RESOURCE_SCHEME + key
 
 
@@ -130,6 +138,14 @@ def _raw_urls(doc: Document, html: str, allow_remote: bool) -> str:
     return URL_ATTRIBUTES.sub(replace, html)
 
 
+def _natural_size(doc: Document, image) -> None:
+    """Show an image at its natural size (CSS pixels, 96 dpi) unless the author set one;
+    the stylesheets cap it at the column width, so it is never stretched."""
+    resource = doc.resources[image.url[len(RESOURCE_SCHEME):]]
+    if resource.pixels and not ({"width", "height"} & set(image.attributes)):
+        image.attributes["width"] = f"{resource.pixels[0]}px"
+
+
 def check_references(doc: Document, allow_remote: bool = False) -> list[str]:
     """Load images as resources and refuse unsafe targets; return every error found
     ("file:line: message"), not only the first."""
@@ -144,6 +160,7 @@ def check_references(doc: Document, allow_remote: bool = False) -> list[str]:
             if isinstance(elem, pf.Image) and not elem.url.startswith(RESOURCE_SCHEME):
                 url = elem.url
                 elem.url = _image_resource(doc, url, pf.stringify(elem), allow_remote)
+                _natural_size(doc, elem)
             elif isinstance(elem, pf.Link):
                 url = elem.url
                 _check_link(doc, url)

@@ -166,3 +166,47 @@ def test_an_epub_that_fails_epubcheck_is_an_error_and_the_previous_stays(tmp_pat
     assert failed.value.exit_code == 1
     assert {p.name: p.read_bytes() for p in editions(out)} == {
         "doc.epub": b"previous", "doc.docx": b"previous"}
+
+
+def test_images_at_natural_size_resized_for_ereaders_and_print(pandoc_user):
+    import io
+
+    from PIL import Image
+
+    from exporter.images import EREADER_PIXELS, PRINT_WIDTH_PX
+
+    _, out, _ = pandoc_user
+    text = _epub_text(out)
+    assert re.search(r'<img src="images/img-small-png.png" width="250"', text)
+    with zipfile.ZipFile(out / "field-notes.epub") as z:
+        sizes = {n: Image.open(io.BytesIO(z.read(n))).size for n in z.namelist()
+                 if n.startswith("EPUB/images/img-")}
+    assert sizes["EPUB/images/img-small-png.png"] == (250, 160)
+    large = sizes["EPUB/images/img-large-png.png"]
+    assert large[0] * large[1] <= EREADER_PIXELS and abs(large[0] / large[1] - 4 / 3) < 0.01
+    with zipfile.ZipFile(out / "field-notes.docx") as z:
+        widths = sorted(Image.open(io.BytesIO(z.read(n))).width for n in z.namelist()
+                        if n.startswith("word/media/"))
+        document = z.read("word/document.xml").decode()
+    assert widths == [250, 900, PRINT_WIDTH_PX]
+    descriptions = re.findall(r'<pic:cNvPr descr="([^"]*)"', document)
+    assert descriptions == ["A small sketch map, 250 pixels wide",
+                            "A large photograph, 4000 by 3000 pixels",
+                            "A medium image, 900 pixels wide"]
+    assert "data:image" not in document and len(document) < 200_000
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(tmp_path):
+    from PIL import Image
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    Image.new("1", (10_000, 10_000)).save(folder / "bomb.png")  # 100 MP, a few kB
+    source = folder / "doc.md"
+    source.write_text("---\ntitle: T\ndate: 2023-09-19\nlang: en\n---\nText.\n\n"
+                      "![A bomb](bomb.png)\n", "utf-8")
+    result = run_cli("build", source, "--out", tmp_path / "dist")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"error: {source}:8: image 'bomb.png' is 10000 x 10000 pixels (100 megapixels); "
+        "the limit is 50 (save it at a few megapixels)")

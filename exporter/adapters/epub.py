@@ -236,6 +236,10 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
                                           "image/svg+xml", "image/webp"))
         if media_type == "image/png" and resource.width_mm:
             data = _for_ereaders(data)
+        elif resource.pixels:
+            from ..images import for_ereaders
+
+            data = for_ereaders(data, media_type)
         name = f"images/{key}.{_EXTENSIONS[media_type]}"
         images[key] = name
         book.add_item(epub.EpubItem(uid=f"img-{key}", file_name=name, media_type=media_type,
