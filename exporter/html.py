@@ -166,6 +166,7 @@ def render_html(doc: Document) -> RenderedHtml:
         for part in parts:
             if part[0] == "article":
                 part[1] += "\n" + notes.strip()
+    parts = _split_article(parts, specs)
     return RenderedHtml(
         parts=tuple(
             Part(id=ident, title=specs[ident][1], html=content, epub_type=specs[ident][0],
@@ -174,6 +175,45 @@ def render_html(doc: Document) -> RenderedHtml:
         ),
         lang=lang,
     )
+
+
+#: An article whose HTML is longer than this is a book: one part per top-level section
+#: (an e-reader opens a chapter at a time; a single file of hundreds of KB is slow or
+#: refused). The sample article (9 KB) stays one part.
+SPLIT_ABOVE = 50_000
+
+
+def _split_article(parts: list, specs: dict) -> list:
+    """Split a long article into chapters at its top-level (``<h2>``) headings, before
+    either edition uses the parts: the PDF lays out and the EPUB packages the same parts,
+    so the page-break markers (part id + element path) land in the right file.
+    The notes stay at the end of the last chapter."""
+    import lxml.html
+
+    out = []
+    for ident, content in parts:
+        if ident != "article" or len(content) <= SPLIT_ABOVE:
+            out.append([ident, content])
+            continue
+        root = lxml.html.fragment_fromstring(content, create_parent="div")
+        groups: list[list] = [[]]
+        for child in root:
+            if child.tag == "h2" and groups[-1]:
+                groups.append([])
+            groups[-1].append(child)
+        if len(groups) < 3:  # a headline and one section: nothing to split
+            out.append([ident, content])
+            continue
+        lead = html.escape(root.text or "")
+        for n, group in enumerate(groups, start=1):
+            chunk = "".join(lxml.html.tostring(el, encoding="unicode") for el in group)
+            if n == 1:
+                out.append([ident, lead + chunk])
+                continue
+            chapter = f"article-{n}"
+            specs[chapter] = ("chapter", " ".join(group[0].text_content().split()))
+            out.append([chapter, chunk])
+    return out
 
 
 def _name_note_links(out: str, lang: str) -> str:

@@ -60,7 +60,8 @@ def print_html(doc: Document, parts, timestamp: int) -> str:
     head.append('<meta name="generator" content="exporter">')
     sections = []
     for part in parts:
-        kind = "appendix" if part.id not in ("title", "article") else part.id
+        kind = part.id if part.id == "title" else "article" if part.id.startswith(
+            "article") else "appendix"
         classes = f"part part-{part.id}" + (" part-appendix" if kind == "appendix" else "")
         sections.append(f'<section class="{classes}" id="{PART_ID_PREFIX}{part.id}" '
                         f'data-title="{esc(part.title)}">\n{part.html}\n</section>')

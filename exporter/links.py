@@ -15,8 +15,10 @@ from urllib.parse import urljoin
 from .document import Document, elements
 
 #: Ids the editions give elements of their own: an author's id must not take them.
+#: (Each pattern must reject its own "-1", "-2" ... forms: they are the new names.)
 _RESERVED = re.compile(r"^(footnotes|title|article-title|fn\d+|fnref\d+|page-\d+|"
-                       r"part-.*|cover|nav|toc|landmarks|loi|page-list)$")
+                       r"part-(title|article|article-\d+|[\w-]*-section)|cover|nav|toc|"
+                       r"landmarks|loi|page-list)$")
 _RAW_ID = re.compile(r"""(\sid\s*=\s*)(["'])([^"']*)\2""", re.I)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 

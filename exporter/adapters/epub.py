@@ -169,6 +169,35 @@ def _ids(fragment: str) -> list[str]:
     return re.findall(r'\sid="([^"]+)"', fragment)
 
 
+#: Levels of the table of contents (nav and NCX): the parts, and two levels of headings.
+TOC_DEPTH = 3
+
+
+def _nested(headings: list[tuple[int, str, str]], depth: int) -> list:
+    """(level, href, text) headings as a tree of (href, text, children), at most
+    ``depth`` levels deep; a heading is a child of the nearest one above it."""
+    root: list = []
+    stack: list[tuple[int, list]] = [(0, root)]
+    for level, href, text in headings:
+        while len(stack) > 1 and stack[-1][0] >= level:
+            stack.pop()
+        if len(stack) > depth:
+            continue  # deeper than the table of contents goes
+        node = (href, text, [])
+        stack[-1][1].append(node)
+        stack.append((level, node[2]))
+    return root
+
+
+def _ncx_entry(epub, node: tuple, uid: str):
+    """An NCX entry (ebooklib's Link, or Section with children) for a toc tree node."""
+    href, text, children = node
+    if not children:
+        return epub.Link(href, text, uid)
+    return (epub.Section(text, href=href),
+            [_ncx_entry(epub, child, f"{uid}-{n}") for n, child in enumerate(children, 1)])
+
+
 def _nav_document(lang: str, toc: list, landmarks: list, loi: list,
                   page_list: list | None = None) -> str:
     """The EPUB 3 navigation document: toc, landmarks, list of illustrations and the
@@ -276,7 +305,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         if inner:
             body = (f'<section epub:type="{" ".join(inner)}" role="{_ROLES[inner[0]]}" '
                     f'aria-label="{html.escape(part.title)}">\n{body}\n</section>')
-        if part.id not in ("title", "article"):
+        if part.id != "title" and not part.id.startswith("article"):  # not a chapter
             outer.insert(0, "backmatter")
         body_attrs = f' epub:type="{" ".join(outer)}"' if outer else ""
         content = _XHTML.format(lang=lang, title=html.escape(part.title),
@@ -287,10 +316,11 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
             item.properties = ["svg"]
         book.add_item(item)
         spine.append(item)
-        children = [(f"{name}#{hid}", text, []) for level, hid, text in part.headings
-                    if level in (2, 3) and hid and text != part.title]
+        children = _nested([(level, f"{name}#{hid}", text) for level, hid, text
+                            in part.headings if level > 1 and hid and text != part.title],
+                           TOC_DEPTH - 1)
         toc.append((name, part.title, children))
-        ncx.append(epub.Link(name, part.title, f"nav-{part.id}"))
+        ncx.append(_ncx_entry(epub, (name, part.title, children), f"nav-{part.id}"))
         semantics = kinds[0]
         if semantics in _LANDMARK_TITLES and semantics != "loi":
             landmarks.append((semantics, name, part.title))
