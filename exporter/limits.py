@@ -9,6 +9,7 @@ text nests them two or three deep.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -21,6 +22,13 @@ MAX_INLINE_NESTING = 8
 MAX_BLOCK_NESTING = 50
 #: Every element, inlines included, from the document down to the deepest one.
 MAX_DEPTH = 200
+#: Words, spaces and other inlines in one paragraph (about 30,000 words, a hundred
+#: pages). The page layout of a single paragraph grows faster than its length: 3.6 MB
+#: of ``**[x](#a)**`` on one line would take WeasyPrint many minutes and gigabytes.
+MAX_PARAGRAPH_INLINES = 60_000
+#: Bytes of Markdown without a blank line, refused before pandoc reads them (reading
+#: 3.6 MB on one line took 20 s and 500 MB before the paragraph could be refused).
+MAX_BLOCK_BYTES = 512_000
 
 _INLINE = re.compile(r"\\.|\[|\]|<span\b[^>]*>|</span\s*>|\n[ \t]*\n|`+", re.I)
 _QUOTES = re.compile(r"^(?:[ \t]{0,3}>)+", re.M)
@@ -35,7 +43,21 @@ def check_markdown(body: str, file: Path, first_line: int) -> None:
 
     brackets = spans = 0
     fence = None  # inside a code span: brackets there are text
-    for match in _INLINE.finditer(body):
+    block_start = 0
+    for match in itertools.chain(_INLINE.finditer(body), [None]):
+        if match is None or match.group(0).startswith("\n"):  # a block ends
+            end = len(body) if match is None else match.start()
+            if end - block_start > MAX_BLOCK_BYTES:
+                head = body[block_start:block_start + 1000]
+                block_start += len(head) - len(head.lstrip())  # its first written line
+                raise SourceError(
+                    f"{(end - block_start) / 1e6:.1f} MB of text without a blank line; the "
+                    f"limit is {MAX_BLOCK_BYTES / 1e6:.1f} MB", file=file,
+                    line=first_line + body.count("\n", 0, block_start),
+                    hint="break it into paragraphs with blank lines")
+            if match is None:
+                break
+            block_start = match.end()
         token = match.group(0)
         if token.startswith("`"):
             fence = None if fence == token else (fence or token)
@@ -77,6 +99,17 @@ def check_depth(ast, body: str, file: Path, first_line: int) -> None:
     stack = [(child, 1, 0) for child in ast.content]
     while stack:
         element, depth, blocks = stack.pop()
+        if isinstance(element, (pf.Para, pf.Plain)) and \
+                len(element.content) > MAX_PARAGRAPH_INLINES:
+            # The paragraph starts a line with its first word (after any markup).
+            first = next((e.text for e in elements(element) if isinstance(e, pf.Str)), "")
+            found = re.search(rf"(?m)^[^\w\n]*{re.escape(first)}", body) if first else None
+            pos = found.start() if found else -1
+            raise SourceError(
+                f"a paragraph of {len(element.content):,} words and spaces; the limit is "
+                f"{MAX_PARAGRAPH_INLINES:,}", file=file,
+                line=first_line + body.count("\n", 0, pos) if pos >= 0 else None,
+                hint="break it into paragraphs with blank lines")
         if isinstance(element, containers):
             blocks += 1
         if depth > MAX_DEPTH or blocks > MAX_BLOCK_NESTING:

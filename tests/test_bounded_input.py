@@ -98,3 +98,30 @@ def test_the_limits_leave_ordinary_nesting_alone(tmp_path):
             "<span>a <span>b</span></span>.\n\n> quote\n> > in a quote\n\n"
             + "**[x](#a)** " * 20_000 + "\n")
     check_markdown(body, Path("x.md"), 1)  # no error
+
+
+def test_a_paragraph_too_long_to_lay_out_is_refused_with_its_line(tmp_path):
+    import panflute as pf
+
+    from exporter.errors import SourceError
+    from exporter.limits import MAX_PARAGRAPH_INLINES, check_depth
+
+    inlines = []
+    for _ in range(MAX_PARAGRAPH_INLINES // 2 + 1):
+        inlines += [pf.Strong(pf.Str("x")), pf.Space()]
+    doc = pf.Doc(pf.Para(pf.Str("Fine.")), pf.Para(*inlines))
+    body = "Fine.\n\n" + "**x** " * (MAX_PARAGRAPH_INLINES // 2 + 1) + "\n"
+    with pytest.raises(SourceError, match=r"doc.md:9: a paragraph of 60,002 words and spaces"):
+        check_depth(doc, body, Path("doc.md"), 7)
+
+
+def test_megabytes_without_a_blank_line_are_refused_before_pandoc_reads_them(tmp_path):
+    source = tmp_path / "src" / "article.md"
+    source.parent.mkdir()
+    source.write_text(HEADER + "Intro.\n\n" + "**[x](#a)** " * 300_000 + "\n", "utf-8")
+    result, peak_mb = _run_measured("build", source, "--out", tmp_path / "dist")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"error: {source}:9: 3.6 MB of text without a blank line; the limit is 0.5 MB "
+        "(break it into paragraphs with blank lines)")
+    assert peak_mb < 400, peak_mb
