@@ -92,10 +92,12 @@ def find_sources(paths: Sequence[Path]) -> list[Path]:
 
 def prepare(source: Path, allow_remote: bool = False,
             maps_ready: Callable[[], None] | None = None,
-            house: HouseStyle | None = None) -> Document:
-    """Load, validate and enrich one source: everything before any adapter runs."""
+            house: HouseStyle | None = None, strict: bool = False) -> Document:
+    """Load, validate and enrich one source: everything before any adapter runs.
+    With ``strict``, warnings are errors (as Sphinx's -W)."""
     from .collection import is_collection, load_collection
     from .enrich import enrich
+    from .errors import Problems
     from .source import load_document
 
     if is_collection(source):
@@ -103,14 +105,26 @@ def prepare(source: Path, allow_remote: bool = False,
     doc, locator = load_document(source)
     doc.house = house or HouseStyle()
     enrich(doc, locator, allow_remote, maps_ready)
+    if strict and doc.warnings:
+        raise Problems([f"{w} [--strict]" for w in doc.warnings], file=doc.source)
     return doc
 
 
 def word_count(doc: Document) -> int:
-    """Words in the document, appendices included, as a reader would count them."""
-    from .document import plain_text
+    """Words in the document, appendices, notes and tables included, as a reader would
+    count them: pandoc's words (``Str``), and the words of code and maths."""
+    import panflute as pf
 
-    return len(plain_text(doc.ast).split())
+    from .document import elements
+
+    count = 0
+    for block in doc.ast.content:
+        for elem in elements(block):
+            if isinstance(elem, pf.Str):
+                count += 1
+            elif isinstance(elem, (pf.Code, pf.CodeBlock, pf.Math)):
+                count += len(elem.text.split())
+    return count
 
 
 #: Allocations between two runs of the cyclic garbage collector during page layout
@@ -185,11 +199,11 @@ class Built:
 
 
 def build_source(source: Path, formats: Sequence[str], allow_remote: bool = False,
-                 house: HouseStyle | None = None) -> Built:
+                 house: HouseStyle | None = None, strict: bool = False) -> Built:
     """Prepare ``source`` and render ``formats``: one task for a worker process."""
     from .distribution.articles import article_of
 
-    doc = prepare(source, allow_remote, house=house)
+    doc = prepare(source, allow_remote, house=house, strict=strict)
     ctx = context(doc)
     rendered = {fmt: render_one(ctx, fmt) for fmt in _in_order(formats)}
     return Built(doc.slug, [rendered[fmt] for fmt in formats], doc.warnings, article_of(doc))
@@ -312,20 +326,22 @@ def _draw_maps_beside(source: Path, house: HouseStyle) -> Callable[[], None]:
 
 
 def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | None,
-                allow_remote: bool, houses: dict[Path, HouseStyle]) -> dict[Path, Built]:
+                allow_remote: bool, houses: dict[Path, HouseStyle],
+                strict: bool = False) -> dict[Path, Built]:
     """Render every (source, formats) in ``todo``, in ``jobs`` processes."""
     say = progress or (lambda _msg: None)
     results: dict[Path, Built] = {}
     if jobs <= 1:
         for source, formats in todo.items():
             say(f"building {source.name}: {', '.join(formats)}")
-            results[source] = build_source(source, formats, allow_remote, houses[source])
+            results[source] = build_source(source, formats, allow_remote, houses[source],
+                                           strict)
         return results
     if len(todo) >= jobs:
         with _pool(jobs) as pool:
             with _forking():  # the first submit forks the workers
                 futures = {source: pool.submit(build_source, source, formats, allow_remote,
-                                                houses[source])
+                                                houses[source], strict)
                            for source, formats in todo.items()}
             for n, (source, future) in enumerate(futures.items(), start=1):
                 results[source] = future.result()
@@ -347,7 +363,8 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
             say(f"reading {source.name}")
             house = houses[source]
             ctx = context(prepare(source, allow_remote,
-                                  maps_ready=_draw_maps_beside(source, house), house=house))
+                                  maps_ready=_draw_maps_beside(source, house), house=house,
+                                  strict=strict))
             remote[source] = [pool.submit(render_one, _for_worker(ctx, fmt), fmt)
                               for fmt in formats if fmt in layouts]
             prepared[source] = ctx
@@ -382,7 +399,7 @@ class Executor(Protocol):
 
     def run(self, todo: dict[Path, list[str]], houses: dict[Path, HouseStyle],
             allow_remote: bool, write: Callable[[Path, Built], None],
-            progress: Progress | None) -> list[ExporterError]:
+            progress: Progress | None, strict: bool = False) -> list[ExporterError]:
         """Build ``todo`` (source -> formats), handing each result to ``write``; return
         the errors of the sources that failed and were not allowed to stop the build."""
         ...
@@ -395,9 +412,10 @@ class LocalProcesses:
 
     jobs: int
 
-    def run(self, todo, houses, allow_remote, write, progress) -> list[ExporterError]:
+    def run(self, todo, houses, allow_remote, write, progress,
+            strict: bool = False) -> list[ExporterError]:
         for source, built in _render_all(todo, self.jobs, progress, allow_remote,
-                                         houses).items():
+                                         houses, strict).items():
             write(source, built)
         return []
 
@@ -407,14 +425,14 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
           force: bool = False, allow_remote: bool = False,
           warn: Callable[[str], None] | None = None,
           styles: Path | None = None, scheduler: str | None = None,
-          notice: Callable[[str], None] | None = None) -> list[Edition]:
+          notice: Callable[[str], None] | None = None, strict: bool = False) -> list[Edition]:
     """Build every source in every format into ``out_dir``; return the editions.
 
     ``allow_remote`` lets http(s) images be fetched; ``warn`` receives located warnings;
     ``styles`` is a folder of house-style overrides (default: ``styles/`` beside the
     sources' folder, see ``styles.house_style``). With ``scheduler`` (a Dask scheduler's
     address) the sources are built on that cluster; ``notice`` receives what the user
-    should see of it (the dashboard's address).
+    should see of it (the dashboard's address). ``strict`` makes warnings errors.
     """
     from . import freshness
     from .collection import source_slug
@@ -450,6 +468,14 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
         results[source] = built
         for warning in built.warnings:
             (warn or (lambda _w: None))(warning)
+        # Editions that must pass a validator (the EPUB: EPUBCheck) are checked before
+        # any edition of their source is replaced: one that fails leaves them in place.
+        for item in built.rendered:
+            module = adapter(item.format)
+            if hasattr(module, "verify"):
+                if progress:
+                    progress(f"checking {built.slug}.{module.EXTENSION}")
+                module.verify(item.data, f"{built.slug}.{module.EXTENSION}")
         for item in built.rendered:
             target = out_dir / f"{built.slug}.{adapter(item.format).EXTENSION}"
             # An edition rendered again to the same bytes (a print style that moved no
@@ -471,7 +497,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             executor: Executor = DaskCluster(scheduler, notice)
         else:
             executor = LocalProcesses(max(1, jobs or os.cpu_count() or 1))
-        failures = executor.run(todo, houses, allow_remote, write, progress)
+        failures = executor.run(todo, houses, allow_remote, write, progress, strict)
         if failures:
             raise BuildError(
                 f"{len(failures)} of {len(todo)} sources failed:\n"

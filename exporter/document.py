@@ -42,6 +42,8 @@ class Resource:
     #: A copy drawn for e-ink screens (maps: at e-reader width, 16 greys), or a function
     #: that makes it, if the producer has one; otherwise the EPUB scales the PNG down.
     ereader_png: bytes | Callable[[], bytes] | None = None
+    #: (width, height) in pixels of a raster image the author gave; None otherwise.
+    pixels: tuple[int, int] | None = None
 
     def best(self, accepted: tuple[str, ...]) -> tuple[str, bytes]:
         """The first variant whose media type is in ``accepted``."""
@@ -87,6 +89,11 @@ class Document:
         """Title or standfirst as plain text with the body's typography ("" if absent)."""
         value = self.ast.metadata.content.get(key)
         return plain_text(value) if value is not None else ""
+
+    def description(self) -> str:
+        """What the editions' metadata describe the text as: the front-matter's
+        ``description``, else the standfirst ("" if neither)."""
+        return self.meta_text("description") or self.meta_text("subtitle")
 
     def without_body(self) -> Document:
         """A copy whose AST keeps the metadata but not the body: what a process that

@@ -19,11 +19,17 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
     from .corrections import add_corrections_note
     from .glossary import apply_glossary, load_glossary
     from .maps.appendix import add_maps
-    from .rawhtml import sanitize_raw_html
+    from .errors import Problems
+    from .links import dangling_anchors, relative_links, unique_ids
+    from .rawhtml import drop_foreign_raw, sanitize_raw_html
     from .references import check_references
 
+    drop_foreign_raw(doc)
     sanitize_raw_html(doc)
-    check_references(doc, allow_remote)
+    errors = check_references(doc, allow_remote)
+    relative_links(doc)
+    if errors:  # all of them at once, before the slower enrichments
+        raise Problems(errors, doc.warnings, file=doc.source)
     settings = doc.meta.glossary
     glossary = load_glossary(doc.root, settings, locator)
     report = apply_glossary(doc.ast, glossary, settings, doc.meta.lang)
@@ -32,3 +38,14 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
         maps_ready()
     add_maps(doc, locator)
     add_corrections_note(doc)  # last: no glossary or map links inside the note
+    unique_ids(doc)
+    dangling_anchors(doc)
+    doc.warnings.sort(key=_line_of_warning)
+
+
+def _line_of_warning(warning: str) -> int:
+    """Warnings in the order of the lines they name (those with no line first)."""
+    import re
+
+    found = re.search(r":(\d+): ", warning)
+    return int(found.group(1)) if found else 0

@@ -71,5 +71,32 @@ class CheckError(ExporterError):
     exit_code = EXIT_FAILURE
 
 
+class Problems(SourceError):
+    """Every problem found in one source: the errors (each already "file:line: ...")
+    and the warnings, shown errors first, so one run reports them all."""
+
+    def __init__(self, errors: list[str], warnings: list[str] = (), *,
+                 file: str | Path | None = None) -> None:
+        super().__init__(errors[0] if errors else "no problems", file=None)
+        self.errors, self.warnings = list(errors), list(warnings)
+        self.source = file
+
+    def __reduce__(self):
+        return (_problems, (self.errors, self.warnings, self.source))
+
+    def __str__(self) -> str:
+        lines = [self.errors[0]] + [f"error: {e}" for e in self.errors[1:]]
+        lines += [f"warning: {w}" for w in self.warnings]
+        if len(self.errors) + len(self.warnings) > 1:
+            lines.append(f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}, "
+                         f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
+                         + (f" in {self.source}" if self.source else ""))
+        return "\n".join(lines)
+
+
+def _problems(errors, warnings, source):
+    return Problems(errors, warnings, file=source)
+
+
 def _rebuild(cls, message, file, line, hint):
     return cls(message, file=file, line=line, hint=hint)

@@ -107,6 +107,11 @@ def _title_page(doc: Document, meta: dict) -> list[dict]:
     if "subtitle" in meta:
         blocks.append({"t": "Div", "c": [["", ["standfirst"], []],
                                          [{"t": "Para", "c": meta["subtitle"]["c"]}]]})
+    abstract = meta.get("abstract")
+    if abstract:
+        content = abstract["c"] if abstract["t"] == "MetaBlocks" else [
+            {"t": "Para", "c": abstract["c"]}]
+        blocks.append({"t": "Div", "c": [["", ["abstract"], []], content]})
     facts = []
     if doc.meta.byline:
         by = _localised(doc.meta.lang, "edited_by") if doc.chapters else "By"
@@ -201,6 +206,7 @@ def render_html(doc: Document) -> RenderedHtml:
                 part[1] += "\n" + notes.strip()
     elif notes:
         _notes_to_chapters(parts, notes)
+    parts = _split_article(parts, specs)
     return RenderedHtml(
         parts=tuple(
             Part(id=ident, title=specs[ident][1], html=content, epub_type=specs[ident][0],
@@ -225,6 +231,46 @@ def _notes_to_chapters(parts: list[list[str]], notes: str) -> None:
             part[1] += (f'\n<section id="footnotes-{part[0]}" class="footnotes '
                         f'footnotes-end-of-document" role="doc-endnotes">\n<hr />\n'
                         f'<ol start="{mine[0]}">\n{lis}\n</ol>\n</section>')
+
+
+#: An article whose HTML is longer than this is a book: one part per top-level section
+#: (an e-reader opens a chapter at a time; a single file of hundreds of KB is slow or
+#: refused). The sample article (9 KB) stays one part.
+SPLIT_ABOVE = 50_000
+
+
+def _split_article(parts: list, specs: dict) -> list:
+    """Split a long article into chapters at its top-level (``<h2>``) headings, before
+    either edition uses the parts: the PDF lays out and the EPUB packages the same parts,
+    so the page-break markers (part id + element path) land in the right file.
+    The notes stay at the end of the last chapter."""
+    import lxml.html
+
+    out = []
+    for ident, content in parts:
+        if ident != "article" or len(content) <= SPLIT_ABOVE:
+            out.append([ident, content])
+            continue
+        root = lxml.html.fragment_fromstring(content, create_parent="div")
+        groups: list[list] = [[]]
+        for child in root:
+            if child.tag == "h2" and groups[-1]:
+                groups.append([])
+            groups[-1].append(child)
+        if len(groups) < 3:  # a headline and one section: nothing to split
+            out.append([ident, content])
+            continue
+        lead = html.escape(root.text or "")
+        for n, group in enumerate(groups, start=1):
+            chunk = "".join(lxml.html.tostring(el, encoding="unicode") for el in group)
+            if n == 1:
+                out.append([ident, lead + chunk])
+                continue
+            chapter = f"article-{n}"
+            specs[chapter] = ("bodymatter chapter",
+                              " ".join(group[0].text_content().split()))
+            out.append([chapter, chunk])
+    return out
 
 
 def _name_note_links(out: str, lang: str) -> str:

@@ -33,6 +33,9 @@ def _fetcher(doc: Document):
     return ResourceFetcher(fail_on_errors=True, allowed_protocols=("resource",))
 
 
+#: Python frames page layout may use (the main thread's 8 MB stack holds far more).
+LAYOUT_RECURSION_LIMIT = 8000
+
 #: Prefix of the id of the ``<section>`` that holds each part in the print document.
 PART_ID_PREFIX = "part-"
 
@@ -46,7 +49,7 @@ def print_html(doc: Document, parts, timestamp: int) -> str:
     head = [f"<title>{esc(title)}</title>", '<meta charset="utf-8">']
     if meta.byline:
         head.append(f'<meta name="author" content="{esc(meta.byline)}">')
-    subject = doc.meta_text("subtitle")
+    subject = doc.description()
     if subject:
         head.append(f'<meta name="description" content="{esc(subject)}">')
     if meta.subjects:
@@ -74,9 +77,15 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int):
 
     Returns the WeasyPrint Document and the root element of the HTML it laid out.
     """
+    import sys
+
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
+    # WeasyPrint recurses per nested box (about 15 frames a level): text nested as deep
+    # as ``limits`` allows needs more than Python's default of 1000.
+    saved = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(saved, LAYOUT_RECURSION_LIMIT))
     try:
         source = weasyprint.HTML(string=print_html(doc, parts, timestamp),
                                  url_fetcher=_fetcher(doc), base_url=RESOURCE_SCHEME)
@@ -86,3 +95,5 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int):
         cause = exc.__cause__
         raise cause if isinstance(cause, SecurityError) else SecurityError(
             str(exc), file=doc.source) from None
+    finally:
+        sys.setrecursionlimit(saved)

@@ -50,12 +50,18 @@ class Metadata(BaseModel):
     date: dt.date = Field(description="Publication date, YYYY-MM-DD.")
     lang: str = Field(description="BCP 47 language tag, e.g. en-GB.")
     authors: list[str] = Field(default_factory=list, description="Byline; empty if unknown.")
+    abstract: str | None = Field(None, description="A summary shown on the title page "
+                                                   "(Markdown; pandoc's 'abstract').")
+    description: str | None = Field(None, description="The editions' description metadata "
+                                                      "(default: the standfirst).")
     publisher: str | None = None
     rights: str | None = None
     subjects: list[str] = Field(default_factory=list, description="Subjects / keywords.")
     identifier: str | None = Field(None, description="Stable id; derived when absent.")
     edition: str = Field("1", description="Edition or version label shown on the title page.")
     cover_image: str | None = Field(None, description="Cover image inside the source folder.")
+    base_url: str | None = Field(None, description="Web address relative links are resolved "
+                                                   "against (https://...).")
     cover_text: str | None = Field(None, description="Extra line printed on a generated cover.")
     glossary: GlossarySettings = Field(default_factory=GlossarySettings,
                                        description="Glossary settings and the article's own entries.")
@@ -63,12 +69,19 @@ class Metadata(BaseModel):
     corrections: list[Correction] = Field(
         default_factory=list, description="Corrections since publication, oldest first.")
 
-    @field_validator("title", "standfirst", "publisher", "rights")
+    @field_validator("title", "standfirst", "publisher", "rights", "abstract", "description")
     @classmethod
     def _strip(cls, value: str | None) -> str | None:
         if value is not None and not value.strip():
             raise ValueError("must not be empty")
         return value.strip() if value is not None else None
+
+    @field_validator("base_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("https://", "http://")):
+            raise ValueError("must be a web address starting with https:// or http://")
+        return value if value is None or value.endswith("/") else value + "/"
 
     @field_validator("date", mode="before")
     @classmethod

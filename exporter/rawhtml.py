@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from .document import Document, elements
-from .source import line_of
 
 #: Elements that are valid HTML5/XHTML in EPUB 3 and carry no behaviour.
 SAFE_TAGS = {
@@ -56,38 +55,84 @@ def _removed(original: str) -> list[str]:
     return [f"<{t}>" for t in tags] + [f"{a}=" for a in attrs]
 
 
+_VOID = {"br", "hr", "img", "wbr", "col"}
+
+
+def _lone_tag(html: str) -> str:
+    """One opening tag rebuilt from its safe attributes. Pandoc hands a raw HTML table
+    over tag by tag (``<table>``, ``<tr>``, Markdown, ``</td>`` ...); cleaned alone by an
+    HTML5 parser, a ``<tr>`` outside its table would be dropped and the table broken."""
+    from html import escape
+    from html.parser import HTMLParser
+
+    found: list = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, attrs))
+
+        handle_startendtag = handle_starttag
+
+    Parser(convert_charrefs=True).feed(html)
+    if not found or found[0][0] not in SAFE_TAGS:
+        return ""
+    tag, attrs = found[0]
+    allowed = SAFE_ATTRIBUTES[tag]
+    kept = "".join(f' {name}="{escape(value or "", quote=True)}"' for name, value in attrs
+                   if name in allowed)
+    return f"<{tag}{kept}/>" if tag in _VOID else f"<{tag}{kept}>"
+
+
 def sanitize(html: str) -> str:
     """Safe HTML for one raw chunk; lone opening or closing tags keep their role."""
     single = _SINGLE_TAG.match(html)
     if single:
-        closing, tag, _attrs, self_closing = single.groups()
-        tag = tag.lower()
+        closing, tag = single.group(1), single.group(2).lower()
         if tag not in SAFE_TAGS:
             return ""
-        if closing:
-            return f"</{tag}>"
-        cleaned = _clean(html if self_closing or tag in ("br", "hr", "img", "wbr", "col")
-                         else html + f"</{tag}>")
-        return cleaned.removesuffix(f"</{tag}>")
+        return f"</{tag}>" if closing else _lone_tag(html)
     return _clean(html)
 
 
-def sanitize_raw_html(doc: Document) -> None:
-    """Sanitise every raw HTML block and inline of ``doc`` in place, warning per change."""
+#: Raw formats that are TeX of some kind (pandoc reads ``\cite``, ``\begin{tabular}``).
+_TEX = {"tex", "latex", "context"}
+
+
+def drop_foreign_raw(doc: Document) -> None:
+    """Raw content for another output (TeX, ConTeXt, ``{=openxml}`` ...) means nothing in
+    these editions: it is dropped with a warning naming its line."""
     import panflute as pf
 
-    def visit(elem, _doc):
+    from .links import BodyFinder
+
+    foreign = [e for e in elements(doc.ast) if isinstance(e, (pf.RawBlock, pf.RawInline))
+               and e.format not in ("html", "html5", "html4")]
+    if not foreign:
+        return
+    finder = BodyFinder(doc)
+    for elem in foreign:
+        kind = "TeX" if elem.format in _TEX else f"raw {elem.format}"
+        text = " ".join(elem.text.split())
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        doc.warnings.append(f"{finder.where(doc, elem.text.strip()[:30])}: {kind} '{shown}' "
+                            "has no meaning in these editions and is left out")
+    for elem in reversed(foreign):
+        del elem.container[elem.index]
+
+
+def sanitize_raw_html(doc: Document) -> None:
+    """Sanitise every raw HTML block and inline of ``doc`` in place, warning per change
+    (other raw formats are gone by now: ``drop_foreign_raw``)."""
+    import panflute as pf
+
+    from .links import BodyFinder
+
+    finder = BodyFinder(doc)
+    for elem in elements(doc.ast):
         if not isinstance(elem, (pf.RawBlock, pf.RawInline)):
-            return None
-        if elem.format not in ("html", "html5", "html4"):
-            return [] if isinstance(elem, pf.RawInline) else pf.Null()
+            continue
         removed = _removed(elem.text)
         if removed:
-            line = line_of(doc.body_text, elem.text.strip()[:60], doc.body_line)
-            where = f"{doc.source}:{line}" if line else str(doc.source)
+            where = finder.where(doc, elem.text.strip()[:60])
             doc.warnings.append(f"{where}: removed unsafe HTML: {', '.join(removed)}")
         elem.text = sanitize(elem.text)
-        return None
-
-    if any(isinstance(e, (pf.RawBlock, pf.RawInline)) for e in elements(doc.ast)):
-        doc.ast.walk(visit)  # it may remove elements: panflute's walk, only when needed

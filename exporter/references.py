@@ -95,12 +95,25 @@ def _image_resource(doc: Document, url: str, alt: str, allow_remote: bool) -> st
         raise SourceError(f"image '{url}' is not a PNG, JPEG, GIF, WebP or SVG",
                           file=doc.source, line=_where(doc, url))
     if key not in doc.resources:
-        doc.add_resource(Resource(key=key, variants={media_type: data}, alt=alt))
+        from .images import ImageProblem, measure
+
+        try:
+            pixels = measure(data, media_type)
+        except ImageProblem as exc:
+            raise SourceError(f"image '{url}' {exc}", file=doc.source, line=_where(doc, url),
+                              hint="save it at a few megapixels") from None
+        doc.add_resource(Resource(key=key, variants={media_type: data}, alt=alt,
+                                  pixels=pixels))
     return RESOURCE_SCHEME + key
 
 
+#: Link schemes an edition may carry; scheme-less (relative) links are ``links``' job.
+_LINK_SCHEMES = ("http", "https", "mailto", "tel")
+
+
 def _check_link(doc: Document, url: str) -> None:
-    if url.startswith("#") or re.match(r"^(https?|mailto):", url, re.I):
+    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", url, re.I)
+    if not scheme or scheme.group(1).lower() in _LINK_SCHEMES:
         return
     raise SecurityError(f"link target '{url}' points outside the edition",
                         file=doc.source, line=_where(doc, url),
@@ -125,25 +138,43 @@ def _raw_urls(doc: Document, html: str, allow_remote: bool) -> str:
     return URL_ATTRIBUTES.sub(replace, html)
 
 
-def check_references(doc: Document, allow_remote: bool = False) -> None:
-    """Load images as resources; refuse unsafe targets; find duplicate identifiers."""
+def _natural_size(doc: Document, image) -> None:
+    """Show an image at its natural size (CSS pixels, 96 dpi) unless the author set one;
+    the stylesheets cap it at the column width, so it is never stretched."""
+    resource = doc.resources[image.url[len(RESOURCE_SCHEME):]]
+    if resource.pixels and not ({"width", "height"} & set(image.attributes)):
+        image.attributes["width"] = f"{resource.pixels[0]}px"
+
+
+def check_references(doc: Document, allow_remote: bool = False) -> list[str]:
+    """Load images as resources and refuse unsafe targets; return every error found
+    ("file:line: message"), not only the first."""
     import panflute as pf
 
-    seen_ids: set[str] = set()
+    from .links import BodyFinder
+
+    finder = BodyFinder(doc)
+    errors: list[str] = []
     for elem in elements(doc.ast):
-        ident = getattr(elem, "identifier", "")
-        if ident and isinstance(elem, (pf.Header, pf.Div, pf.Span, pf.CodeBlock, pf.Table)):
-            if ident in seen_ids:
-                raise SourceError(f"the identifier '#{ident}' is used twice",
-                                  file=doc.source, line=_where(doc, "#" + ident),
-                                  hint="give each heading or block its own {#id}")
-            seen_ids.add(ident)
-        if isinstance(elem, pf.Image) and not elem.url.startswith(RESOURCE_SCHEME):
-            elem.url = _image_resource(doc, elem.url, pf.stringify(elem), allow_remote)
-        elif isinstance(elem, pf.Link):
-            _check_link(doc, elem.url)
-        elif isinstance(elem, (pf.RawBlock, pf.RawInline)):
-            elem.text = _raw_urls(doc, elem.text, allow_remote)
+        try:
+            if isinstance(elem, pf.Image) and not elem.url.startswith(RESOURCE_SCHEME):
+                url = elem.url
+                elem.url = _image_resource(doc, url, pf.stringify(elem), allow_remote)
+                _natural_size(doc, elem)
+            elif isinstance(elem, pf.Link):
+                url = elem.url
+                _check_link(doc, url)
+            elif isinstance(elem, (pf.RawBlock, pf.RawInline)):
+                url = elem.text.strip()[:40]
+                elem.text = _raw_urls(doc, elem.text, allow_remote)
+        except SourceError as exc:
+            # The line of this occurrence, not of the first text like it.
+            exc.line = finder.line(url) or exc.line
+            errors.append(str(exc))
     if doc.meta.cover_image:
-        url = _image_resource(doc, doc.meta.cover_image, doc.meta.title, allow_remote)
-        doc.cover = url[len(RESOURCE_SCHEME):]
+        try:
+            url = _image_resource(doc, doc.meta.cover_image, doc.meta.title, allow_remote)
+            doc.cover = url[len(RESOURCE_SCHEME):]
+        except SourceError as exc:
+            errors.append(str(exc))
+    return errors

@@ -18,8 +18,9 @@ from .metadata import Metadata
 from .slug import slugify
 from .yamlfile import Locator, load_yaml, read_text, validate
 
-#: Pandoc's Markdown with smart typography; raw TeX is meaningless in our editions.
-MARKDOWN_FORMAT = "markdown+smart-raw_tex-raw_attribute"
+#: Pandoc's Markdown with smart typography. Raw TeX and ``{=format}`` blocks are read
+#: as raw content (not printed as text) and dropped with a warning (``rawhtml``).
+MARKDOWN_FORMAT = "markdown+smart"
 
 #: Larger sources are refused: several thousand printed pages, beyond what one
 #: edition should be, and a build that would run for many minutes.
@@ -30,26 +31,63 @@ _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 
 def split_front_matter(text: str, file: Path) -> tuple[str, str, int]:
     """Return (front-matter YAML, Markdown body, line on which the body starts)."""
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
+    yaml_text, _first, body, body_line = _split_yaml(text, file, 1)
+    if yaml_text is None:
         raise SourceError(
             "no front-matter", file=file, line=1,
             hint="start the file with a '---' line, the YAML metadata, and another '---' line",
         )
+    return yaml_text, body, body_line
+
+
+def _split_yaml(text: str, file: Path, first_line: int) -> tuple[str | None, int, str, int]:
+    """(YAML, its first line, body, body's first line) of ``text``, which starts on
+    ``first_line``; the YAML is None when ``text`` does not start with a '---' block."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None, first_line, text, first_line
     for i, line in enumerate(lines[1:], start=1):
         if _FENCE.match(line):
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
-    raise SourceError("front-matter is not closed", file=file, line=1,
+            return ("\n".join(lines[1:i]), first_line + 1, "\n".join(lines[i + 1:]),
+                    first_line + i + 1)
+    raise SourceError("front-matter is not closed", file=file, line=first_line,
                       hint="end the metadata with a line of three dashes: ---")
 
 
-def load_metadata(text: str, file: Path) -> tuple[Metadata, Locator, str, int]:
-    """Validate the front-matter; return metadata, its locator, the body and its first line."""
-    yaml_text, body, body_line = split_front_matter(text, file)
-    data, locator = load_yaml(yaml_text, file, first_line=2)
-    if not isinstance(data, dict):
-        raise locator.error("front-matter must be a mapping of keys to values",
-                            hint="write 'key: value' lines, e.g. 'title: ...'")
+def load_metadata(text: str, file: Path, warnings: list[str] | None = None,
+                  ) -> tuple[Metadata, Locator, str, int]:
+    """Validate the metadata (a pandoc title block and/or YAML front-matter, in the
+    project's or pandoc's names); return metadata, its locator, the body and its first
+    line. Warnings (ignored pandoc variables, assumed values) go to ``warnings``."""
+    from .pandocmeta import normalise, split_title_block
+
+    titled, rest, used = split_title_block(text) if text.startswith("%") else ({}, text, 0)
+    body_line = used + 1
+    stripped = rest.lstrip("\n")
+    if used and stripped.startswith("---"):  # blank lines between title block and YAML
+        body_line += len(rest) - len(stripped)
+        rest = stripped
+    yaml_text, yaml_line, body, body_line = _split_yaml(rest, file, body_line)
+    if yaml_text is None and not titled:
+        raise SourceError("no title: the file has no front-matter or '% Title' block",
+                          file=file, line=1,
+                          hint="start the file with a '% Title' line, or with a '---' line, "
+                               "the YAML metadata ('title: ...') and another '---' line")
+    if yaml_text is not None:
+        data, locator = load_yaml(yaml_text, file, first_line=yaml_line)
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise locator.error("front-matter must be a mapping of keys to values",
+                                hint="write 'key: value' lines, e.g. 'title: ...'")
+    else:
+        data, locator = {}, Locator(file=file, first_line=1)
+    for key, value in titled.items():
+        data.setdefault(key, value)
+        locator.lines.setdefault((key,), {"title": 1, "authors": 2, "date": 3}[key])
+    found = normalise(data, locator, file)
+    if warnings is not None:
+        warnings += found
     return validate(Metadata, data, locator), locator, body, body_line
 
 
@@ -65,6 +103,10 @@ def parse_markdown(body: str, meta: Metadata) -> "pf.Doc":  # noqa: F821
     if meta.corrections:
         # Same typography as the body; exporter/corrections.py takes them from here.
         header["corrections"] = [c.text for c in meta.corrections]
+    if meta.abstract:
+        header["abstract"] = meta.abstract
+    if meta.description:
+        header["description"] = meta.description
     # A JSON object is valid YAML; putting it after the body keeps body line numbers.
     text = f"{body}\n\n---\n{json.dumps(header, ensure_ascii=False)}\n---\n"
     ast_json = run_pandoc(["--from", MARKDOWN_FORMAT, "--to", "json"], text)
@@ -87,11 +129,16 @@ def load_document(path: Path, root: Path | None = None) -> tuple[Document, Locat
                           f"{MAX_SOURCE_BYTES / 1e6:.0f} MB", file=path,
                           hint="split it into several articles")
     text = read_text(path)
-    meta, locator, body, body_line = load_metadata(text, path)
+    warnings: list[str] = []
+    meta, locator, body, body_line = load_metadata(text, path, warnings)
     if not body.strip():
         raise SourceError("the article has no body text", file=path, line=body_line,
                           hint="write the article below the front-matter")
+    from .limits import check_depth, check_markdown
+
+    check_markdown(body, path, body_line)
     ast = parse_markdown(body, meta)
+    check_depth(ast, body, path, body_line)
     doc = Document(source=path, root=root, slug=slugify(path.stem), meta=meta, ast=ast,
-                   body_line=body_line, body_text=body)
+                   body_line=body_line, body_text=body, warnings=warnings)
     return doc, locator

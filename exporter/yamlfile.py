@@ -82,29 +82,87 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode):
 
 
 _UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+#: Deepest nesting of mappings and lists accepted in any YAML file: real metadata,
+#: glossaries and gazetteers use fewer than ten levels.
+MAX_YAML_DEPTH = 40
+
+
+def _check_shape(node: yaml.Node, text: str, file: Path, offset: int) -> None:
+    """Refuse aliases and deep nesting before anything is built from the nodes.
+
+    An alias makes the composed graph share a node; expanded (by the constructor, the
+    schema or a line index) a few lines of nested aliases become billions of values
+    ("billion laughs"). The walk is iterative and visits each node once.
+    """
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(node, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if id(item) in seen:
+            raise SourceError("YAML aliases (*name) are not accepted", file=file,
+                              line=_alias_line(text, offset) or item.start_mark.line + 1 + offset,
+                              hint="write the value out in full instead of repeating an &anchor")
+        seen.add(id(item))
+        if depth > MAX_YAML_DEPTH:
+            raise SourceError(f"YAML nested more than {MAX_YAML_DEPTH} levels deep", file=file,
+                              line=item.start_mark.line + 1 + offset,
+                              hint="flatten the structure")
+        if isinstance(item, yaml.MappingNode):
+            for key_node, value_node in item.value:
+                stack.append((key_node, depth + 1))
+                stack.append((value_node, depth + 1))
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in item.value)
+
+
+def _alias_line(text: str, offset: int) -> int | None:
+    """Line of the first alias in ``text`` (only asked once one is known to be there)."""
+    try:
+        for token in yaml.scan(text, Loader=_UniqueKeyLoader):
+            if isinstance(token, yaml.AliasToken):
+                return token.start_mark.line + 1 + offset
+    except yaml.YAMLError:
+        pass
+    return None
+
+
+def _flow_depth(text: str) -> int:
+    """Deepest run of opening brackets (an upper bound of flow nesting), for refusing a
+    pathological text before the YAML parser recurses into it."""
+    import itertools
+    import re
+
+    steps = [1 if b in "[{" else -1 for b in re.findall(r"[\[\]{}]", text)]
+    return max(itertools.accumulate(steps), default=0)
 
 
 def _index_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], offset: int) -> None:
-    lines[loc] = node.start_mark.line + 1 + offset
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value
-            child = (*loc, key)
-            _index_lines(value_node, child, lines, offset)
-            lines[child] = key_node.start_mark.line + 1 + offset
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _index_lines(item, (*loc, i), lines, offset)
+    stack: list[tuple[yaml.Node, Loc]] = [(node, loc)]
+    while stack:
+        item, where = stack.pop()
+        lines.setdefault(where, item.start_mark.line + 1 + offset)
+        if isinstance(item, yaml.MappingNode):
+            for key_node, value_node in item.value:
+                child = (*where, key_node.value)
+                lines[child] = key_node.start_mark.line + 1 + offset
+                stack.append((value_node, child))
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend((child, (*where, i)) for i, child in enumerate(item.value))
 
 
 def load_yaml(text: str, file: Path, first_line: int = 1) -> tuple[Any, Locator]:
     """Parse ``text`` (which starts on ``first_line`` of ``file``); return data and locator."""
     offset = first_line - 1
     locator = Locator(file=file, first_line=first_line)
+    if text.count("[") + text.count("{") > MAX_YAML_DEPTH and _flow_depth(text) > MAX_YAML_DEPTH:
+        raise SourceError(f"YAML nested more than {MAX_YAML_DEPTH} levels deep", file=file,
+                          line=first_line, hint="flatten the structure")
     try:
         loader = _UniqueKeyLoader(text)
         try:  # one parse: the nodes give the lines, the data is built from them
             node = loader.get_single_node()
+            if node is not None:
+                _check_shape(node, text, file, offset)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()

@@ -5,7 +5,9 @@ renders ``ctx.html``, the HTML shared with other formats), ``LAYS_OUT_PAGES`` (i
 page layout is slow enough to run in a process of its own) and
 ``render(doc, ctx) -> bytes``; a paged format may export ``pages(data) -> int``, and
 an adapter run in a process of its own may export ``warm_up()``, which loads its
-libraries there while the document is still being prepared. An adapter that
+libraries there while the document is still being prepared. An adapter may export
+``verify(data, name)``, which raises when the edition fails its validator; the build
+calls it before any edition is written (the EPUB's: EPUBCheck). An adapter that
 ``USES_HTML`` renders ``ctx.html``, the metadata and the resources, never the body's
 AST, so it can be given ``ctx.detached()``.
 Modules are imported only when their format is built, so the CLI starts fast. No

@@ -99,6 +99,10 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
             if url.startswith(RESOURCE_SCHEME):
                 resource = doc.resources[url[len(RESOURCE_SCHEME):]]
                 media_type, data = resource.best(("image/png", "image/jpeg"))
+                if resource.pixels:
+                    from ..images import for_print
+
+                    data = for_print(data, media_type)
                 target[0] = f"data:{media_type};base64," + base64.b64encode(data).decode()
                 attrs = node["c"][0][2]
                 if resource.width_mm and not any(k == "width" for k, _ in attrs):
@@ -138,6 +142,30 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
             blocks.insert(i, _PAGE_BREAK)
 
 
+_DRAWING_NAMES = re.compile(rb"<wp:docPr\b[^>]*>|<pic:cNvPr\b[^>]*>")
+_DESCR = re.compile(rb'\sdescr="([^"]*)"')
+
+
+def _picture_descriptions(body: bytes) -> bytes:
+    """Each picture described by its alt text only: pandoc puts the image's URL (for us
+    a data: URI, the whole image in base64) in the picture's own ``descr``, which made
+    document.xml several times the size of the images and too large for some readers."""
+    alt = b""
+
+    def fix(match: re.Match) -> bytes:
+        nonlocal alt
+        tag = match.group(0)
+        found = _DESCR.search(tag)
+        if tag.startswith(b"<wp:docPr"):
+            alt = found.group(1) if found else b""
+            return tag
+        if found is None:
+            return tag
+        return tag[:found.start(1)] + alt + tag[found.end(1):]
+
+    return _DRAWING_NAMES.sub(fix, body)
+
+
 def _lists(node):
     """Every list inside pandoc JSON (inline and block sequences), depth first."""
     if isinstance(node, list):
@@ -162,8 +190,8 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         pandoc_meta["subject"] = _meta_string(meta.subjects[0])
         pandoc_meta["keywords"] = {"t": "MetaList",
                                    "c": [_meta_string(s) for s in meta.subjects]}
-    if doc.meta_text("subtitle"):
-        pandoc_meta["description"] = _meta_string(doc.meta_text("subtitle"))
+    if doc.description():
+        pandoc_meta["description"] = _meta_string(doc.description())
     if meta.rights:
         pandoc_meta["rights"] = _meta_string(meta.rights)
     pandoc_meta["identifier"] = _meta_string(meta.stable_identifier(doc.slug))
@@ -180,7 +208,8 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
 
     def captions(body: bytes) -> bytes:
         # Figure captions in Word's own Caption style (pandoc uses "Image Caption").
-        return body.replace(b'w:pStyle w:val="ImageCaption"', b'w:pStyle w:val="Caption"')
+        body = body.replace(b'w:pStyle w:val="ImageCaption"', b'w:pStyle w:val="Caption"')
+        return _picture_descriptions(body)
 
     return normalize_zip(data, first=("[Content_Types].xml",),
                          rewrite={"docProps/core.xml": dated, "word/document.xml": captions})

@@ -169,6 +169,35 @@ def _ids(fragment: str) -> list[str]:
     return re.findall(r'\sid="([^"]+)"', fragment)
 
 
+#: Levels of the table of contents (nav and NCX): the parts, and two levels of headings.
+TOC_DEPTH = 3
+
+
+def _nested(headings: list[tuple[int, str, str]], depth: int) -> list:
+    """(level, href, text) headings as a tree of (href, text, children), at most
+    ``depth`` levels deep; a heading is a child of the nearest one above it."""
+    root: list = []
+    stack: list[tuple[int, list]] = [(0, root)]
+    for level, href, text in headings:
+        while len(stack) > 1 and stack[-1][0] >= level:
+            stack.pop()
+        if len(stack) > depth:
+            continue  # deeper than the table of contents goes
+        node = (href, text, [])
+        stack[-1][1].append(node)
+        stack.append((level, node[2]))
+    return root
+
+
+def _ncx_entry(epub, node: tuple, uid: str):
+    """An NCX entry (ebooklib's Link, or Section with children) for a toc tree node."""
+    href, text, children = node
+    if not children:
+        return epub.Link(href, text, uid)
+    return (epub.Section(text, href=href),
+            [_ncx_entry(epub, child, f"{uid}-{n}") for n, child in enumerate(children, 1)])
+
+
 def _nav_document(lang: str, toc: list, landmarks: list, loi: list,
                   page_list: list | None = None) -> str:
     """The EPUB 3 navigation document: toc, landmarks, list of illustrations and the
@@ -212,10 +241,10 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     book.set_identifier(meta.stable_identifier(doc.slug))
     book.set_title(title)
     book.set_language(lang)
-    for author in meta.authors:
-        book.add_author(author)
-    if doc.meta_text("subtitle"):
-        book.add_metadata("DC", "description", doc.meta_text("subtitle"))
+    for n, author in enumerate(meta.authors, 1):
+        book.add_author(author, uid="creator" if n == 1 else f"creator-{n}")
+    if doc.description():
+        book.add_metadata("DC", "description", doc.description())
     if meta.publisher:
         book.add_metadata("DC", "publisher", meta.publisher)
     if meta.rights:
@@ -239,6 +268,10 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
                                               "image/svg+xml", "image/webp"))
             if media_type == "image/png" and resource.width_mm:
                 data = _for_ereaders(data)
+            elif resource.pixels:
+                from ..images import for_ereaders
+
+                data = for_ereaders(data, media_type)
         name = f"images/{key}.{_EXTENSIONS[media_type]}"
         images[key] = name
         book.add_item(epub.EpubItem(uid=f"img-{key}", file_name=name, media_type=media_type,
@@ -286,10 +319,11 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
             item.properties = ["svg"]
         book.add_item(item)
         spine.append(item)
-        children = [(f"{name}#{hid}", text, []) for level, hid, text in part.headings
-                    if level in (2, 3) and hid and text != part.title]
+        children = _nested([(level, f"{name}#{hid}", text) for level, hid, text
+                            in part.headings if level > 1 and hid and text != part.title],
+                           TOC_DEPTH - 1)
         toc.append((name, part.title, children))
-        ncx.append(epub.Link(name, part.title, f"nav-{part.id}"))
+        ncx.append(_ncx_entry(epub, (name, part.title, children), f"nav-{part.id}"))
         semantics = kinds[0]
         if semantics in _LANDMARK_TITLES and semantics != "loi" \
                 and semantics not in {kind for kind, _, _ in landmarks}:
@@ -324,6 +358,25 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     return normalize_zip(out.getvalue(), rewrite={
         "EPUB/content.opf": lambda opf: _package_language(opf, lang),
         "EPUB/toc.ncx": lambda ncx_file: _ncx_page_list(ncx_file, pages)})
+
+
+def verify(data: bytes, name: str) -> None:
+    """Refuse an EPUB (``data``, to be written as ``name``) that EPUBCheck does not pass
+    with 0 errors and 0 warnings: a failed build, and the previous edition stays."""
+    import tempfile
+    from pathlib import Path
+
+    from ..epubcheck_runner import findings
+    from ..errors import BuildError
+
+    with tempfile.TemporaryDirectory(prefix="exporter-epubcheck-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        found = findings(path)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise BuildError(f"the EPUB fails EPUBCheck: {found[0][1]}{more}",
+                         hint="the previous edition is left in place; please report this")
 
 
 def _page_starts(doc: Document, ctx: RenderContext) -> tuple:

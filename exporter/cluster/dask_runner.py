@@ -57,17 +57,19 @@ class DaskCluster:
     address: str
     notice: Callable[[str], None] | None = None
 
-    def run(self, todo, houses, allow_remote, write, progress) -> list[ExporterError]:
+    def run(self, todo, houses, allow_remote, write, progress,
+            strict: bool = False) -> list[ExporterError]:
         """Build ``todo`` (source -> formats); each finished source goes to ``write``.
         Returns the errors of the sources that failed (each naming file and line)."""
         return render_on_cluster(todo, houses, self.address, allow_remote, write,
-                                 progress, self.notice)
+                                 progress, self.notice, strict)
 
 
 def render_on_cluster(todo: dict[Path, list[str]], houses: dict, address: str,
                       allow_remote: bool, write: Callable[[Path, object], None],
                       progress: Callable[[str], None] | None = None,
-                      notice: Callable[[str], None] | None = None) -> list[ExporterError]:
+                      notice: Callable[[str], None] | None = None,
+                      strict: bool = False) -> list[ExporterError]:
     """Build ``todo`` (source -> formats) on the cluster at ``address``."""
     from distributed import as_completed
 
@@ -91,7 +93,7 @@ def render_on_cluster(todo: dict[Path, list[str]], houses: dict, address: str,
         for item in packs:
             needed = {d: blobs[d] for d in {*item.files.values(), *item.styles.values()}}
             futures.append(client.submit(build_packed, item, todo[item.source], allow_remote,
-                                         needed, retries=RETRIES, pure=False))
+                                         needed, strict, retries=RETRIES, pure=False))
         by_key = {f.key: item.source for f, item in zip(futures, packs)}
         errors: list[ExporterError] = []
         started, done = time.monotonic(), 0

@@ -33,14 +33,14 @@ def _client_path(path: Path | None, here: Path, there: Path) -> Path | None:
 
 
 def build_packed(item: Pack, formats: list[str], allow_remote: bool,
-                 blobs: dict[str, bytes]):
+                 blobs: dict[str, bytes], strict: bool = False):
     """Build ``item`` in ``formats``: a ``Built`` with the editions' bytes, or ``Failed``."""
     from ..build import build_source
 
     with unpacked(item, blobs) as (source, house):
         here, there = source.parent, item.source.parent
         try:
-            built = build_source(source, formats, allow_remote, house=house)
+            built = build_source(source, formats, allow_remote, house=house, strict=strict)
         except ExporterError as exc:
             exc.file = _client_path(exc.file, here, there)
             exc.message = exc.message.replace(str(here), str(there))
