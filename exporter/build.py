@@ -23,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .adapters import ADAPTERS, RenderContext, adapter
+from .adapters import ADAPTERS, DEFAULT_FORMATS, RenderContext, adapter, file_name
 from .document import Document
 from .errors import BuildError, SourceError, UsageError
 from .styles import SAMPLE_DIR, HouseStyle, house_style
@@ -362,17 +362,18 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
           progress: Progress | None = None, jobs: int | None = None,
           force: bool = False, allow_remote: bool = False,
           warn: Callable[[str], None] | None = None,
-          styles: Path | None = None) -> list[Edition]:
+          styles: Path | None = None, paper: str | None = None) -> list[Edition]:
     """Build every source in every format into ``out_dir``; return the editions.
 
     ``allow_remote`` lets http(s) images be fetched; ``warn`` receives located warnings;
     ``styles`` is a folder of house-style overrides (default: ``styles/`` beside the
-    sources' folder, see ``styles.house_style``).
+    sources' folder, see ``styles.house_style``); ``paper`` (``--paper``) sets the paper
+    of the paged editions over the front-matter's and the theme's.
     """
     from . import freshness
     from .slug import slugify
 
-    formats = list(dict.fromkeys(formats or ADAPTERS))
+    formats = list(dict.fromkeys(formats or DEFAULT_FORMATS))
     for name in formats:
         adapter(name)  # unknown names fail here, before any work
     paths = find_sources(sources)
@@ -384,10 +385,18 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     editions: dict[tuple[Path, str], Edition] = {}
     todo: dict[Path, list[str]] = {}
     digests: dict[tuple[Path, str], str] = {}
+    if paper is not None:
+        from dataclasses import replace
+
+        from .paper import paper as known_paper
+
+        paper = known_paper(paper).name  # an unknown paper fails here, before any work
     houses = {source: house_style(source, styles) for source in paths}
+    if paper is not None:
+        houses = {source: replace(house, paper=paper) for source, house in houses.items()}
     for source, slug in zip(paths, slugs):
         for fmt in formats:
-            target = out_dir / f"{slug}.{adapter(fmt).EXTENSION}"
+            target = out_dir / file_name(fmt, slug)
             digest = digests[source, fmt] = freshness.input_digest(
                 source, fmt, houses[source], shaped_by=(fmt, *_producers(fmt)))
             known = None if force else freshness.is_fresh(target, digest)
@@ -405,7 +414,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     # Everything rendered: only now touch the output folder.
     for source, built in results.items():
         for item in built.rendered:
-            target = out_dir / f"{built.slug}.{adapter(item.format).EXTENSION}"
+            target = out_dir / file_name(item.format, built.slug)
             # An edition rendered again to the same bytes (a print style that moved no
             # page break, for the EPUB) is left as it was.
             same = target.is_file() and target.stat().st_size == len(item.data) \

@@ -61,7 +61,7 @@ def build(
     sources: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
         help="Markdown files or folders (default: source/).", show_default=False)] = None,
     formats: Annotated[Optional[list[Format]], typer.Option(  # noqa: UP007
-        "--format", "-f", help="Format to build; repeat for several (default: all).",
+        "--format", "-f", help="Format to build; repeat for several (default: epub, pdf, docx).",
         case_sensitive=False)] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("dist"),
     jobs: Annotated[Optional[int], typer.Option(  # noqa: UP007
@@ -76,8 +76,13 @@ def build(
         "--styles", help="Folder of house-style files (print.css, epub.css, maps.yml, "
         "reference.docx) that replace the built-in ones (default: styles/ beside the "
         "source folder).", show_default=False)] = None,
+    paper: Annotated[Optional[str], typer.Option(  # noqa: UP007
+        "--paper", help="Paper of the PDF, print and booklet editions: A4, A5, B5, Letter, "
+        "Legal or 6x9in (over the front-matter's print: paper and the theme's).",
+        show_default=False)] = None,
 ) -> None:
-    """Build the editions of each SOURCE into the output folder."""
+    """Build the editions of each SOURCE into the output folder (default: EPUB, PDF and
+    DOCX; --format print and --format booklet make the print-shop PDF and the booklet)."""
     from rich.console import Console
 
     from .build import build as run_build
@@ -87,7 +92,7 @@ def build(
         with console.status("building...") as status:
             editions = run_build(sources or [], [f.value for f in formats or []], out,
                                  progress=lambda msg: status.update(msg), jobs=jobs,
-                                 force=force, allow_remote=allow_remote, styles=styles,
+                                 force=force, allow_remote=allow_remote, styles=styles, paper=paper,
                                  warn=lambda w: console.print(f"[yellow]warning:[/] {w}",
                                                               highlight=False, markup=True))
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)

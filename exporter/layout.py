@@ -13,6 +13,8 @@ import html
 
 from .document import RESOURCE_SCHEME, Document
 from .errors import SecurityError
+from .fonts import FONT_SCHEME, font_face_css, font_file
+from .paper import DEFAULT_PAPER, Paper, page_css, paper
 
 
 def _fetcher(doc: Document):
@@ -27,10 +29,14 @@ def _fetcher(doc: Document):
                     media_type, data = resource.best(("image/svg+xml", "image/png",
                                                       "image/jpeg", "image/gif", "image/webp"))
                     return URLFetcherResponse(url, data, {"Content-Type": media_type})
+            if url.startswith(FONT_SCHEME):
+                data = font_file(url[len(FONT_SCHEME):])
+                if data is not None:
+                    return URLFetcherResponse(url, data, {"Content-Type": "font/ttf"})
             raise SecurityError(f"refused to fetch {url!r} while laying out the PDF",
                                 file=doc.source)
 
-    return ResourceFetcher(fail_on_errors=True, allowed_protocols=("resource",))
+    return ResourceFetcher(fail_on_errors=True, allowed_protocols=("resource", FONT_SCHEME[:-1]))
 
 
 #: Prefix of the id of the ``<section>`` that holds each part in the print document.
@@ -65,8 +71,25 @@ def print_html(doc: Document, parts, timestamp: int) -> str:
             f'<body>\n{"".join(sections)}\n</body>\n</html>\n')
 
 
+def paper_of(doc: Document, styles) -> Paper:
+    """The paper ``doc`` is laid out on: ``--paper`` (the house style's ``paper``), else
+    the front-matter's ``print: paper``, else the theme's, else A4."""
+    chosen = getattr(styles, "paper", None)
+    if chosen is None and doc.meta.print is not None:
+        chosen = doc.meta.print.paper
+    if chosen is None and getattr(styles, "theme", None) is not None:
+        chosen = styles.theme.paper
+    return paper(chosen or DEFAULT_PAPER)
+
+
+def stylesheet(styles, on: Paper, bleed_mm: float = 0.0) -> str:
+    """The print stylesheet for paper ``on``: the book face, print.css, the paper's page
+    rules, then the theme (which may set the typeface and the size)."""
+    return font_face_css() + styles.css("print.css", "pdf", before_theme=page_css(on, bleed_mm))
+
+
 def lay_out(doc: Document, parts, stylesheet: str, timestamp: int):
-    """Lay ``parts`` out in pages with ``stylesheet`` (CSS text).
+    """Lay ``parts`` out in pages with ``stylesheet`` (CSS text, see ``stylesheet``).
 
     Returns the WeasyPrint Document and the root element of the HTML it laid out.
     """
@@ -82,3 +105,61 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int):
         cause = exc.__cause__
         raise cause if isinstance(cause, SecurityError) else SecurityError(
             str(exc), file=doc.source) from None
+
+
+def _link_descriptions(parts) -> dict[str, str]:
+    """Link target id -> what the link says it leads to (its accessible name).
+
+    PDF/UA wants every link annotation described (/Contents); WeasyPrint writes the
+    target's id there ("gref-lachin-corridor-2"), which means nothing read aloud.
+    """
+    import lxml.html
+
+    found: dict[str, str] = {}
+    for part in parts:
+        if "<a" not in part.html:
+            continue
+        root = lxml.html.fragment_fromstring(part.html, create_parent="div")
+        for link in root.iter("a"):
+            href = link.get("href") or ""
+            target = href[1:] if href.startswith("#") else href
+            name = link.get("aria-label") or link.get("title") or " ".join(
+                link.text_content().split())
+            if target and name:
+                found.setdefault(target, name)
+    return found
+
+
+def _describe_links(descriptions: dict[str, str]):
+    """A WeasyPrint finisher that gives every link annotation its description."""
+    import pydyf
+
+    def finish(_document, pdf) -> None:
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/Link":
+                target = obj.get("Contents")
+                target = target.string if isinstance(target, pydyf.String) else None
+                if target in descriptions:
+                    obj["Contents"] = pydyf.String(descriptions[target])
+
+    return finish
+
+
+def write_pdf(document, doc: Document, parts, timestamp: int, variant: str | None,
+              tagged: bool = True) -> bytes:
+    """The laid-out ``document`` as PDF bytes in ``variant`` ("pdf/ua-1", "pdf/x-4"),
+    reproducibly (same inputs, same bytes), links described for screen readers."""
+    import os
+
+    # fontTools stamps embedded font subsets with "now" unless SOURCE_DATE_EPOCH is set.
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(timestamp)
+    try:
+        return document.write_pdf(pdf_identifier=doc.meta.stable_identifier(doc.slug).encode(),
+                                  pdf_variant=variant, pdf_tags=tagged,
+                                  finisher=_describe_links(_link_descriptions(parts)))
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved

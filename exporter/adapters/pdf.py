@@ -6,8 +6,6 @@ The pages are laid out once; where each page begins is handed back to the build
 
 from __future__ import annotations
 
-import os
-
 from ..document import Document
 from . import RenderContext
 
@@ -35,61 +33,13 @@ def warm_up() -> None:
     import weasyprint.urls  # noqa: F401
 
 
-def _link_descriptions(parts) -> dict[str, str]:
-    """Link target id -> what the link says it leads to (its accessible name).
-
-    PDF/UA wants every link annotation described (/Contents); WeasyPrint writes the
-    target's id there ("gref-lachin-corridor-2"), which means nothing read aloud.
-    """
-    import lxml.html
-
-    found: dict[str, str] = {}
-    for part in parts:
-        if "<a" not in part.html:
-            continue
-        root = lxml.html.fragment_fromstring(part.html, create_parent="div")
-        for link in root.iter("a"):
-            href = link.get("href") or ""
-            target = href[1:] if href.startswith("#") else href
-            name = link.get("aria-label") or link.get("title") or " ".join(
-                link.text_content().split())
-            if target and name:
-                found.setdefault(target, name)
-    return found
-
-
-def _describe_links(descriptions: dict[str, str]):
-    """A WeasyPrint finisher that gives every link annotation its description."""
-    import pydyf
-
-    def finish(_document, pdf) -> None:
-        for obj in pdf.objects:
-            if isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/Link":
-                target = obj.get("Contents")
-                target = target.string if isinstance(target, pydyf.String) else None
-                if target in descriptions:
-                    obj["Contents"] = pydyf.String(descriptions[target])
-
-    return finish
-
-
 def render(doc: Document, ctx: RenderContext) -> bytes:
     """Lay ``doc`` out as a tagged PDF/UA-1 with metadata, bookmarks and embedded fonts."""
-    from ..layout import PART_ID_PREFIX, lay_out
+    from ..layout import PART_ID_PREFIX, lay_out, paper_of, stylesheet, write_pdf
     from ..pagination import page_starts
 
     parts = ctx.html.parts
-    document, root = lay_out(doc, parts, ctx.styles.css("print.css", "pdf"), ctx.timestamp)
+    document, root = lay_out(doc, parts, stylesheet(ctx.styles, paper_of(doc, ctx.styles)),
+                             ctx.timestamp)
     ctx.extras["page_starts"] = page_starts(document, root, PART_ID_PREFIX)
-    # fontTools stamps embedded font subsets with "now" unless SOURCE_DATE_EPOCH is set.
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(ctx.timestamp)
-    try:
-        return document.write_pdf(pdf_identifier=doc.meta.stable_identifier(doc.slug).encode(),
-                                  pdf_variant="pdf/ua-1",
-                                  finisher=_describe_links(_link_descriptions(parts)))
-    finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
+    return write_pdf(document, doc, parts, ctx.timestamp, "pdf/ua-1")
