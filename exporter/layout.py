@@ -88,9 +88,11 @@ def stylesheet(styles, on: Paper, bleed_mm: float = 0.0) -> str:
     return font_face_css() + styles.css("print.css", "pdf", before_theme=page_css(on, bleed_mm))
 
 
-def lay_out(doc: Document, parts, stylesheet: str, timestamp: int):
+def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
+            output_intent: str | None = None):
     """Lay ``parts`` out in pages with ``stylesheet`` (CSS text, see ``stylesheet``).
 
+    ``output_intent`` ("srgb") names the colour profile a PDF/X file declares.
     Returns the WeasyPrint Document and the root element of the HTML it laid out.
     """
     import weasyprint
@@ -99,7 +101,8 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int):
     try:
         source = weasyprint.HTML(string=print_html(doc, parts, timestamp),
                                  url_fetcher=_fetcher(doc), base_url=RESOURCE_SCHEME)
-        document = source.render(stylesheets=[weasyprint.CSS(string=stylesheet)])
+        options = {"output_intent": output_intent} if output_intent else {}
+        document = source.render(stylesheets=[weasyprint.CSS(string=stylesheet)], **options)
         return document, source.etree_element
     except FatalURLFetchingError as exc:
         cause = exc.__cause__
@@ -146,7 +149,7 @@ def _describe_links(descriptions: dict[str, str]):
 
 
 def write_pdf(document, doc: Document, parts, timestamp: int, variant: str | None,
-              tagged: bool = True) -> bytes:
+              tagged: bool = True, output_intent: str | None = None) -> bytes:
     """The laid-out ``document`` as PDF bytes in ``variant`` ("pdf/ua-1", "pdf/x-4"),
     reproducibly (same inputs, same bytes), links described for screen readers."""
     import os
@@ -157,6 +160,7 @@ def write_pdf(document, doc: Document, parts, timestamp: int, variant: str | Non
     try:
         return document.write_pdf(pdf_identifier=doc.meta.stable_identifier(doc.slug).encode(),
                                   pdf_variant=variant, pdf_tags=tagged,
+                                  **({"output_intent": output_intent} if output_intent else {}),
                                   finisher=_describe_links(_link_descriptions(parts)))
     finally:
         if saved is None:
