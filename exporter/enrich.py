@@ -20,7 +20,11 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
     from .rawhtml import sanitize_raw_html
     from .references import check_references
 
+    from .fonts import glyph_warnings
+    from .yamlfile import read_text
+
     sanitize_raw_html(doc)
+    doc.warnings += glyph_warnings(doc.source, read_text(doc.source))
     check_references(doc, allow_remote)
     settings = doc.meta.glossary
     glossary = load_glossary(doc.root, settings, locator)

@@ -91,11 +91,16 @@ def missing_glyphs(text: str, first_line: int = 1) -> list[tuple[int, str]]:
 
 def glyph_warnings(source: Path, text: str) -> list[str]:
     """Warnings for the characters of the source ``text`` no font can set."""
-    out = []
+    by_line: dict[int, list[str]] = {}
     for line, char in missing_glyphs(text):
-        name = unicodedata.name(char, "unnamed character")
-        out.append(f"{source}:{line}: no font has a glyph for '{char}' (U+{ord(char):04X} "
-                   f"{name}); it prints as an empty box")
-    if len(out) > 10:  # a whole passage in another script: name the first few
-        out = out[:10] + [f"{source}: ... and {len(out) - 10} more characters no font has"]
+        by_line.setdefault(line, []).append(char)
+    out = []
+    for line, chars in by_line.items():
+        named = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})"
+                          for c in chars[:3])
+        more = f" and {len(chars) - 3} more" if len(chars) > 3 else ""
+        out.append(f"{source}:{line}: no font has a glyph for {named}{more}; "
+                   "they print as empty boxes")
+    if len(out) > 5:  # a whole passage in another script: name the first lines
+        out = out[:5] + [f"{source}: ... and {len(out) - 5} more lines with such characters"]
     return out

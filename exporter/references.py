@@ -95,8 +95,43 @@ def _image_resource(doc: Document, url: str, alt: str, allow_remote: bool) -> st
         raise SourceError(f"image '{url}' is not a PNG, JPEG, GIF, WebP or SVG",
                           file=doc.source, line=_where(doc, url))
     if key not in doc.resources:
+        if media_type != "image/svg+xml":
+            _check_pixels(doc, url, data)
         doc.add_resource(Resource(key=key, variants={media_type: data}, alt=alt))
     return RESOURCE_SCHEME + key
+
+
+#: Largest raster image accepted, in pixels: decoding one takes 4 bytes a pixel of
+#: memory in every edition's process (40 megapixels: 160 MB), and larger ones would be
+#: dropped by the PDF's image decoder without a word.
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def _check_pixels(doc: Document, url: str, data: bytes) -> None:
+    """Refuse a raster image above ``MAX_IMAGE_PIXELS`` (read from its header only)."""
+    import io
+    import warnings
+
+    from PIL import Image
+
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None  # only the header is read: the size is what we judge
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+    except Exception:  # noqa: BLE001 (Pillow raises many kinds for a broken file)
+        raise SourceError(f"image '{url}' cannot be read as an image", file=doc.source,
+                          line=_where(doc, url), hint="open and save it again") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+    if width * height > MAX_IMAGE_PIXELS:
+        raise SourceError(f"image '{url}' is {width}x{height} pixels "
+                          f"({width * height / 1e6:.0f} megapixels); the limit is "
+                          f"{MAX_IMAGE_PIXELS / 1e6:.0f} megapixels", file=doc.source,
+                          line=_where(doc, url),
+                          hint="scale it down (300 dpi at the printed size is plenty)")
 
 
 def _check_link(doc: Document, url: str) -> None:

@@ -138,6 +138,25 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
             blocks.insert(i, _PAGE_BREAK)
 
 
+#: The start of a numbered caption: "Map 1. ..." in the first run of a Caption paragraph.
+_CAPTION_NUMBER = re.compile(
+    rb'(<w:pStyle w:val="Caption" ?/></w:pPr>)<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?'
+    rb'<w:t xml:space="preserve">(\w+) (\d+)([^<]*)</w:t></w:r>')
+
+
+def _seq_field(match: re.Match) -> bytes:
+    """The caption's label, its number as a SEQ field named by the label, the rest."""
+    ppr, rpr, label, number, rest = match.groups()
+    rpr = rpr or b""
+
+    def run(text: bytes) -> bytes:
+        return b'<w:r>' + rpr + b'<w:t xml:space="preserve">' + text + b'</w:t></w:r>'
+
+    field = (b'<w:fldSimple w:instr=" SEQ ' + label + b' \\* ARABIC ">' + run(number)
+             + b'</w:fldSimple>')
+    return ppr + run(label + b" ") + field + (run(rest) if rest else b"")
+
+
 def _lists(node):
     """Every list inside pandoc JSON (inline and block sequences), depth first."""
     if isinstance(node, list):
@@ -179,8 +198,10 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, core)
 
     def captions(body: bytes) -> bytes:
-        # Figure captions in Word's own Caption style (pandoc uses "Image Caption").
-        return body.replace(b'w:pStyle w:val="ImageCaption"', b'w:pStyle w:val="Caption"')
+        # Figure captions in Word's own Caption style (pandoc uses "Image Caption"),
+        # numbered by SEQ fields ("Map 1"), so Word's table of figures finds them.
+        body = body.replace(b'w:pStyle w:val="ImageCaption"', b'w:pStyle w:val="Caption"')
+        return _CAPTION_NUMBER.sub(_seq_field, body)
 
     return normalize_zip(data, first=("[Content_Types].xml",),
                          rewrite={"docProps/core.xml": dated, "word/document.xml": captions})
