@@ -99,10 +99,18 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
     from weasyprint.urls import FatalURLFetchingError
 
     try:
+        from weasyprint.text.fonts import FontConfiguration
+
+        fetcher = _fetcher(doc)
+        # @font-face rules take effect only through a font configuration shared by the
+        # stylesheet and the layout; the fonts come through the same fetcher.
+        fonts = FontConfiguration()
         source = weasyprint.HTML(string=print_html(doc, parts, timestamp),
-                                 url_fetcher=_fetcher(doc), base_url=RESOURCE_SCHEME)
+                                 url_fetcher=fetcher, base_url=RESOURCE_SCHEME)
+        css = weasyprint.CSS(string=stylesheet, font_config=fonts, url_fetcher=fetcher,
+                             base_url=RESOURCE_SCHEME)
         options = {"output_intent": output_intent} if output_intent else {}
-        document = source.render(stylesheets=[weasyprint.CSS(string=stylesheet)], **options)
+        document = source.render(stylesheets=[css], font_config=fonts, **options)
         return document, source.etree_element
     except FatalURLFetchingError as exc:
         cause = exc.__cause__

@@ -33,12 +33,12 @@ class Paper:
 
 #: The papers by the names the options accept (case does not matter).
 PAPERS: dict[str, Paper] = {p.name.lower(): p for p in (
-    Paper("A4", 210, 297, (25, 34, 28, 34), 11.0),
+    Paper("A4", 210, 297, (25, 36, 28, 36), 11.5),
     Paper("A5", 148, 210, (17, 17, 20, 19), 9.5, small=True),
-    Paper("B5", 176, 250, (20, 22, 24, 24), 10.0, small=True),
-    Paper("Letter", 215.9, 279.4, (25, 33, 27, 33), 11.0),
-    Paper("Legal", 215.9, 355.6, (25, 33, 27, 33), 11.0),
-    Paper("6x9in", 152.4, 228.6, (18, 17, 21, 20), 9.5, small=True),
+    Paper("B5", 176, 250, (20, 22, 24, 24), 10.5, small=True),
+    Paper("Letter", 215.9, 279.4, (24, 39, 26, 39), 11.5),
+    Paper("Legal", 215.9, 355.6, (26, 38, 28, 38), 11.5),
+    Paper("6x9in", 152.4, 228.6, (18, 18, 21, 21), 9.5, small=True),
 )}
 
 #: Booklets: the page a sheet is folded to for each paper, and the sheet (landscape).

@@ -131,7 +131,7 @@ def _check_pixels(doc: Document, url: str, data: bytes) -> None:
                           f"({width * height / 1e6:.0f} megapixels); the limit is "
                           f"{MAX_IMAGE_PIXELS / 1e6:.0f} megapixels", file=doc.source,
                           line=_where(doc, url),
-                          hint="scale it down (300 dpi at the printed size is plenty)")
+                          hint="scale it down; 300 dpi at the printed size is plenty")
 
 
 def _check_link(doc: Document, url: str) -> None:
