@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+from .breaks import NO_HYPHENS, bad_breaks, unhyphenate
 from .document import RESOURCE_SCHEME, Document
 from .errors import SecurityError
 from .fonts import FONT_SCHEME, font_face_css, font_file
@@ -88,6 +89,15 @@ def stylesheet(styles, on: Paper, bleed_mm: float = 0.0) -> str:
     return font_face_css() + styles.css("print.css", "pdf", before_theme=page_css(on, bleed_mm))
 
 
+#: Layouts after the first that may turn hyphenation off where it broke badly (see
+#: ``breaks``): each costs a full layout, and is only run when a first one found faults.
+_BREAK_PASSES = 2
+
+
+def _unhyphenated(element) -> bool:
+    return NO_HYPHENS in (element.get("class") or "").split()
+
+
 def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
             output_intent: str | None = None):
     """Lay ``parts`` out in pages with ``stylesheet`` (CSS text, see ``stylesheet``).
@@ -111,6 +121,12 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
                              base_url=RESOURCE_SCHEME)
         options = {"output_intent": output_intent} if output_intent else {}
         document = source.render(stylesheets=[css], font_config=fonts, **options)
+        for _ in range(_BREAK_PASSES):
+            faulty = [e for e in bad_breaks(document) if not _unhyphenated(e)]
+            if not faulty:
+                break
+            unhyphenate(faulty)
+            document = source.render(stylesheets=[css], font_config=fonts, **options)
         return document, source.etree_element
     except FatalURLFetchingError as exc:
         cause = exc.__cause__
