@@ -72,21 +72,30 @@ def print_html(doc: Document, parts, timestamp: int) -> str:
             f'<body>\n{"".join(sections)}\n</body>\n</html>\n')
 
 
-def paper_of(doc: Document, styles) -> Paper:
-    """The paper ``doc`` is laid out on: ``--paper`` (the house style's ``paper``), else
-    the front-matter's ``print: paper``, else the theme's, else A4."""
+def chosen_paper(doc: Document, styles) -> Paper | None:
+    """The paper chosen for ``doc``: ``--paper`` (the house style's ``paper``), else the
+    front-matter's ``print: paper``, else the theme's; None when none is chosen, and
+    print.css's own ``@page`` (A4) applies."""
     chosen = getattr(styles, "paper", None)
     if chosen is None and doc.meta.print is not None:
         chosen = doc.meta.print.paper
     if chosen is None and getattr(styles, "theme", None) is not None:
         chosen = styles.theme.paper
-    return paper(chosen or DEFAULT_PAPER)
+    return paper(chosen) if chosen else None
 
 
-def stylesheet(styles, on: Paper, bleed_mm: float = 0.0) -> str:
-    """The print stylesheet for paper ``on``: the book face, print.css, the paper's page
-    rules, then the theme (which may set the typeface and the size)."""
-    return font_face_css() + styles.css("print.css", "pdf", before_theme=page_css(on, bleed_mm))
+def paper_of(doc: Document, styles) -> Paper:
+    """The paper ``doc`` is laid out on (A4 when none is chosen)."""
+    return chosen_paper(doc, styles) or paper(DEFAULT_PAPER)
+
+
+def stylesheet(styles, on: Paper | None, bleed_mm: float = 0.0) -> str:
+    """The print stylesheet: the book face, print.css, the page rules of paper ``on``
+    (none: print.css's own) and the bleed, then the theme (typeface, size)."""
+    pages = page_css(on) if on is not None else ""
+    if bleed_mm:
+        pages += f"@page {{ bleed: {bleed_mm:g}mm; }}\n"
+    return font_face_css() + styles.css("print.css", "pdf", before_theme=pages)
 
 
 #: Layouts after the first that may turn hyphenation off where it broke badly (see

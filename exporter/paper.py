@@ -72,7 +72,7 @@ def booklet_paper(name: str) -> tuple[Paper, str]:
     return (HALF_LETTER if page == "Half-letter" else PAPERS[page.lower()]), sheet
 
 
-def page_css(p: Paper, bleed_mm: float = 0.0) -> str:
+def page_css(p: Paper) -> str:
     """The ``@page`` rules that set the layout on paper ``p`` (appended to print.css)."""
     top, outside, bottom, inside = p.margins_mm
     rules = [f"@page {{ size: {p.size_css}; margin: {top:g}mm {outside:g}mm {bottom:g}mm "
@@ -80,8 +80,6 @@ def page_css(p: Paper, bleed_mm: float = 0.0) -> str:
              f"@page :left {{ margin-left: {outside:g}mm; margin-right: {inside:g}mm; }}",
              f"@page :right {{ margin-left: {inside:g}mm; margin-right: {outside:g}mm; }}",
              f"html {{ font-size: {p.body_pt:g}pt; }}"]
-    if bleed_mm:
-        rules.append(f"@page {{ bleed: {bleed_mm:g}mm; }}")
     if p.small:  # the A4 title page would run onto a second page
         rules.append(".part-title { padding-top: 12mm; } "
                      ".part-title h1.title { font-size: 21pt; margin-bottom: 5mm; } "

@@ -35,11 +35,11 @@ def warm_up() -> None:
 
 def render(doc: Document, ctx: RenderContext) -> bytes:
     """Lay ``doc`` out as a tagged PDF/UA-1 with metadata, bookmarks and embedded fonts."""
-    from ..layout import PART_ID_PREFIX, lay_out, paper_of, stylesheet, write_pdf
+    from ..layout import PART_ID_PREFIX, chosen_paper, lay_out, stylesheet, write_pdf
     from ..pagination import page_starts
 
     parts = ctx.html.parts
-    document, root = lay_out(doc, parts, stylesheet(ctx.styles, paper_of(doc, ctx.styles)),
+    document, root = lay_out(doc, parts, stylesheet(ctx.styles, chosen_paper(doc, ctx.styles)),
                              ctx.timestamp)
     ctx.extras["page_starts"] = page_starts(document, root, PART_ID_PREFIX)
     return write_pdf(document, doc, parts, ctx.timestamp, "pdf/ua-1")

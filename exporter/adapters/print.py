@@ -39,11 +39,11 @@ def warm_up() -> None:
 def render(doc: Document, ctx: RenderContext) -> bytes:
     """Lay ``doc`` out with bleed and write it as PDF/X-4 with crop marks."""
     from ..imposition import add_crop_marks
-    from ..layout import lay_out, paper_of, stylesheet, write_pdf
+    from ..layout import chosen_paper, lay_out, stylesheet, write_pdf
     from ..metadata import PrintSettings
 
     settings = doc.meta.print or PrintSettings()
-    paper = paper_of(doc, ctx.styles)
+    paper = chosen_paper(doc, ctx.styles)
     parts = ctx.html.parts
     # The output intent is sRGB, the space the styles and the maps are drawn in: the
     # shop converts to its press's CMYK (no CMYK profile ships with free software here).
