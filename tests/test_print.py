@@ -234,5 +234,5 @@ def test_docx_captions_are_numbered_by_seq_fields(sample_dist):
     captions = re.findall(r'<w:pStyle w:val="Caption" ?/>.*?</w:p>', body)
     assert len(captions) >= 2
     for number, caption in enumerate(captions[:2], 1):
-        assert '<w:fldSimple w:instr=" SEQ Map \\* ARABIC ">' in caption
+        assert '<w:instrText xml:space="preserve"> SEQ Map \\* ARABIC </w:instrText>' in caption
         assert re.sub(r"<[^>]+>", "", caption).startswith(f"Map {number}. ")

@@ -152,8 +152,12 @@ def _seq_field(match: re.Match) -> bytes:
     def run(text: bytes) -> bytes:
         return b'<w:r>' + rpr + b'<w:t xml:space="preserve">' + text + b'</w:t></w:r>'
 
-    field = (b'<w:fldSimple w:instr=" SEQ ' + label + b' \\* ARABIC ">' + run(number)
-             + b'</w:fldSimple>')
+    # A complex field (begin, instruction, separate, result, end): its result is an
+    # ordinary run, which every reader of the file sees as text.
+    field = (b'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText '
+             b'xml:space="preserve"> SEQ ' + label + b' \\* ARABIC </w:instrText></w:r>'
+             b'<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + run(number)
+             + b'<w:r><w:fldChar w:fldCharType="end"/></w:r>')
     return ppr + run(label + b" ") + field + (run(rest) if rest else b"")
 
 
