@@ -31,6 +31,7 @@ import platform
 import pstats
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -425,6 +426,50 @@ class Bench:
         case.source.write_bytes(case.edited)
         return self.build(case, "edit")
 
+    def watch_edit(self, case: Case) -> Run:
+        """Under ``exporter watch``: from saving the one-word edit to the editions on disk
+        (the watcher's "rebuilt" line, printed once all three are written)."""
+        case.reset()
+        out = case.work / "watch-out"
+        shutil.rmtree(out, ignore_errors=True)
+        cmd = [*self.exporter, "watch", str(case.source), "--out", str(out)]
+        proc = subprocess.Popen(cmd, cwd=case.work, env={**self.cache_env(case.cache),
+                                                          "PYTHONUNBUFFERED": "1"},
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        sampler = TreeSampler(proc.pid, max(self.args.sample_interval, 0.02))
+        sampler.start()
+        try:
+            ready = self._line(proc, ("rebuilt", "up to date"))
+            if ready is None:
+                return Run(0.0, 0.0, 0.0, rc=1, error="watch did not start")
+            time.sleep(1.0)  # let the first round's worker settle, as a user reads
+            start = time.perf_counter()
+            case.source.write_bytes(case.edited)
+            done = self._line(proc, ("rebuilt", "error"))
+            wall = time.perf_counter() - start
+            if done is None or "error" in done:
+                return Run(wall, 0.0, 0.0, rc=1, error=f"watch: {done}")
+            return Run(wall, 0.0, sampler.peak_kib / 1024)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            sampler.stop()
+            case.reset()
+
+    def _line(self, proc: subprocess.Popen, words: tuple[str, ...]) -> str | None:
+        """The next output line of ``proc`` containing one of ``words`` (None at its end)."""
+        deadline = time.monotonic() + self.args.timeout
+        for line in proc.stdout:
+            if any(w in line for w in words):
+                return line.strip()
+            if time.monotonic() > deadline:
+                break
+        return None
+
     def help(self) -> Run:
         return self.runner.run("help", [*self.exporter, "--help"], self.work, self.env)
 
@@ -572,18 +617,21 @@ def targets(results: dict, has_jobs: bool) -> list[tuple[str, str, str, bool | N
         base, med = median(runs.get("baseline", [])), median(runs.get(name, []))
         return med / base if base and med is not None else None
 
-    for group, name, limit in (("sample", "cold", 1.5), ("sample", "warm", 0.2),
-                               ("sample", "edit", 1.0), ("book", "cold", 1.0),
-                               ("book", "edit", 1.0)):
+    # Issue 11's targets (docs/performance.md); the book is measured, not targeted.
+    for group, name, limit, label in (
+            ("sample", "cold", 2.0, "sample cold (empty cache, fresh process)"),
+            ("sample", "edit", 1.2, "sample one-word edit, fresh process"),
+            ("sample", "watch edit", 0.6, "sample one-word edit under `exporter watch`"),
+            ("sample", "warm", 0.15, "no-op rebuild (sample, nothing changed)")):
         if group not in results:
             continue
         value = ratio(group, name)
-        out.append((f"{group} {name} ≤ {limit}× baseline", fmt(value, ".2f", "×"),
+        out.append((f"{label} ≤ {limit}× baseline", fmt(value, ".2f", "×"),
                     f"{limit}×", None if value is None else value <= limit))
     if "help" in results:
         value = median(results["help"]["exporter --help"])
-        out.append(("`exporter --help` < 0.3 s", fmt(value, ".3f", " s"), "0.3 s",
-                    None if value is None else value < 0.3))
+        out.append(("`exporter --help` < 0.25 s", fmt(value, ".3f", " s"), "0.25 s",
+                    None if value is None else value < 0.25))
     if "batch" in results:
         runs = results["batch"]
         one, two = median(runs.get("--jobs 1", [])), median(runs.get("--jobs 2", []))
@@ -594,10 +642,23 @@ def targets(results: dict, has_jobs: bool) -> list[tuple[str, str, str, bool | N
     for group, limit in (("sample", 400), ("book", 1536)):
         if group not in results:
             continue
-        peaks = [peak(runs) for name, runs in results[group].items() if name != "baseline"]
+        peaks = [peak(runs) for name, runs in results[group].items()
+                 if name in ("cold", "warm", "edit")]
         value = max((p for p in peaks if p is not None), default=None)
         out.append((f"peak memory, {group} (cold/warm/edit)", fmt(value, ".0f", " MiB"),
                     f"{limit} MiB", None if value is None else value < limit))
+    return out
+
+
+def _extra_args(args) -> str:
+    """The options that change what was measured, as given on the command line."""
+    out = ""
+    if args.only != "sample,book,help,batch,profile":
+        out += f" --only {args.only}"
+    if args.pages:
+        out += f" --pages {args.pages}"
+    if args.batch:
+        out += f" --batch {args.batch}"
     return out
 
 
@@ -607,7 +668,7 @@ def report(bench: Bench, cases: list[Case], prof: dict | None, machine: dict,
     res = bench.results
     lines = ["# Performance", "",
              f"Measured by `python bench/run.py{' --quick' if args.quick else ''} "
-             f"--repeat {args.repeat}` ({elapsed / 60:.1f} minutes). "
+             f"--repeat {args.repeat}{_extra_args(args)}` ({elapsed / 60:.1f} minutes). "
              "How to run it: `bench/README.md`.", "",
              "## Machine", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in machine.items()]
@@ -750,6 +811,8 @@ def main(argv: list[str] | None = None) -> int:
                 bench.record(case.name, "cold", bench.cold(case))
                 bench.record(case.name, "warm", bench.warm(case))
                 bench.record(case.name, "edit", bench.edited(case))
+                if case.name == "sample":
+                    bench.record(case.name, "watch edit", bench.watch_edit(case))
             if "help" in parts:
                 for _ in range(3):
                     bench.record("help", "exporter --help", bench.help())

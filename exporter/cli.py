@@ -100,6 +100,38 @@ def build(
     _summary(editions)
 
 
+@app.command()
+def watch(
+    sources: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
+        help="Markdown files or folders (default: source/).", show_default=False)] = None,
+    formats: Annotated[Optional[list[Format]], typer.Option(  # noqa: UP007
+        "--format", "-f", help="Format to build; repeat for several (default: all).",
+        case_sensitive=False)] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("dist"),
+    allow_remote: Annotated[bool, typer.Option(
+        "--allow-remote", help="Fetch http(s) images named in the source (off: refused).")
+    ] = False,
+) -> None:
+    """Build, then rebuild on every save (one line each); Ctrl-C stops."""
+    from .watch import watch as run_watch
+
+    def report(result) -> None:
+        for warning in result.warnings:
+            typer.secho(f"warning: {warning}", err=True, fg="yellow")
+        if result.error is not None:
+            typer.secho(result.line(), err=True, fg="red")
+        else:
+            typer.echo(result.line())
+
+    where = ", ".join(str(s) for s in sources) if sources else "source/"
+    typer.echo(f"watching {where}; editions in {out}/ (Ctrl-C to stop)")
+    try:
+        run_watch(sources or [], [f.value for f in formats or []], out, report=report,
+                  allow_remote=allow_remote, debug=_state["debug"])
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)
+        _fail(exc)
+
+
 def _summary(editions) -> None:
     from rich.console import Console
     from rich.table import Table

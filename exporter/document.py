@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,21 +27,37 @@ RESOURCE_SCHEME = "resource:"
 
 @dataclass
 class Resource:
-    """One image in several encodings, keyed by media type ("image/png", "image/svg+xml")."""
+    """One image in several encodings, keyed by media type ("image/png", "image/svg+xml").
+
+    A variant may be a function that makes the bytes on first use (the maps' PNG
+    copies): a build that does not ask for the format that needs it never makes it.
+    """
 
     key: str
-    variants: dict[str, bytes]
+    variants: dict[str, bytes | Callable[[], bytes]]
     alt: str = ""
     #: Printed width in millimetres (for DOCX/PDF sizing); None: natural size.
     width_mm: float | None = None
     height_mm: float | None = None
+    #: A copy drawn for e-ink screens (maps: at e-reader width, 16 greys), or a function
+    #: that makes it, if the producer has one; otherwise the EPUB scales the PNG down.
+    ereader_png: bytes | Callable[[], bytes] | None = None
 
     def best(self, accepted: tuple[str, ...]) -> tuple[str, bytes]:
         """The first variant whose media type is in ``accepted``."""
         for media_type in accepted:
             if media_type in self.variants:
-                return media_type, self.variants[media_type]
+                data = self.variants[media_type]
+                if callable(data):
+                    data = self.variants[media_type] = data()
+                return media_type, data
         raise KeyError(f"resource {self.key} has none of {accepted}")
+
+    def for_ereaders(self) -> bytes | None:
+        """The e-reader copy, if there is one (made now if need be)."""
+        if callable(self.ereader_png):
+            self.ereader_png = self.ereader_png()
+        return self.ereader_png
 
 
 @dataclass

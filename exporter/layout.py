@@ -143,6 +143,30 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
             str(exc), file=doc.source) from None
 
 
+def warm_up() -> None:
+    """Load WeasyPrint and lay out a line in the editions' fonts before there is a
+    document: the first layout of a process loads the fonts and fills Pango's caches."""
+    import weasyprint
+    import weasyprint.urls  # noqa: F401
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class FontFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            data = font_file(url[len(FONT_SCHEME):]) if url.startswith(FONT_SCHEME) else None
+            if data is None:
+                raise SecurityError(f"refused to fetch {url!r} while warming up")
+            return URLFetcherResponse(url, data, {"Content-Type": "font/ttf"})
+
+    fetcher = FontFetcher(fail_on_errors=True, allowed_protocols=(FONT_SCHEME[:-1],))
+    fonts = FontConfiguration()
+    css = weasyprint.CSS(string=font_face_css() + 'p { font-family: "Literata", serif; }',
+                         font_config=fonts, url_fetcher=fetcher, base_url=FONT_SCHEME)
+    weasyprint.HTML(string='<p lang="en">Warm <b>up</b> <i>fonts</i></p>',
+                    url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts
+                                                ).write_pdf()
+
+
 def _link_descriptions(parts) -> dict[str, str]:
     """Link target id -> what the link says it leads to (its accessible name).
 

@@ -20,6 +20,8 @@ ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || APT_PACKAGES+=(libpango-1
 # HarfBuzz-Subset lets WeasyPrint subset the embedded fonts quickly (fontTools is slow).
 ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so' || APT_PACKAGES+=(libharfbuzz-subset0)
 command -v java >/dev/null 2>&1 || APT_PACKAGES+=(default-jre-headless)
+# cairosvg draws the maps' PNG copies with Cairo.
+ldconfig -p 2>/dev/null | grep -q 'libcairo.so.2' || APT_PACKAGES+=(libcairo2)
 fc-list 2>/dev/null | grep -q 'DejaVu Serif' || APT_PACKAGES+=(fonts-dejavu-core fonts-dejavu-extra fontconfig)
 "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
 # The tests read PDFs the way readers' tools do (pdftotext, pdftoppm).

@@ -234,7 +234,9 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
             continue  # packaged once, as the cover image, below
         media_type, data = resource.best(("image/png", "image/jpeg", "image/gif",
                                           "image/svg+xml", "image/webp"))
-        if media_type == "image/png" and resource.width_mm:
+        if media_type == "image/png" and resource.ereader_png is not None:
+            data = resource.for_ereaders()
+        elif media_type == "image/png" and resource.width_mm:
             data = _for_ereaders(data)
         name = f"images/{key}.{_EXTENSIONS[media_type]}"
         images[key] = name

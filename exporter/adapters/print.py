@@ -30,10 +30,13 @@ def pages(data: bytes) -> int:
 
 
 def warm_up() -> None:
-    """Load WeasyPrint and pikepdf before there is a document to lay out."""
+    """Load WeasyPrint and pikepdf, and lay out a line in the editions' fonts, before
+    there is a document to lay out."""
     import pikepdf  # noqa: F401
-    import weasyprint  # noqa: F401
-    import weasyprint.urls  # noqa: F401
+
+    from ..layout import warm_up as warm_layout
+
+    warm_layout()
 
 
 def render(doc: Document, ctx: RenderContext) -> bytes:

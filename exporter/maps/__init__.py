@@ -7,7 +7,7 @@ A pure library: nothing here reads the article or writes editions. Typical use::
     spec_checks(spec, gaz, layers, locator, ("maps", 0))
     rendered = render_map(spec, gaz, layers, style_path=..., cache_dir=...)
 
-Importing this package is cheap: matplotlib, pyproj and shapely load only
+Importing this package is cheap: pyproj, shapely and the rasteriser load only
 when a map is drawn.
 """
 

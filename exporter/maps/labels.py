@@ -1,7 +1,7 @@
 """Greedy label placement: each label takes the best free spot among a few candidates.
 
 Works in display units (pixels, y up) on plain rectangles, so it knows nothing
-about matplotlib. A point label sits beside its symbol (right, upper right,
+about SVG. A point label sits beside its symbol (right, upper right,
 lower right, left, ... in the cartographers' usual order of preference); an area
 label sits on its label point or shifted a little around it. A candidate is
 refused if it leaves the frame or touches a symbol, the legend or a label

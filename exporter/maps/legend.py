@@ -1,19 +1,23 @@
 """The key of a map: symbols, layers, borders, water, and a scale bar in km.
 
-Built from matplotlib offset boxes so it measures itself; the renderer puts it
-in the corner where it hides least.
+Laid out in points, measured with the map font, and written as one SVG group;
+the renderer puts it in the corner where it hides least.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .svg import attrs, dash_array, num
+
 if TYPE_CHECKING:
-    from .style import AreaStyle, LineStyle, MapStyle
+    from .style import KindStyle, MapStyle
+    from .svg import Canvas
 
 SYMBOL_W, ROW_H = 16.0, 8.0  # points
+SYMBOL_SEP, ROW_SEP = 4.0, 2.5
 
 
 @dataclass(frozen=True)
@@ -25,83 +29,22 @@ class Entry:
     style: object = None
 
 
+@dataclass
+class Legend:
+    """The laid-out key: its size in points and how to draw it."""
+
+    width: float
+    height: float
+    rows: list[tuple[Entry, float]] = field(default_factory=list)  # entry, top (pt)
+    bar_top: float = 0.0
+    bar_km: float = 0.0
+    bar_length: float = 0.0
+
+
 def nice_length(max_km: float) -> float:
     """The longest 1, 2 or 5 x 10^n km not above ``max_km``."""
     exp = 10 ** math.floor(math.log10(max_km))
     return max(m * exp for m in (1, 2, 5) if m * exp <= max_km)
-
-
-def _symbol(entry: Entry, style: MapStyle):
-    from matplotlib.lines import Line2D
-    from matplotlib.offsetbox import DrawingArea
-    from matplotlib.patches import Rectangle
-
-    area = DrawingArea(SYMBOL_W, ROW_H, 0, 0)
-    mid = ROW_H / 2
-    if entry.kind == "marker":
-        kind = entry.style
-        area.add_artist(Line2D([SYMBOL_W / 2], [mid], marker=kind.marker,
-                               markersize=kind.marker_size, markerfacecolor=kind.marker_face,
-                               markeredgecolor=kind.marker_edge,
-                               markeredgewidth=kind.marker_edge_width, linestyle="none"))
-    elif entry.kind in ("area", "water"):
-        spec: AreaStyle | None = entry.style
-        if spec is None:  # water
-            patch = Rectangle((0.5, 0.8), SYMBOL_W - 1, ROW_H - 1.6,
-                              facecolor=style.water.fill, edgecolor=style.coast.color,
-                              linewidth=style.coast.width)
-        else:
-            patch = Rectangle((0.5, 0.8), SYMBOL_W - 1, ROW_H - 1.6,
-                              facecolor=spec.fill or "none", edgecolor=spec.edge.color,
-                              linewidth=spec.edge.width, hatch=spec.hatch,
-                              linestyle=_dashes(spec.edge.dashes))
-            if spec.hatch:
-                patch.set_hatchcolor(spec.hatch_color)
-                patch.set_hatch_linewidth(spec.hatch_width)
-        area.add_artist(patch)
-    else:
-        line: LineStyle = entry.style
-        strokes = [line.casing, line.stroke] if entry.kind == "line" else [entry.style]
-        for stroke in strokes:
-            if stroke is None:
-                continue
-            area.add_artist(Line2D([0, SYMBOL_W], [mid, mid], color=stroke.color,
-                                   linewidth=stroke.width, linestyle=_dashes(stroke.dashes),
-                                   solid_capstyle="butt", dash_capstyle="butt"))
-    return area
-
-
-def _dashes(dashes):
-    return (0, tuple(dashes)) if dashes else "solid"
-
-
-def scale_bar(style: MapStyle, metres_per_point: float, max_points: float):
-    """A bar of a round number of km, at most ``max_points`` long, labelled 0 ... N km."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.offsetbox import DrawingArea
-    from matplotlib.patches import Rectangle
-    from matplotlib.text import Text
-    from matplotlib.textpath import TextToPath
-
-    sb = style.scale_bar
-    km = nice_length(max_points * metres_per_point / 1000)
-    length = km * 1000 / metres_per_point
-    parts = 4 if (km / 4) == int(km / 4) or km < 4 else 2
-    text_h = sb.font_size * 1.25
-    area = DrawingArea(length + 30, sb.height + text_h + 2, 0, 0)
-    for i in range(parts):
-        area.add_artist(Rectangle((i * length / parts, 0), length / parts, sb.height,
-                                  facecolor="#000000" if i % 2 == 0 else "#ffffff",
-                                  edgecolor="#000000", linewidth=sb.line_width))
-    # "N km" starts half its number's width before the end, so "N" sits on the tick.
-    prop = FontProperties(family=style.font_family, size=sb.font_size)
-    half = TextToPath().get_text_width_height_descent(_km(km), prop, False)[0] / 2
-    marks = [(0, "0", "center"), (length / 2, _km(km / 2), "center"),
-             (length - half, f"{_km(km)} km", "left")]
-    for x, text, ha in marks:
-        area.add_artist(Text(x, sb.height + 1.5, text, fontsize=sb.font_size,
-                             family=style.font_family, ha=ha, va="bottom", parse_math=False))
-    return area, km
 
 
 def _km(value: float) -> str:
@@ -109,43 +52,134 @@ def _km(value: float) -> str:
 
 
 def build_legend(entries: list[Entry], style: MapStyle, metres_per_point: float,
-                 max_bar_points: float):
-    """The packed key (an offset box) and the scale bar's length in km."""
-    from matplotlib.offsetbox import HPacker, TextArea, VPacker
+                 max_bar_points: float) -> Legend:
+    """The key laid out (sizes in points), with a scale bar of a round number of km."""
+    from .fonts import measure
 
-    lg = style.legend
+    lg, sb = style.legend, style.scale_bar
+    pad = lg.padding
+    y, width = pad, 0.0
     rows = []
     for entry in entries:
-        text = TextArea(entry.label, textprops={"fontsize": lg.font_size,
-                                                "family": style.font_family,
-                                                "parse_math": False})
-        rows.append(HPacker(children=[_symbol(entry, style), text], pad=0,
-                            sep=4, align="center"))
-    bar, km = scale_bar(style, metres_per_point, max_bar_points)
-    rows.append(bar)
-    return VPacker(children=rows, pad=0, sep=2.5, align="left"), km
+        text = measure(entry.label, lg.font_size, style.font_family)
+        row_h = max(ROW_H, text.height)
+        rows.append((entry, y + (row_h - ROW_H) / 2))
+        width = max(width, SYMBOL_W + SYMBOL_SEP + text.width)
+        y += row_h + ROW_SEP
+    km = nice_length(max_bar_points * metres_per_point / 1000)
+    length = km * 1000 / metres_per_point
+    end = measure(f"{_km(km)} km", sb.font_size, style.font_family).width
+    half = measure(_km(km), sb.font_size, style.font_family).width / 2
+    bar_w = length - half + end
+    bar_h = sb.font_size * 1.25 + 1.5 + sb.height
+    width = max(width, bar_w)
+    return Legend(width=width + 2 * pad, height=y + bar_h + pad, rows=rows, bar_top=y,
+                  bar_km=km, bar_length=length)
 
 
-def place_legend(ax, box, style: MapStyle, renderer, obstacles, points):
-    """Add the key to ``ax`` in the corner where it hides the fewest places and lines."""
-    from matplotlib.offsetbox import AnchoredOffsetbox
-
-    from .labels import choose_corner
-
+def draw_legend(canvas: Canvas, legend: Legend, style: MapStyle, left: float, top: float,
+                pt: float) -> None:
+    """Write the key with its top-left corner at (left, top) in display units (y up)."""
     lg = style.legend
-    legend = AnchoredOffsetbox(loc="upper left", child=box, pad=lg.padding / lg.font_size,
-                               borderpad=0.0, frameon=True, prop={"size": lg.font_size})
-    legend.patch.set_facecolor(lg.background)
-    legend.patch.set_edgecolor(lg.edge.color)
-    legend.patch.set_linewidth(lg.edge.width)
-    legend.patch.set_boxstyle("square", pad=0)
-    legend.set_zorder(18)
-    ax.add_artist(legend)
-    corners = ["lower left", "lower right", "upper left", "upper right"]
-    boxes = []
-    for corner in corners:
-        legend.loc = AnchoredOffsetbox.codes[corner]
-        boxes.append(tuple(legend.get_window_extent(renderer).extents))
-    best = choose_corner(boxes, points, obstacles)
-    legend.loc = AnchoredOffsetbox.codes[corners[best]]
-    return legend
+    ox, oy = left, canvas.y(top)  # SVG coordinates of the corner
+
+    def at(x_pt: float, y_pt: float) -> tuple[str, str]:
+        return num(ox + x_pt * pt), num(oy + y_pt * pt)
+
+    canvas.open("legend", font_family=f"{style.font_family}, sans-serif")
+    w, h = legend.width * pt, legend.height * pt
+    canvas.add(f"<rect{attrs(x=ox, y=oy, width=w, height=h, fill=lg.background, stroke=lg.edge.color, stroke_width=lg.edge.width * pt)}/>")
+    pad = lg.padding
+    for entry, top_pt in legend.rows:
+        canvas.open(None, class_="entry")
+        _symbol(canvas, entry, style, ox + pad * pt, oy + top_pt * pt, pt)
+        x, y = at(pad + SYMBOL_W + SYMBOL_SEP, top_pt + ROW_H / 2 + lg.font_size * 0.36)
+        canvas.add(f"<text x=\"{x}\" y=\"{y}\"{attrs(font_size=lg.font_size * pt)}>"
+                   f"{_escape(entry.label)}</text>")
+        canvas.close()
+    _scale_bar(canvas, legend, style, ox + pad * pt, oy + legend.bar_top * pt, pt)
+    canvas.close()
+
+
+def _escape(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(text)
+
+
+def _symbol(canvas: Canvas, entry: Entry, style: MapStyle, x: float, y: float,
+            pt: float) -> None:
+    """One key symbol in the box SYMBOL_W x ROW_H whose top-left is (x, y), SVG units."""
+    mid = y + ROW_H / 2 * pt
+    if entry.kind == "marker":
+        canvas.add(marker(entry.style, x + SYMBOL_W / 2 * pt, mid, pt))
+    elif entry.kind in ("area", "water"):
+        box = dict(x=x + 0.5 * pt, y=y + 0.8 * pt, width=(SYMBOL_W - 1) * pt,
+                   height=(ROW_H - 1.6) * pt)
+        if entry.style is None:  # water
+            canvas.add(f"<rect{attrs(**box, fill=style.water.fill, stroke=style.coast.color, stroke_width=style.coast.width * pt)}/>")
+            return
+        look = entry.style
+        fill = look.fill or "none"
+        if look.hatch:
+            if look.fill:
+                canvas.add(f"<rect{attrs(**box, fill=look.fill)}/>")
+            fill = "url(#%s)" % canvas.hatch(look.hatch, look.hatch_color, look.hatch_width * pt,
+                                             pt * 72)
+        width = look.edge.width * pt
+        canvas.add(f"<rect{attrs(**box, fill=fill, stroke=look.edge.color, stroke_width=width, stroke_dasharray=dash_array(look.edge.dashes, width))}/>")
+    else:
+        strokes = [entry.style.casing, entry.style.stroke] if entry.kind == "line" else [
+            entry.style]
+        for stroke in strokes:
+            if stroke is None:
+                continue
+            width = stroke.width * pt
+            canvas.add(f"<path d=\"M{num(x)} {num(mid)}H{num(x + SYMBOL_W * pt)}\""
+                       f"{attrs(fill='none', stroke=stroke.color, stroke_width=width, stroke_dasharray=dash_array(stroke.dashes, width))}/>")
+
+
+def marker(kind: KindStyle, x: float, y: float, pt: float) -> str:
+    """A point symbol centred on (x, y) in SVG units; ``marker_size`` is its width in points,
+    as matplotlib's markersize."""
+    r = kind.marker_size / 2 * pt
+    paint = attrs(fill=kind.marker_face, stroke=kind.marker_edge,
+                  stroke_width=kind.marker_edge_width * pt if kind.marker_edge_width else None)
+    if kind.marker == "o":
+        return f"<circle{attrs(cx=x, cy=y, r=r)}{paint}/>"
+    if kind.marker == "s":
+        return f"<rect{attrs(x=x - r, y=y - r, width=2 * r, height=2 * r)}{paint}/>"
+    if kind.marker == "D":  # matplotlib's: a square of side ``size`` turned on its corner
+        d = r * math.sqrt(2)
+        points = [(x, y - d), (x + d, y), (x, y + d), (x - d, y)]
+    elif kind.marker == "^":
+        points = [(x, y - r), (x + r, y + r), (x - r, y + r)]
+    elif kind.marker == "v":
+        points = [(x, y + r), (x + r, y - r), (x - r, y - r)]
+    else:  # anything else: a circle
+        return f"<circle{attrs(cx=x, cy=y, r=r)}{paint}/>"
+    coords = " ".join(f"{num(px)},{num(py)}" for px, py in points)
+    return f"<polygon points=\"{coords}\"{paint}/>"
+
+
+def _scale_bar(canvas: Canvas, legend: Legend, style: MapStyle, x: float, y: float,
+               pt: float) -> None:
+    """The bar (alternating black and white parts) under its 0 / half / N km labels."""
+    sb = style.scale_bar
+    km, length = legend.bar_km, legend.bar_length * pt
+    parts = 4 if (km / 4) == int(km / 4) or km < 4 else 2
+    text_h = sb.font_size * 1.25 * pt
+    bar_y = y + text_h + 1.5 * pt
+    canvas.open("scale-bar", font_size=sb.font_size * pt)
+    for i in range(parts):
+        canvas.add(f"<rect{attrs(x=x + i * length / parts, y=bar_y, width=length / parts, height=sb.height * pt, fill='#000000' if i % 2 == 0 else '#ffffff', stroke='#000000', stroke_width=sb.line_width * pt)}/>")
+    base = num(bar_y - 1.5 * pt - sb.font_size * 0.25 * pt)
+    canvas.add(f"<text x=\"{num(x)}\" y=\"{base}\" text-anchor=\"middle\">0</text>")
+    canvas.add(f"<text x=\"{num(x + length / 2)}\" y=\"{base}\" text-anchor=\"middle\">"
+               f"{_km(km / 2)}</text>")
+    # "N km" starts half its number's width before the end, so "N" sits on the tick.
+    from .fonts import measure
+
+    half = measure(_km(km), sb.font_size, style.font_family).width / 2 * pt
+    canvas.add(f"<text x=\"{num(x + length - half)}\" y=\"{base}\">{_km(km)} km</text>")
+    canvas.close()

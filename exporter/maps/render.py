@@ -1,4 +1,4 @@
-"""``render_map``: one map declaration in, SVG + PNG + alt text out, cached."""
+"""``render_map``: one map declaration in, SVG + alt text out (PNG copies on demand), cached."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..errors import SourceError
 from . import cache
 from .describe import alt_text, credits
+from .raster import MapRasters
 
 if TYPE_CHECKING:
     from .gazetteer import Gazetteer
@@ -29,7 +30,8 @@ class RenderedMap:
     caption: str
     alt: str
     svg: bytes
-    png: bytes
+    #: The PNG copies, made from the SVG when first asked for.
+    rasters: MapRasters
     width_mm: float
     height_mm: float
     png_size_px: tuple[int, int]
@@ -41,6 +43,16 @@ class RenderedMap:
     from_cache: bool = False
     scale_km: float = 0.0
     warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def png(self) -> bytes:
+        """The PNG at print resolution (made now if need be)."""
+        return self.rasters.print_png()
+
+    @property
+    def ereader_png(self) -> bytes:
+        """The PNG for e-ink screens: drawn at e-reader width, 16 greys."""
+        return self.rasters.ereader_png()
 
 
 def _referenced(spec: MapSpec, gaz: Gazetteer) -> list[dict]:
@@ -71,14 +83,14 @@ def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
     if cache_dir is not None:
         hit = cache.read_entry(cache_dir, key)
         if hit is not None:
-            meta, svg, png = hit
-            return _result(spec, meta, svg, png, from_cache=True)
+            meta, svg = hit
+            return _result(spec, meta, svg, cache_dir / key, from_cache=True)
 
     from .draw import draw_map
     from .style import load_style
 
     style = load_style(style_path)
-    drawing = draw_map(spec, gaz, used, style, text)
+    drawing = draw_map(spec, gaz, used, style, text, title=spec.title)
     draw_count += 1
     shown = [gaz[name] for name in drawing.shown]
     meta = {
@@ -87,19 +99,24 @@ def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
         "width_mm": drawing.width_mm,
         "height_mm": drawing.height_mm,
         "png_size_px": list(drawing.png_size_px),
+        "dpi": style.dpi,
         "places": drawing.shown,
         "labels": drawing.labels,
         "scale_km": drawing.scale_km,
         "warnings": drawing.warnings,
     }
     if cache_dir is not None:
-        cache.write_entry(cache_dir, key, meta, drawing.svg, drawing.png)
-    return _result(spec, meta, drawing.svg, drawing.png, from_cache=False)
+        cache.write_entry(cache_dir, key, meta, drawing.svg)
+    folder = cache_dir / key if cache_dir is not None else None
+    return _result(spec, meta, drawing.svg, folder, from_cache=False)
 
 
-def _result(spec: MapSpec, meta: dict, svg: bytes, png: bytes, from_cache: bool) -> RenderedMap:
+def _result(spec: MapSpec, meta: dict, svg: bytes, folder: Path | None,
+            from_cache: bool) -> RenderedMap:
+    rasters = MapRasters(svg, tuple(meta["png_size_px"]), meta["dpi"], folder)
     return RenderedMap(
-        id=spec.id, title=spec.title, caption=spec.caption, alt=meta["alt"], svg=svg, png=png,
+        id=spec.id, title=spec.title, caption=spec.caption, alt=meta["alt"], svg=svg,
+        rasters=rasters,
         width_mm=meta["width_mm"], height_mm=meta["height_mm"],
         png_size_px=tuple(meta["png_size_px"]), places=tuple(meta["places"]),
         labels=dict(meta["labels"]), credits=meta["credits"], from_cache=from_cache,

@@ -108,7 +108,7 @@ def test_same_bytes_every_time(small):
     assert a.svg == b.svg
     assert a.png == b.png
     assert b"<dc:date>" not in a.svg
-    assert b"matplotlib" not in a.png  # no "Software" chunk
+    assert b"tEXt" not in a.png and b"iTXt" not in a.png  # no "Software" or date chunk
 
 
 def test_small_map_labels_and_size(small):
@@ -132,3 +132,98 @@ def test_bad_style_names_file_and_line(small, tmp_path):
     assert (info.value.file, info.value.line) == (style, line)
     with pytest.raises(SourceError, match="map style file not found"):
         render_map(spec, gaz, layers, style_path=tmp_path / "none.yml")
+
+
+# The SVG itself, read as a renderer reads it.
+
+def _tree(svg: bytes):
+    from lxml import etree
+
+    return etree.fromstring(svg)
+
+
+@pytest.mark.parametrize("map_id", ["south-caucasus", "nagorno-karabakh"])
+def test_every_label_has_a_halo_drawn_under_it(sample_maps, map_id):
+    root = _tree(sample_maps[map_id].svg)
+    (labels,) = root.iterfind(f".//{SVG}g[@id='labels']")
+    groups = list(labels)
+    assert len(groups) == len(sample_maps[map_id].labels)
+    for group in groups:
+        texts = group.findall(f"{SVG}text")
+        halos = [t for t in texts if t.get("class") == "halo"]
+        fills = [t for t in texts if t.get("class") != "halo"]
+        assert halos and len(halos) == len(fills)
+        # Stroked copy first (underneath), no fill of its own; the same words in the same place.
+        assert texts.index(halos[-1]) < texts.index(fills[0])
+        for halo, fill in zip(halos, fills):
+            assert halo.get("fill") == "none" and float(halo.get("stroke-width")) > 0
+            assert halo.get("stroke-linejoin") == "round"
+            assert (halo.text, halo.get("x"), halo.get("y")) == (
+                fill.text, fill.get("x"), fill.get("y"))
+            assert fill.get("fill") and fill.get("stroke") is None
+        assert "paint-order" not in group.get("style", "")  # WeasyPrint ignores it
+
+
+def test_sea_names_have_a_water_grey_halo(sample_maps):
+    root = _tree(sample_maps["south-caucasus"].svg)
+    halos = {t.text: t.get("stroke") for t in root.iter(f"{SVG}text") if t.get("class") == "halo"}
+    assert halos["Black Sea"] == "#d2d2d2"
+    assert halos["TURKEY"] == "#ffffff"
+
+
+def test_legend_entries_and_scale_bar(sample_maps):
+    rm = sample_maps["nagorno-karabakh"]
+    root = _tree(rm.svg)
+    (legend,) = root.iterfind(f".//{SVG}g[@id='legend']")
+    entries = [g.find(f"{SVG}text").text for g in legend.iterfind(f"{SVG}g[@class='entry']")]
+    assert entries == ["City", "Town", "Nagorno-Karabakh (former autonomous oblast)",
+                       "Lachin Corridor road", "Aghdam road", "International border"]
+    hatched = [r for r in legend.iter(f"{SVG}rect") if (r.get("fill") or "").startswith("url(#")]
+    assert hatched, "the highlighted area's key symbol is hatched"
+    pattern_id = hatched[0].get("fill")[5:-1]
+    assert root.find(f".//{SVG}pattern[@id='{pattern_id}']") is not None
+    (bar,) = legend.iterfind(f"{SVG}g[@id='scale-bar']")
+    assert [t.text for t in bar.iter(f"{SVG}text")] == ["0", "10", "20 km"]
+    parts = bar.findall(f"{SVG}rect")
+    assert [p.get("fill") for p in parts] == ["#000000", "#ffffff"] * 2
+    assert rm.scale_km == 20
+    # The bar's length is 20 km at the map's scale (within rounding).
+    length = sum(float(p.get("width")) for p in parts)
+    view_w = float(root.get("viewBox").split()[2])
+    mm = length / view_w * rm.width_mm
+    assert abs(mm * _metres_per_mm(rm) - 20_000) < 200
+
+
+def _metres_per_mm(rm) -> float:
+    """The map's scale, recomputed from its declaration (frame inside the frame line)."""
+    from exporter.maps import load_gazetteer, load_layers
+    from exporter.maps.projection import make_frame
+    from exporter.source import load_metadata
+    from exporter.yamlfile import read_text
+
+    from .conftest import SOURCE
+
+    article = next(SOURCE.glob("*.md"))
+    spec = next(s for s in load_metadata(read_text(article), article)[0].maps if s.id == rm.id)
+    gaz = load_gazetteer(SOURCE / "places.yml")
+    frame = make_frame(spec, gaz, load_layers(SOURCE, spec.layer_names()),
+                       rm.width_mm - 0.7 / (72 / 25.4), None)
+    return frame.metres_per_mm
+
+
+def test_svg_is_lean_and_clipped(sample_maps):
+    for rm in sample_maps.values():
+        root = _tree(rm.svg)
+        assert len(rm.svg) < 60_000
+        (body,) = root.iterfind(f"{SVG}g[@id='map']")
+        clip = body.get("clip-path")[5:-1]
+        assert root.find(f".//{SVG}clipPath[@id='{clip}']") is not None
+        assert root.find(f"{SVG}title").text == rm.title
+
+
+def test_ereader_png_is_drawn_at_screen_width_in_16_greys(sample_maps):
+    for rm in sample_maps.values():
+        with Image.open(io.BytesIO(rm.ereader_png)) as im:
+            assert im.width == 1264
+            assert abs(im.height - rm.png_size_px[1] * 1264 / rm.png_size_px[0]) <= 1
+            assert im.mode == "P" and len(im.getcolors()) <= 16

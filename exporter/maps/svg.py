@@ -1,0 +1,173 @@
+"""A small SVG writer for maps: groups, paths from geometry, symbols, hatching, labels.
+
+Coordinates are "display units" (pixels at the style's dpi, y up from the bottom of
+the paper, as the label placer works); ``Canvas`` turns them into SVG user units
+(same scale, y down). The document is sized in millimetres, so it prints at its
+true size. Output is deterministic: fixed ids, numbers rounded to a tenth of a unit.
+
+Labels are real ``<text>``. Their halo is a stroked copy of the text drawn *under*
+the filled one, not ``paint-order``: WeasyPrint's SVG renderer ignores paint-order.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape, quoteattr
+
+if TYPE_CHECKING:
+    import numpy as np
+
+NS = "http://www.w3.org/2000/svg"
+
+
+def num(value: float) -> str:
+    """A coordinate to a tenth of a unit, without trailing zeros."""
+    text = f"{value:.1f}"
+    if text.endswith(".0"):
+        text = text[:-2]
+    return "0" if text == "-0" else text
+
+
+def attrs(**values) -> str:
+    """ `` name="value"`` pairs; underscores become hyphens, None is left out."""
+    out = []
+    for name, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, float):
+            value = num(value)
+        out.append(f" {name.rstrip('_').replace('_', '-')}={quoteattr(str(value))}")
+    return "".join(out)
+
+
+def dash_array(dashes, width: float) -> str | None:
+    """SVG dashes for a matplotlib-style pattern (lengths in line widths)."""
+    if not dashes:
+        return None
+    return " ".join(num(d * width) for d in dashes)
+
+
+class Canvas:
+    """An SVG document being written, in display units (y up)."""
+
+    def __init__(self, width_px: float, height_px: float, width_mm: float, height_mm: float):
+        self.width, self.height = width_px, height_px
+        self.size_mm = (width_mm, height_mm)
+        self.defs: list[str] = []
+        self.parts: list[str] = []
+        self._ids: dict[str, str] = {}
+
+    def y(self, y: float) -> float:
+        return self.height - y
+
+    def open(self, id_: str | None = None, **style) -> None:
+        self.parts.append(f"<g{attrs(id=id_, **style)}>")
+
+    def close(self) -> None:
+        self.parts.append("</g>")
+
+    def add(self, element: str) -> None:
+        self.parts.append(element)
+
+    def define(self, key: str, element_for_id) -> str:
+        """Add a ``<defs>`` entry once (made by ``element_for_id(id)``); its id."""
+        if key not in self._ids:
+            self._ids[key] = id_ = f"d{len(self._ids) + 1}"
+            self.defs.append(element_for_id(id_))
+        return self._ids[key]
+
+    def path_data(self, rings: list[np.ndarray], closed: bool) -> str:
+        """``d`` for polylines given as arrays [n, 2] of display coordinates."""
+        out = []
+        for ring in rings:
+            if len(ring) < 2:
+                continue
+            xs, ys = ring[:, 0], self.height - ring[:, 1]
+            pts = [f"{num(x)} {num(y)}" for x, y in zip(xs.tolist(), ys.tolist())]
+            # Drop repeats that rounding made (a third of a simplified coastline's points).
+            kept = [pts[0]] + [p for prev, p in zip(pts, pts[1:]) if p != prev]
+            if closed and len(kept) > 1 and kept[-1] == kept[0]:
+                kept.pop()
+            if len(kept) < 2:
+                continue
+            out.append("M" + kept[0] + "L" + " ".join(kept[1:]) + ("Z" if closed else ""))
+        return "".join(out)
+
+    def hatch(self, pattern: str, colour: str, width: float, scale: float) -> str:
+        """A pattern id for a matplotlib-style hatch ("////", "\\\\", "xx", "--", "||").
+
+        Each character adds three lines per inch (``scale`` display units per inch), as
+        the maps had them when matplotlib drew them at 300 dpi. The pattern has no
+        background (draw the fill underneath): a filled tile leaves seams at its edges.
+        Diagonals are a turned tile with its lines through the middle, for the same reason.
+        """
+        def make(id_: str) -> str:
+            ne = pattern.count("/") + pattern.count("x") + pattern.count("X")
+            nw = pattern.count("\\") + pattern.count("x") + pattern.count("X")
+            count = max(ne, nw, pattern.count("-"), pattern.count("|"), 1)
+            step = scale / (3 * count)
+            if ne or nw:
+                step /= 2 ** 0.5  # the horizontal spacing above, measured across the lines
+                across, along = bool(ne), bool(nw)
+                turn = f"rotate({-45 if ne else 45})"
+            else:
+                across, along, turn = "-" in pattern, "|" in pattern, None
+            stroke = attrs(stroke=colour, stroke_width=width, fill="none")
+            body = ""
+            if across:
+                body += f"<path d=\"M0 {num(step / 2)}H{num(step)}\"{stroke}/>"
+            if along:
+                body += f"<path d=\"M{num(step / 2)} 0V{num(step)}\"{stroke}/>"
+            box = attrs(id=id_, patternUnits="userSpaceOnUse", width=step, height=step,
+                        patternTransform=turn)
+            return f"<pattern{box}>{body}</pattern>"
+
+        return self.define(f"hatch:{pattern}:{colour}:{width}", make)
+
+    def clip_rect(self, x0: float, y0: float, x1: float, y1: float) -> str:
+        """A clip path id for a rectangle (display units)."""
+        rect = attrs(x=x0, y=self.y(y1), width=x1 - x0, height=y1 - y0)
+        return self.define(f"clip:{x0}:{y0}:{x1}:{y1}",
+                           lambda id_: f"<clipPath id=\"{id_}\"><rect{rect}/></clipPath>")
+
+    def text(self, x: float, y: float, text: str, *, size: float, family: str,
+             weight: str = "normal", style: str = "normal", colour: str = "#000000",
+             anchor: str = "start", angle: float = 0.0, halo: tuple[str, float] | None = None,
+             line_height: float = 0.0) -> None:
+        """A label whose last line's baseline is at (x, y); lines split on newlines.
+
+        ``halo`` (colour, width) draws a stroked copy first, so it lies under the text.
+        """
+        lines = text.split("\n")
+        sy = self.y(y)
+        font = attrs(font_family=f"{family}, sans-serif", font_size=size,
+                     font_weight=None if weight == "normal" else weight,
+                     font_style=None if style == "normal" else style,
+                     text_anchor=None if anchor == "start" else anchor)
+        rotate = f"rotate({num(-angle)} {num(x)} {num(sy)})" if angle else None
+        self.parts.append(f"<g{attrs(transform=rotate)}{font}>" if (rotate or font) else "<g>")
+        layers = []
+        if halo is not None and halo[1] > 0:
+            layers.append(attrs(fill="none", stroke=halo[0], stroke_width=halo[1],
+                                stroke_linejoin="round", aria_hidden="true", class_="halo"))
+        layers.append(attrs(fill=colour))
+        for paint in layers:
+            for i, line in enumerate(lines):
+                ly = sy - (len(lines) - 1 - i) * line_height
+                self.parts.append(f"<text{attrs(x=x, y=ly)}{paint}>{escape(line)}</text>")
+        self.parts.append("</g>")
+
+    def to_bytes(self, title: str = "", desc: str = "") -> bytes:
+        """The finished document."""
+        w_mm, h_mm = self.size_mm
+        head = (f'<svg xmlns="{NS}" version="1.1"'
+                f'{attrs(width=f"{w_mm:g}mm", height=f"{h_mm:g}mm")}'
+                f' viewBox="0 0 {num(self.width)} {num(self.height)}">')
+        meta = ""
+        if title:
+            meta += f"<title>{escape(title)}</title>"
+        if desc:
+            meta += f"<desc>{escape(desc)}</desc>"
+        defs = f"<defs>{''.join(self.defs)}</defs>" if self.defs else ""
+        body = "\n".join([head + meta + defs, *self.parts, "</svg>"])
+        return (body + "\n").encode("utf-8")

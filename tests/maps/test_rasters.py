@@ -1,0 +1,46 @@
+"""The maps' PNG copies: made from the SVG only when a format asks, kept in the cache."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from exporter.maps import render, render_map
+
+from .conftest import ROOT, STYLE
+
+
+def test_png_copies_are_made_on_first_use_and_kept(small, tmp_path):
+    spec, gaz, layers = small
+    cache = tmp_path / "cache"
+    first = render_map(spec, gaz, layers, style_path=STYLE, cache_dir=cache)
+    (entry,) = [p for p in cache.iterdir() if not p.name.startswith(".")]
+    assert sorted(p.name for p in entry.iterdir()) == ["map.svg", "meta.json"]
+    png = first.png
+    assert (entry / "map.png").read_bytes() == png
+    assert not (entry / "map-ereader.png").exists()
+    before = render.draw_count
+    again = render_map(spec, gaz, layers, style_path=STYLE, cache_dir=cache)
+    assert again.from_cache and render.draw_count == before
+    (entry / "map.png").write_bytes(b"kept")  # read back, not made again
+    assert again.png == b"kept"
+    assert again.ereader_png.startswith(b"\x89PNG")
+    assert (entry / "map-ereader.png").exists()
+
+
+def test_a_pdf_only_build_never_rasterises(tmp_path):
+    import subprocess
+    import sys
+
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "source", source)
+    cache = tmp_path / "cache"
+    env = {**os.environ, "EXPORTER_CACHE_DIR": str(cache)}
+    result = subprocess.run([sys.executable, "-m", "exporter", "build", str(source), "--format",
+                             "pdf", "--out", str(tmp_path / "out")], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    entries = [p for p in (cache / "maps").iterdir() if not p.name.startswith(".")]
+    assert len(entries) == 2
+    for entry in entries:
+        assert sorted(p.name for p in entry.iterdir()) == ["map.svg", "meta.json"]

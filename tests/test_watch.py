@@ -1,0 +1,108 @@
+"""``exporter watch`` driven as a user drives it: save, see the rebuild, break, Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import zipfile
+
+from conftest import ROOT, editions
+
+WAIT = 180  # seconds; generous for a shared machine, never reached when it works
+
+
+class Watch:
+    """A running ``exporter watch`` whose output lines arrive in a queue."""
+
+    def __init__(self, *args: str):
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # As from a terminal: Ctrl-C must not be ignored (see test_hostile_input).
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "exporter", "watch", *args], cwd=ROOT, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
+        self.seen: list[tuple[str, str]] = []
+        for name, stream in (("out", self.proc.stdout), ("err", self.proc.stderr)):
+            threading.Thread(target=self._read, args=(name, stream), daemon=True).start()
+
+    def _read(self, name: str, stream) -> None:
+        for line in stream:
+            self.lines.put((name, line.rstrip("\n")))
+        self.lines.put((name, None))
+
+    def expect(self, text: str) -> str:
+        """The next line containing ``text`` (earlier lines are kept in ``seen``)."""
+        while True:
+            name, line = self.lines.get(timeout=WAIT)
+            assert line is not None, f"watch ended before printing {text!r}: {self.seen}"
+            self.seen.append((name, line))
+            if text in line:
+                return line
+
+    def stop(self) -> tuple[int, str]:
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(timeout=60)
+        rest = []
+        while True:
+            try:
+                name, line = self.lines.get(timeout=5)
+            except queue.Empty:
+                break
+            if line is not None:
+                rest.append(line)
+        return self.proc.returncode, "\n".join(rest)
+
+
+def _epub_text(path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return " ".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xhtml"))
+
+
+def test_watch_rebuilds_on_save_keeps_good_editions_on_a_bad_one_and_stops_cleanly(
+        tmp_path, source_copy):
+    out = tmp_path / "dist"
+    article = next(source_copy.glob("*.md"))
+    text = article.read_text("utf-8")
+    watch = Watch(str(source_copy), "--out", str(out))
+    try:
+        first = watch.expect("rebuilt")
+        assert "epub, pdf, docx" in first and first.endswith(" s")
+        epub = out / f"{article.stem}.epub"
+        assert "estimated" in _epub_text(epub)
+
+        article.write_text(text.replace("estimated", "edited", 1), "utf-8")
+        line = watch.expect("rebuilt")
+        assert article.name in line
+        assert "edited" in _epub_text(epub)
+        good = {p.name: p.read_bytes() for p in editions(out)}
+        assert len(good) == 3
+
+        broken = text.replace("\ntitle:", "\ntitel:", 1)
+        article.write_text(broken, "utf-8")
+        error = watch.expect("error:")
+        assert f"{article.name}:" in error and "title" in error
+        assert "last good editions are kept" in error
+        assert {p.name: p.read_bytes() for p in editions(out)} == good
+        assert not [p for p in out.iterdir() if p.name.endswith(".part")]
+
+        article.write_text(text, "utf-8")  # fixed: built again
+        watch.expect("rebuilt")
+        assert "estimated" in _epub_text(epub)
+    finally:
+        code, rest = watch.stop()
+    assert code == 130, rest
+    assert "interrupted" in rest and "Traceback" not in rest
+    rebuilt = [line for _, line in watch.seen if "rebuilt" in line]
+    assert len(rebuilt) == 3  # one line per rebuild, nothing for unchanged scans
+
+
+def test_watch_refuses_an_unknown_format():
+    result = subprocess.run([sys.executable, "-m", "exporter", "watch", "--format", "odt"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
