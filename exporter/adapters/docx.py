@@ -130,6 +130,15 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
                                if not (n.get("t") == "Span" and "uses-screen" in n["c"][0][1])]
 
     _walk(ast["blocks"], label_uses)
+
+    def drop_screen_keys(node: dict) -> None:
+        # The map's key as text is for screens; Word gets the printed map, key included.
+        if node.get("t") == "Figure":
+            blocks = node["c"][2]
+            blocks[:] = [b for b in blocks
+                         if not (b.get("t") == "Div" and "map-key" in b["c"][0][1])]
+
+    _walk(ast["blocks"], drop_screen_keys)
     # Each appendix starts on a new page, as in the PDF.
     blocks = ast["blocks"]
     for i in range(len(blocks) - 1, -1, -1):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 #: Names the cache format; the drawing code itself is keyed by ``code_digest()``.
-CODE_VERSION = "maps-3"
+CODE_VERSION = "maps-4"
 LIBRARIES = ("cairosvg", "pillow", "pyproj", "shapely", "numpy", "basemap-data")
 
 
