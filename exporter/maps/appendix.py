@@ -10,6 +10,7 @@ links are never nested.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import panflute as pf
@@ -123,8 +124,7 @@ def _gazetteer_table(gaz: Gazetteer, maps: list[RenderedMap], words: dict) -> pf
                     caption=pf.Caption())
 
 
-def _figure(number: int, rendered: RenderedMap, url: str, words: dict,
-            screen: RenderedMap | None = None) -> pf.Figure:
+def _figure(number: int, rendered: RenderedMap, url: str, words: dict) -> pf.Figure:
     caption = f"{words['map']} {number}. {rendered.title}."
     if rendered.caption:
         caption += " " + " ".join(rendered.caption.split())
@@ -132,11 +132,12 @@ def _figure(number: int, rendered: RenderedMap, url: str, words: dict,
     # The map's credits, once: as text in its caption (no edition draws them in the image).
     credit = pf.Span(*_text(" ".join(rendered.credits.split())), classes=["map-credit"])
     content = [pf.Plain(image)]
-    if screen is not None and screen.key:
-        # The key as text beside the map, for screens (the small-screen image has none;
-        # the printed map carries its own, and print.css and the DOCX leave this out).
-        rows = "; ".join(screen.key) + "."
-        across = words["across"].format(km=_round_km(screen.across_km))
+    if rendered.key:
+        # The key as text beside the map, for screens: the small-screen drawing has none
+        # (its extent, places and layers are the printed map's, so its key is this one);
+        # the printed map carries its own, and print.css and the DOCX leave this out.
+        rows = "; ".join(rendered.key) + "."
+        across = words["across"].format(km=_round_km(rendered.across_km))
         content.append(pf.Div(pf.Para(pf.Strong(*_text(words["key"] + ":")), pf.Space(),
                                       *_text(rows), pf.Space(), *_text(across)),
                               classes=["map-key"]))
@@ -193,6 +194,15 @@ def prefetch(source: Path, style_path: Path = STYLES_DIR / "maps.yml") -> None:
         return
 
 
+def _screen_png(spec, gaz: Gazetteer, layers: dict, style_path: Path,
+                cache_dir: Path | None) -> bytes:
+    """The e-reader PNG of the small-screen drawing of ``spec`` (see ``render_map``)."""
+    from .render import render_map
+
+    return render_map(spec, gaz, layers, style_path=style_path, cache_dir=cache_dir,
+                      screen=True).ereader_png
+
+
 def add_maps(doc: Document, locator: Locator) -> list[RenderedMap]:
     """Draw ``doc``'s maps, add them as resources, link mentions, append the appendix."""
     from .. import cache
@@ -211,7 +221,7 @@ def add_maps(doc: Document, locator: Locator) -> list[RenderedMap]:
     style_path = doc.house.file("maps.yml") if doc.house else STYLES_DIR / "maps.yml"
     seen: set[str] = set()
     rendered: list[RenderedMap] = []
-    screens: list[RenderedMap] = []
+    screens = []
     folder = cache.cache_dir()
     for i, spec in enumerate(specs):
         if spec.id in seen:
@@ -225,10 +235,10 @@ def add_maps(doc: Document, locator: Locator) -> list[RenderedMap]:
                             cache_dir=folder / "maps" if folder else None)
         doc.warnings += [f"{doc.source}: {_naming_map(spec.id, w)}" for w in result.warnings]
         rendered.append(result)
-        # The small-screen version: its warnings are the print version's (fewer labels
-        # is what it is for).
-        screens.append(render_map(spec, gaz, layers, style_path=style_path,
-                                  cache_dir=folder / "maps" if folder else None, screen=True))
+        # The small-screen version, drawn when the EPUB asks for it (a picklable call:
+        # the document may go to another process).
+        screens.append(partial(_screen_png, spec, gaz, layers, style_path,
+                               folder / "maps" if folder else None))
 
     words = _labels(doc.meta.lang)
     targets = []
@@ -253,8 +263,8 @@ def add_maps(doc: Document, locator: Locator) -> list[RenderedMap]:
             # E-readers get the small-screen drawing (larger labels, key as text).
             variants={"image/svg+xml": result.svg, "image/png": result.rasters.print_png},
             alt=result.alt, width_mm=result.width_mm, height_mm=result.height_mm,
-            ereader_png=screen.rasters.ereader_png))
-        figures.append(_figure(number, result, url, words, screen))
+            ereader_png=screen))
+        figures.append(_figure(number, result, url, words))
     appendix = pf.Div(
         pf.Header(*_text(words["maps"]), level=1, identifier="maps", classes=["appendix"]),
         *figures,

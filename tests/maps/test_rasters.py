@@ -36,11 +36,13 @@ def test_a_pdf_only_build_never_rasterises(tmp_path):
     shutil.copytree(ROOT / "source", source)
     cache = tmp_path / "cache"
     env = {**os.environ, "EXPORTER_CACHE_DIR": str(cache)}
+    # --jobs 2: the maps are drawn beside the text, print and small-screen versions
+    # (the EPUB's, drawn ahead for a full build; still SVG only).
     result = subprocess.run([sys.executable, "-m", "exporter", "build", str(source), "--format",
-                             "pdf", "--out", str(tmp_path / "out")], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+                             "pdf", "--jobs", "2", "--out", str(tmp_path / "out")], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     entries = [p for p in (cache / "maps").iterdir() if not p.name.startswith(".")]
-    assert len(entries) == 2
+    assert len(entries) == 4
     for entry in entries:
         assert sorted(p.name for p in entry.iterdir()) == ["map.svg", "meta.json"]
