@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from pathlib import Path
 
-from .adapters import ADAPTERS, RenderContext, adapter
+from .adapters import ADAPTERS, DEFAULT_FORMATS, RenderContext, adapter, file_name
 from .document import Document
 from .errors import BuildError, ExporterError, SourceError, UsageError
 from .styles import SAMPLE_DIR, HouseStyle, house_style
@@ -424,20 +424,23 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
           progress: Progress | None = None, jobs: int | None = None,
           force: bool = False, allow_remote: bool = False,
           warn: Callable[[str], None] | None = None,
-          styles: Path | None = None, scheduler: str | None = None,
-          notice: Callable[[str], None] | None = None, strict: bool = False) -> list[Edition]:
+          styles: Path | None = None, paper: str | None = None,
+          scheduler: str | None = None, notice: Callable[[str], None] | None = None,
+          strict: bool = False) -> list[Edition]:
     """Build every source in every format into ``out_dir``; return the editions.
 
     ``allow_remote`` lets http(s) images be fetched; ``warn`` receives located warnings;
     ``styles`` is a folder of house-style overrides (default: ``styles/`` beside the
-    sources' folder, see ``styles.house_style``). With ``scheduler`` (a Dask scheduler's
-    address) the sources are built on that cluster; ``notice`` receives what the user
-    should see of it (the dashboard's address). ``strict`` makes warnings errors.
+    sources' folder, see ``styles.house_style``); ``paper`` (``--paper``) sets the paper
+    of the paged editions over the front-matter's and the theme's. With ``scheduler`` (a
+    Dask scheduler's address) the sources are built on that cluster; ``notice`` receives
+    what the user should see of it (the dashboard's address). ``strict`` makes warnings
+    errors.
     """
     from . import freshness
     from .collection import source_slug
 
-    formats = list(dict.fromkeys(formats or ADAPTERS))
+    formats = list(dict.fromkeys(formats or DEFAULT_FORMATS))
     for name in formats:
         adapter(name)  # unknown names fail here, before any work
     paths = find_sources(sources)
@@ -449,10 +452,18 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     editions: dict[tuple[Path, str], Edition] = {}
     todo: dict[Path, list[str]] = {}
     digests: dict[tuple[Path, str], str] = {}
+    if paper is not None:
+        from dataclasses import replace
+
+        from .paper import paper as known_paper
+
+        paper = known_paper(paper).name  # an unknown paper fails here, before any work
     houses = {source: house_style(source, styles) for source in paths}
+    if paper is not None:
+        houses = {source: replace(house, paper=paper) for source, house in houses.items()}
     for source, slug in zip(paths, slugs):
         for fmt in formats:
-            target = out_dir / f"{slug}.{adapter(fmt).EXTENSION}"
+            target = out_dir / file_name(fmt, slug)
             digest = digests[source, fmt] = freshness.input_digest(
                 source, fmt, houses[source], shaped_by=(fmt, *_producers(fmt)))
             known = None if force else freshness.is_fresh(target, digest)
@@ -477,7 +488,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
                     progress(f"checking {built.slug}.{module.EXTENSION}")
                 module.verify(item.data, f"{built.slug}.{module.EXTENSION}")
         for item in built.rendered:
-            target = out_dir / f"{built.slug}.{adapter(item.format).EXTENSION}"
+            target = out_dir / file_name(item.format, built.slug)
             # An edition rendered again to the same bytes (a print style that moved no
             # page break, for the EPUB) is left as it was.
             same = target.is_file() and target.stat().st_size == len(item.data) \

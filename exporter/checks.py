@@ -105,10 +105,17 @@ def _fonts(reader) -> tuple[set[str], set[str]]:
     """(embedded, not embedded) font names used on any page."""
     embedded: set[str] = set()
     missing: set[str] = set()
+
+    def fonts_of(resources, depth=0):
+        # Fonts of the page and of the forms it draws (an imposed booklet's pages).
+        yield from (resources.get("/Font") or {}).values()
+        for ref in (resources.get("/XObject") or {}).values():
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Form" and depth < 4:
+                yield from fonts_of(xobject.get("/Resources") or {}, depth + 1)
+
     for page in reader.pages:
-        resources = page.get("/Resources") or {}
-        fonts = resources.get("/Font") or {}
-        for ref in fonts.values():
+        for ref in fonts_of(page.get("/Resources") or {}):
             font = ref.get_object()
             name = str(font.get("/BaseFont", font.get("/Name", "?")))
             if font.get("/Subtype") == "/Type3":
@@ -151,9 +158,63 @@ def check_pdf(path: Path) -> list[Finding]:
     for key in ("/Title",):
         if not info.get(key):
             findings.append(Finding(path, "error", f"metadata {key[1:]} is missing"))
-    if not reader.outline:
+    kind = pdf_kind(path)
+    if not reader.outline and kind != "booklet":
         findings.append(Finding(path, "error", "has no bookmarks (outline)"))
+    findings += pdf_page_edges(path)
+    if kind == "print":
+        return findings + pdf_print_ready(path)
+    if kind == "booklet":
+        return findings  # imposed sheets: for a printer, not a reader (no tags, no UA)
     return findings + pdf_accessibility(path)
+
+
+def pdf_kind(path: Path) -> str:
+    """"print" (the print-shop PDF), "booklet" (imposed sheets) or "pdf" (the edition),
+    from the file name the build gives each (``<slug>-print.pdf``, ``<slug>-booklet.pdf``)."""
+    for kind in ("print", "booklet"):
+        if path.name.endswith(f"-{kind}.pdf"):
+            return kind
+    return "pdf"
+
+
+def pdf_print_ready(path: Path) -> list[Finding]:
+    """PDF/X-4 identification and output intent; on every page a TrimBox inside the
+    BleedBox inside the MediaBox."""
+    import pikepdf
+
+    findings: list[Finding] = []
+
+    def error(message: str) -> None:
+        findings.append(Finding(path, "error", f"print: {message}"))
+
+    with pikepdf.open(path) as pdf:
+        xmp = pdf.open_metadata()
+        version = str(xmp.get("pdfxid:GTS_PDFXVersion", "") or
+                      pdf.docinfo.get("/GTS_PDFXVersion", ""))
+        if not version.startswith("PDF/X-4"):
+            error(f"not identified as PDF/X-4 (GTS_PDFXVersion {version or 'missing'})")
+        if not pdf.Root.get("/OutputIntents"):
+            error("no output intent (/OutputIntents)")
+        for number, page in enumerate(pdf.pages, 1):
+            boxes = {}
+            for name in ("/MediaBox", "/BleedBox", "/TrimBox"):
+                box = page.obj.get(name)
+                if box is None:
+                    error(f"page {number} has no {name[1:]}")
+                    break
+                boxes[name] = [float(v) for v in box]
+            else:
+                media, bleed, trim = boxes["/MediaBox"], boxes["/BleedBox"], boxes["/TrimBox"]
+
+                def inside(a, b):
+                    return a[0] >= b[0] - 0.01 and a[1] >= b[1] - 0.01 \
+                        and a[2] <= b[2] + 0.01 and a[3] <= b[3] + 0.01
+
+                if not (inside(trim, bleed) and inside(bleed, media)):
+                    error(f"page {number}: the TrimBox must lie inside the BleedBox, and "
+                          "that inside the MediaBox")
+    return findings
 
 
 def pdf_accessibility(path: Path) -> list[Finding]:
@@ -269,3 +330,105 @@ def check(path: Path) -> list[Finding]:
     if not path.is_file():
         return [Finding(path, "error", "file not found")]
     return checker(path)
+
+
+#: How far (points) a word or an image may reach past the page before it counts as
+#: running off it: rounding in the layout, italic overhang.
+_EDGE_TOLERANCE = 1.0
+
+
+def _outside(box: tuple[float, float, float, float], page: tuple[float, float, float, float]
+             ) -> bool:
+    x0, y0, x1, y1 = box
+    px0, py0, px1, py1 = page
+    t = _EDGE_TOLERANCE
+    return x0 < px0 - t or y0 < py0 - t or x1 > px1 + t or y1 > py1 + t
+
+
+def _words_off_page(path: Path) -> list[tuple[int, str]]:
+    """(page, word) for words whose box reaches outside the page (poppler's pdftotext)."""
+    import shutil
+    import subprocess
+
+    import lxml.etree as etree
+
+    if shutil.which("pdftotext") is None:
+        return []
+    result = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True,
+                            check=False)
+    if result.returncode != 0:
+        return []
+    root = etree.fromstring(result.stdout, etree.XMLParser(recover=True, huge_tree=True))
+    found = []
+    for number, page in enumerate(root.iter("{*}page"), 1):
+        width, height = float(page.get("width")), float(page.get("height"))
+        for word in page.iter("{*}word"):
+            box = tuple(float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
+            if _outside(box, (0, 0, width, height)):
+                found.append((number, word.text or ""))
+    return found
+
+
+def _images_off_page(pdf) -> list[int]:
+    """Pages on which an image is drawn (partly) outside the page's MediaBox."""
+    import pikepdf
+
+    def multiply(a, b):
+        return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+                a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+                a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+
+    def images(container, ctm, depth=0):
+        resources = container.get("/Resources") or {}
+        xobjects = resources.get("/XObject") or {}
+        stack = []
+        for operands, operator in pikepdf.parse_content_stream(container):
+            op = str(operator)
+            if op == "q":
+                stack.append(ctm)
+            elif op == "Q" and stack:
+                ctm = stack.pop()
+            elif op == "cm":
+                ctm = multiply([float(v) for v in operands], ctm)
+            elif op == "Do":
+                xobject = xobjects.get(operands[0])
+                if xobject is None:
+                    continue
+                subtype = xobject.get("/Subtype")
+                if subtype == "/Image":
+                    corners = [(x * ctm[0] + y * ctm[2] + ctm[4], x * ctm[1] + y * ctm[3] + ctm[5])
+                               for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))]
+                    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+                    yield (min(xs), min(ys), max(xs), max(ys))
+                elif subtype == "/Form" and depth < 8:
+                    matrix = [float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])]
+                    yield from images(xobject, multiply(matrix, ctm), depth + 1)
+
+    found = []
+    for number, page in enumerate(pdf.pages, 1):
+        box = tuple(float(v) for v in page.mediabox)
+        try:
+            if any(_outside(b, box) for b in images(page, [1, 0, 0, 1, 0, 0])):
+                found.append(number)
+        except pikepdf.PdfError:
+            continue
+    return found
+
+
+def pdf_page_edges(path: Path) -> list[Finding]:
+    """Text or images that run outside the page: content a reader would never see."""
+    import pikepdf
+
+    findings = []
+    words = _words_off_page(path)
+    by_page: dict[int, list[str]] = {}
+    for number, word in words:
+        by_page.setdefault(number, []).append(word)
+    for number, found in sorted(by_page.items()):
+        sample = " ".join(found[:4])
+        findings.append(Finding(path, "error", f"text runs off page {number}: "
+                                               f"{sample[:60]!r} ({len(found)} words)"))
+    with pikepdf.open(path) as pdf:
+        for number in _images_off_page(pdf):
+            findings.append(Finding(path, "error", f"an image runs off page {number}"))
+    return findings

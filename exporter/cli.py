@@ -66,7 +66,7 @@ def build(
     sources: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
         help="Markdown files or folders (default: source/).", show_default=False)] = None,
     formats: Annotated[Optional[list[Format]], typer.Option(  # noqa: UP007
-        "--format", "-f", help="Format to build; repeat for several (default: all).",
+        "--format", "-f", help="Format to build; repeat for several (default: epub, pdf, docx).",
         case_sensitive=False)] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("dist"),
     jobs: Annotated[Optional[int], typer.Option(  # noqa: UP007
@@ -96,9 +96,13 @@ def build(
              "needs the 'dask' extra.", show_default=False)] = None,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Treat warnings as errors (exit 2), as Sphinx's -W does.")] = False,
+    paper: Annotated[Optional[str], typer.Option(  # noqa: UP007
+        "--paper", help="Paper of the PDF, print and booklet editions: A4, A5, B5, Letter, "
+        "Legal or 6x9in (over the front-matter's print: paper and the theme's).",
+        show_default=False)] = None,
 ) -> None:
-    """Build the editions of each SOURCE into the output folder, with the downloads page,
-    the OPDS catalogue, the manifest and SHA256SUMS beside them."""
+    """Build the editions of each SOURCE into the output folder (default: EPUB, PDF and
+    DOCX; --format print and --format booklet make the print-shop PDF and the booklet)."""
     from rich.console import Console
 
     from .build import build as run_build
@@ -110,7 +114,7 @@ def build(
             editions = run_build(sources or [], [f.value for f in formats or []], out,
                                  progress=lambda msg: status.update(msg), jobs=jobs,
                                  force=force, allow_remote=allow_remote, styles=styles,
-                                 strict=strict,
+                                 paper=paper, strict=strict,
                                  warn=lambda w: console.print(f"[yellow]warning:[/] {w}",
                                                               highlight=False, markup=True,
                                                               soft_wrap=True),

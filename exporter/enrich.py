@@ -24,8 +24,12 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
     from .rawhtml import drop_foreign_raw, sanitize_raw_html
     from .references import check_references
 
+    from .fonts import glyph_warnings
+    from .yamlfile import read_text
+
     drop_foreign_raw(doc)
     sanitize_raw_html(doc)
+    doc.warnings += glyph_warnings(doc.source, read_text(doc.source))
     errors = check_references(doc, allow_remote)
     relative_links(doc)
     if errors:  # all of them at once, before the slower enrichments

@@ -184,6 +184,7 @@ def render_html(doc: Document) -> RenderedHtml:
                 article.append(block)
         body.append(block)
     _article_headings(article)
+    _mark_for_print(article)
     ast["blocks"] = body
     ast["meta"] = {}
     out = run_pandoc(["--from", "json", "--to", "html5", "--wrap=none",
@@ -271,6 +272,62 @@ def _split_article(parts: list, specs: dict) -> list:
                               " ".join(group[0].text_content().split()))
             out.append([chapter, chunk])
     return out
+
+
+#: Tables with this many columns set their type smaller ("wide"), and with the second
+#: number turn to a landscape page of their own in print ("landscape").
+WIDE_COLUMNS, LANDSCAPE_COLUMNS = 7, 11
+#: Words this long are the ones hyphenation would split (print.css: hyphenate-limit-chars).
+_NAME_MIN = 6
+
+
+def _mark_for_print(blocks: list) -> None:
+    """Mark what the print style treats apart: capitalised words (names, never hyphenated)
+    as ``span.name``, wide tables as ``table.wide`` / ``.landscape``."""
+
+    def inlines(items: list) -> None:
+        for i, node in enumerate(items):
+            if not isinstance(node, dict):
+                continue
+            kind = node.get("t")
+            if kind == "Str":
+                text = node["c"]
+                if text[:1].isupper() and sum(ch.isalpha() for ch in text) >= _NAME_MIN:
+                    items[i] = {"t": "Span", "c": [["", ["name"], []], [node]]}
+            elif kind in ("Emph", "Strong", "Underline", "Quoted", "SmallCaps", "Span",
+                          "Link", "Superscript", "Subscript", "Strikeout", "Cite"):
+                content = node["c"]
+                inner = content[-1] if kind not in ("Link", "Quoted", "Cite") else (
+                    content[1] if kind == "Link" else content[-1])
+                if isinstance(inner, list):
+                    inlines(inner)
+
+    def visit(items: list) -> None:
+        for node in items:
+            if not isinstance(node, dict):
+                continue
+            kind, content = node.get("t"), node.get("c")
+            if kind in ("Para", "Plain"):
+                inlines(content)
+            elif kind == "BlockQuote":
+                visit(content)
+            elif kind in ("BulletList",):
+                for item in content:
+                    visit(item)
+            elif kind == "OrderedList":
+                for item in content[1]:
+                    visit(item)
+            elif kind == "Div":
+                visit(content[1])
+            elif kind == "Table":
+                columns = len(content[2])
+                classes = content[0][1]
+                if columns >= WIDE_COLUMNS:
+                    classes.append("wide")
+                if columns >= LANDSCAPE_COLUMNS:
+                    classes.append("landscape")
+
+    visit(blocks)
 
 
 def _name_note_links(out: str, lang: str) -> str:

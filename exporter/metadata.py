@@ -40,6 +40,30 @@ class Correction(BaseModel):
         return " ".join(value.split())
 
 
+class PrintSettings(BaseModel):
+    """``print:``: how the paged editions are set and what the print shop gets."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    paper: str | None = Field(None, description="A4, A5, B5, Letter, Legal or 6x9in.")
+    bleed_mm: float = Field(3.0, ge=0, le=10,
+                            description="Bleed of the print-shop PDF in millimetres.")
+    crop_marks: bool = Field(True, description="Crop marks outside the trim (print PDF).")
+
+    @field_validator("paper")
+    @classmethod
+    def _known_paper(cls, value: str | None) -> str | None:
+        from .paper import PAPERS
+
+        if value is None:
+            return None
+        found = PAPERS.get(str(value).strip().lower())
+        if found is None:
+            raise ValueError("is not a paper size; choose from "
+                             + ", ".join(p.name for p in PAPERS.values()))
+        return found.name
+
+
 class Metadata(BaseModel):
     """Front-matter of one article."""
 
@@ -68,6 +92,7 @@ class Metadata(BaseModel):
     maps: list[MapSpec] = Field(default_factory=list, description="Map declarations.")
     corrections: list[Correction] = Field(
         default_factory=list, description="Corrections since publication, oldest first.")
+    print: PrintSettings | None = Field(None, description="Paper, bleed and crop marks.")
 
     @field_validator("title", "standfirst", "publisher", "rights", "abstract", "description")
     @classmethod

@@ -181,6 +181,7 @@ glossary:
   link: first               # link the first use of each term (first, every, none)
   include: used             # list the terms the text uses (used, all)
 maps: []                    # see the example article and README.md
+# print: {{paper: A5, bleed_mm: 3, crop_marks: true}}   # paged editions; see README.md "Print"
 ---
 
 Write the article here, in Markdown.

@@ -26,11 +26,13 @@ if TYPE_CHECKING:
 STYLE_FILES = ("print.css", "epub.css", "maps.yml", "reference.docx")
 #: Which editions each file shapes: a changed file rebuilds only these.
 AFFECTS: dict[str, frozenset[str]] = {
-    "print.css": frozenset({"pdf"}),
+    "print.css": frozenset({"pdf", "print", "booklet"}),
     "epub.css": frozenset({"epub"}),
     "reference.docx": frozenset({"docx"}),
-    "maps.yml": frozenset({"epub", "pdf", "docx"}),  # every edition has the maps
+    "maps.yml": frozenset({"epub", "pdf", "docx", "print", "booklet"}),  # every edition
 }
+#: The formats laid out in pages (``--paper`` shapes them; the EPUB carries their breaks).
+PAGED = frozenset({"pdf", "print", "booklet"})
 #: The override folder's name, beside ``source/``.
 STYLES_FOLDER = "styles"
 #: The project file's name, beside ``source/`` (its ``theme:``: see ``theme.py``).
@@ -58,6 +60,8 @@ class HouseStyle:
     override: Path | None = None
     theme: Theme | None = None
     builtin: Path = STYLES_DIR
+    #: ``--paper``: the paper of every paged edition, over the front-matter's and theme's.
+    paper: str | None = None
 
     def file(self, name: str) -> Path:
         """The project's ``name`` if it has one, else the built-in one."""
@@ -65,14 +69,18 @@ class HouseStyle:
             return self.override / name
         return self.builtin / name
 
-    def css(self, name: str, fmt: str) -> str:
-        """Stylesheet ``name`` with the theme's rules for ``fmt`` appended."""
+    def css(self, name: str, fmt: str, before_theme: str = "") -> str:
+        """Stylesheet ``name`` with ``before_theme`` and the theme's rules for ``fmt``
+        appended."""
         extra = self.theme.css(fmt) if self.theme is not None else ""
-        return self.file(name).read_text("utf-8") + ("\n" + extra if extra else "")
+        return (self.file(name).read_text("utf-8") + ("\n" + before_theme if before_theme else "")
+                + ("\n" + extra if extra else ""))
 
     def digest(self, fmt: str) -> str:
         """Hash of what in this style can change format ``fmt`` (see ``freshness``)."""
         h = hashlib.sha256(self.theme.digest(fmt).encode() if self.theme else b"")
+        if self.paper is not None and fmt in PAGED:
+            h.update(f"\0paper={self.paper.lower()}\0".encode())
         for name in STYLE_FILES:
             if fmt in AFFECTS[name]:
                 h.update(f"\0{name}\0".encode())

@@ -25,14 +25,13 @@ from .styles import PROJECT_FILE
 from .yamlfile import load_yaml, read_text, validate
 
 Paper = Literal["A4", "A5", "B5", "letter", "legal"]
-_SMALL_PAPER = frozenset({"A5", "B5"})
 
 #: Which editions each theme setting changes (a change rebuilds only those).
 AFFECTS: dict[str, frozenset[str]] = {
-    "typeface": frozenset({"pdf", "epub", "docx"}),
-    "base_size_pt": frozenset({"pdf", "docx"}),
-    "accent": frozenset({"pdf", "epub"}),
-    "paper": frozenset({"pdf"}),
+    "typeface": frozenset({"pdf", "epub", "docx", "print", "booklet"}),
+    "base_size_pt": frozenset({"pdf", "docx", "print", "booklet"}),
+    "accent": frozenset({"pdf", "epub", "print", "booklet"}),
+    "paper": frozenset({"pdf", "print", "booklet"}),
 }
 
 
@@ -72,12 +71,8 @@ class Theme(BaseModel):
         """CSS that applies this theme to format ``fmt``'s stylesheet (appended to it)."""
         rules = []
         if fmt == "pdf":
-            if self.paper:
-                rules.append(f"@page {{ size: {self.paper}; }}")
-            if self.paper in _SMALL_PAPER:  # the A4 title page would run onto a second page
-                rules.append(".part-title { padding-top: 15mm; } "
-                             ".part-title h1.title { font-size: 22pt; margin-bottom: 5mm; } "
-                             ".part-title .standfirst p { font-size: 12pt; margin-bottom: 8mm; }")
+            # The paper itself is applied by the layout (``paper.page_css``): the command
+            # line and the front-matter may choose another.
             html = []
             if self.typeface:
                 html.append(f'font-family: "{self.typeface}", serif;')

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import freshness
-from .adapters import ADAPTERS, STYLES_DIR, adapter
+from .adapters import DEFAULT_FORMATS, STYLES_DIR, adapter, file_name
 from .build import (
     Edition,
     _for_worker,
@@ -46,7 +46,7 @@ from .build import (
 )
 from .errors import ExporterError
 from .slug import slugify
-from .styles import house_style
+from .styles import HouseStyle, house_style
 
 #: Seconds between two scans of the watched files, and of quiet before a rebuild.
 INTERVAL = 0.05
@@ -101,7 +101,7 @@ class Watcher:
                  *, jobs: int | None = None, allow_remote: bool = False,
                  debug: bool = False) -> None:
         self.sources = list(sources)
-        self.formats = list(dict.fromkeys(formats or ADAPTERS))
+        self.formats = list(dict.fromkeys(formats or DEFAULT_FORMATS))
         for name in self.formats:
             adapter(name)  # unknown names fail here
         self.out = out
@@ -137,20 +137,22 @@ class Watcher:
         for source in sources:
             slug = slugify(source.stem)
             stale = {}
+            house = house_style(source)
             for fmt in self.formats:
-                target = self.out / f"{slug}.{adapter(fmt).EXTENSION}"
-                digest = freshness.input_digest(source, fmt, house_style(source),
+                target = self.out / file_name(fmt, slug)
+                digest = freshness.input_digest(source, fmt, house,
                                                 shaped_by=(fmt, *_producers(fmt)))
                 if freshness.is_fresh(target, digest) is None:
                     stale[fmt] = (target, digest)
             if stale:
-                rounds.append(self._build(source, stale))
+                rounds.append(self._build(source, stale, house))
         return rounds
 
-    def _build(self, source: Path, stale: dict[str, tuple[Path, str]]) -> Round:
+    def _build(self, source: Path, stale: dict[str, tuple[Path, str]],
+               house: HouseStyle | None = None) -> Round:
         start = time.perf_counter()
         try:
-            doc = prepare(source, self.allow_remote, house=house_style(source))
+            doc = prepare(source, self.allow_remote, house=house)
             ctx = context(doc)
             remote = [f for f in stale if f in self.layouts and self.pool is not None]
             futures = [self.pool.submit(render_one, _for_worker(ctx, f), f) for f in remote]

@@ -139,14 +139,14 @@ def test_theme_without_css(tmp_path, env):
     pdf = PdfReader(next((news / "dist").glob("*.pdf")))
     width, height = pdf.pages[0].mediabox[2:]
     assert (round(float(width)), round(float(height))) == (420, 595), "A5"
-    project.write_text("theme:\n  paper: A5\n  base_size_pt: 9.5\n", "utf-8")
+    project.write_text("theme:\n  paper: A5\n  base_size_pt: 10.5\n", "utf-8")
     assert build() == {"pdf": True, "epub": True, "docx": True}
 
-    project.write_text("theme:\n  paper: A5\n  base_size_pt: 9.5\n  accent: \"#1f4e79\"\n"
+    project.write_text("theme:\n  paper: A5\n  base_size_pt: 10.5\n  accent: \"#1f4e79\"\n"
                        "  typeface: DejaVu Sans\n", "utf-8")
     assert build() == {"pdf": True, "epub": True, "docx": True}
     normal = docx.Document(next((news / "dist").glob("*.docx"))).styles["Normal"].font
-    assert (normal.name, normal.size.pt) == ("DejaVu Sans", 9.5)
+    assert (normal.name, normal.size.pt) == ("DejaVu Sans", 10.5)
     epub = next((news / "dist").glob("*.epub"))
     with zipfile.ZipFile(epub) as archive:
         cover = Image.open(io.BytesIO(archive.read("EPUB/images/cover.png"))).convert("RGB")

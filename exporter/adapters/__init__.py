@@ -3,7 +3,8 @@
 Each adapter module exports ``EXTENSION``, ``MEDIA_TYPE``, ``USES_HTML`` (it
 renders ``ctx.html``, the HTML shared with other formats), ``LAYS_OUT_PAGES`` (its
 page layout is slow enough to run in a process of its own) and
-``render(doc, ctx) -> bytes``; a paged format may export ``pages(data) -> int``, and
+``render(doc, ctx) -> bytes``; a format written beside another of the same extension
+sets ``SUFFIX`` (``-print``: ``<slug>-print.pdf``); a paged format may export ``pages(data) -> int``, and
 an adapter run in a process of its own may export ``warm_up()``, which loads its
 libraries there while the document is still being prepared. An adapter may export
 ``verify(data, name)``, which raises when the edition fails its validator; the build
@@ -30,8 +31,12 @@ ADAPTERS: dict[str, str] = {
     "epub": "exporter.adapters.epub",
     "pdf": "exporter.adapters.pdf",
     "docx": "exporter.adapters.docx",
+    "print": "exporter.adapters.print",
+    "booklet": "exporter.adapters.booklet",
 }
-
+#: What ``build`` makes when no ``--format`` is given: the three editions people read.
+#: The print-shop PDF and the booklet are made when asked for.
+DEFAULT_FORMATS: tuple[str, ...] = ("epub", "pdf", "docx")
 
 
 @dataclass
@@ -59,6 +64,12 @@ class RenderContext:
                              dict(self.extras))
         copy.__dict__["html"] = self.html  # the cached_property's slot
         return copy
+
+
+def file_name(fmt: str, slug: str) -> str:
+    """The file name of format ``fmt``'s edition of ``slug``."""
+    module = adapter(fmt)
+    return f"{slug}{getattr(module, 'SUFFIX', '')}.{module.EXTENSION}"
 
 
 def adapter(name: str) -> ModuleType:

@@ -134,6 +134,15 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
                                if not (n.get("t") == "Span" and "uses-screen" in n["c"][0][1])]
 
     _walk(ast["blocks"], label_uses)
+
+    def drop_screen_keys(node: dict) -> None:
+        # The map's key as text is for screens; Word gets the printed map, key included.
+        if node.get("t") == "Figure":
+            blocks = node["c"][2]
+            blocks[:] = [b for b in blocks
+                         if not (b.get("t") == "Div" and "map-key" in b["c"][0][1])]
+
+    _walk(ast["blocks"], drop_screen_keys)
     # Each appendix (and a collection's chapter) starts on a new page, as in the PDF.
     blocks = ast["blocks"]
     for i in range(len(blocks) - 1, -1, -1):
@@ -164,6 +173,29 @@ def _picture_descriptions(body: bytes) -> bytes:
         return tag[:found.start(1)] + alt + tag[found.end(1):]
 
     return _DRAWING_NAMES.sub(fix, body)
+
+
+#: The start of a numbered caption: "Map 1. ..." in the first run of a Caption paragraph.
+_CAPTION_NUMBER = re.compile(
+    rb'(<w:pStyle w:val="Caption" ?/></w:pPr>)<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?'
+    rb'<w:t xml:space="preserve">(\w+) (\d+)([^<]*)</w:t></w:r>')
+
+
+def _seq_field(match: re.Match) -> bytes:
+    """The caption's label, its number as a SEQ field named by the label, the rest."""
+    ppr, rpr, label, number, rest = match.groups()
+    rpr = rpr or b""
+
+    def run(text: bytes) -> bytes:
+        return b'<w:r>' + rpr + b'<w:t xml:space="preserve">' + text + b'</w:t></w:r>'
+
+    # A complex field (begin, instruction, separate, result, end): its result is an
+    # ordinary run, which every reader of the file sees as text.
+    field = (b'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText '
+             b'xml:space="preserve"> SEQ ' + label + b' \\* ARABIC </w:instrText></w:r>'
+             b'<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + run(number)
+             + b'<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    return ppr + run(label + b" ") + field + (run(rest) if rest else b"")
 
 
 def _lists(node):
@@ -207,9 +239,10 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, core)
 
     def captions(body: bytes) -> bytes:
-        # Figure captions in Word's own Caption style (pandoc uses "Image Caption").
+        # Figure captions in Word's own Caption style (pandoc uses "Image Caption"),
+        # numbered by SEQ fields ("Map 1"), so Word's table of figures finds them.
         body = body.replace(b'w:pStyle w:val="ImageCaption"', b'w:pStyle w:val="Caption"')
-        return _picture_descriptions(body)
+        return _picture_descriptions(_CAPTION_NUMBER.sub(_seq_field, body))
 
     return normalize_zip(data, first=("[Content_Types].xml",),
                          rewrite={"docProps/core.xml": dated, "word/document.xml": captions})

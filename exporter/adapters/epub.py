@@ -384,10 +384,11 @@ def _page_starts(doc: Document, ctx: RenderContext) -> tuple:
     from a layout of our own when the PDF is not being built."""
     starts = ctx.extras.get("page_starts")
     if starts is None:
-        from ..layout import PART_ID_PREFIX, lay_out
+        from ..layout import PART_ID_PREFIX, chosen_paper, lay_out, stylesheet
         from ..pagination import page_starts
 
-        document, root = lay_out(doc, ctx.html.parts, ctx.styles.css("print.css", "pdf"),
+        document, root = lay_out(doc, ctx.html.parts,
+                                 stylesheet(ctx.styles, chosen_paper(doc, ctx.styles)),
                                  ctx.timestamp)
         starts = ctx.extras["page_starts"] = page_starts(document, root, PART_ID_PREFIX)
     return starts

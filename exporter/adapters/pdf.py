@@ -6,10 +6,8 @@ The pages are laid out once; where each page begins is handed back to the build
 
 from __future__ import annotations
 
-import os
-
 from ..document import Document
-from . import STYLES_DIR, RenderContext
+from . import RenderContext
 
 EXTENSION = "pdf"
 MEDIA_TYPE = "application/pdf"
@@ -17,7 +15,6 @@ USES_HTML = True
 LAYS_OUT_PAGES = True
 #: What rendering this format leaves in ``ctx.extras`` for other formats.
 PRODUCES = ("page_starts",)
-
 
 #: Page counts of the PDFs this process laid out, by digest, so that ``pages`` need not
 #: import pypdf (0.17 CPU s, measured) to read back what WeasyPrint just counted.
@@ -46,74 +43,23 @@ def pages(data: bytes) -> int:
 
 def warm_up() -> None:
     """Load WeasyPrint (about 0.4 s) before there is a document to lay out, and lay out
-    a line of text in the editions' fonts: the first layout of a process loads fonts
-    and fills Pango's caches (about 70 ms, measured)."""
-    import weasyprint
-    import weasyprint.urls  # noqa: F401
+    a line in the editions' fonts (``layout.warm_up``)."""
+    from ..layout import warm_up as warm_layout
 
-    weasyprint.HTML(string='<p lang="en">Warm <b>up</b> <i>fonts</i></p>').render(
-        stylesheets=[weasyprint.CSS(filename=str(STYLES_DIR / "print.css"))]).write_pdf()
-
-
-def _link_descriptions(parts) -> dict[str, str]:
-    """Link target id -> what the link says it leads to (its accessible name).
-
-    PDF/UA wants every link annotation described (/Contents); WeasyPrint writes the
-    target's id there ("gref-lachin-corridor-2"), which means nothing read aloud.
-    """
-    import lxml.html
-
-    found: dict[str, str] = {}
-    for part in parts:
-        if "<a" not in part.html:
-            continue
-        root = lxml.html.fragment_fromstring(part.html, create_parent="div")
-        for link in root.iter("a"):
-            href = link.get("href") or ""
-            target = href[1:] if href.startswith("#") else href
-            name = link.get("aria-label") or link.get("title") or " ".join(
-                link.text_content().split())
-            if target and name:
-                found.setdefault(target, name)
-    return found
-
-
-def _describe_links(descriptions: dict[str, str]):
-    """A WeasyPrint finisher that gives every link annotation its description."""
-    import pydyf
-
-    def finish(_document, pdf) -> None:
-        for obj in pdf.objects:
-            if isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/Link":
-                target = obj.get("Contents")
-                target = target.string if isinstance(target, pydyf.String) else None
-                if target in descriptions:
-                    obj["Contents"] = pydyf.String(descriptions[target])
-
-    return finish
+    warm_layout()
 
 
 def render(doc: Document, ctx: RenderContext) -> bytes:
     """Lay ``doc`` out as a tagged PDF/UA-1 with metadata, bookmarks and embedded fonts."""
-    from ..layout import PART_ID_PREFIX, lay_out
+    from ..layout import PART_ID_PREFIX, chosen_paper, lay_out, stylesheet, write_pdf
     from ..pagination import page_starts
 
     parts = ctx.html.parts
-    document, root = lay_out(doc, parts, ctx.styles.css("print.css", "pdf"), ctx.timestamp)
+    document, root = lay_out(doc, parts, stylesheet(ctx.styles, chosen_paper(doc, ctx.styles)),
+                             ctx.timestamp)
     ctx.extras["page_starts"] = page_starts(document, root, PART_ID_PREFIX)
-    # fontTools stamps embedded font subsets with "now" unless SOURCE_DATE_EPOCH is set.
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(ctx.timestamp)
-    try:
-        data = document.write_pdf(pdf_identifier=doc.meta.stable_identifier(doc.slug).encode(),
-                                  pdf_variant="pdf/ua-1",
-                                  finisher=_describe_links(_link_descriptions(parts)))
-        if len(_COUNTED) > 8:  # a long-lived worker (``exporter watch``) keeps only a few
-            _COUNTED.clear()
-        _COUNTED[_digest(data)] = len(document.pages)
-        return data
-    finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
+    data = write_pdf(document, doc, parts, ctx.timestamp, "pdf/ua-1")
+    if len(_COUNTED) > 8:  # a long-lived worker (``exporter watch``) keeps only a few
+        _COUNTED.clear()
+    _COUNTED[_digest(data)] = len(document.pages)
+    return data

@@ -29,9 +29,10 @@ class Pack:
     source: Path
     name: str
     files: dict[str, str]
-    #: House-style overrides (file name -> SHA-256) and the theme.
+    #: House-style overrides (file name -> SHA-256), the theme and ``--paper``.
     styles: dict[str, str] = field(default_factory=dict)
     theme: object = None
+    paper: str | None = None
 
 
 def _folder_files(folder: Path) -> list[Path]:
@@ -70,7 +71,7 @@ def pack(source: Path, house: HouseStyle, blobs: dict[str, bytes],
         styles = {name: add(house.override / name) for name in STYLE_FILES
                   if (house.override / name).is_file()}
     return Pack(source=source, name=source.name, files=files, styles=styles,
-                theme=house.theme)
+                theme=house.theme, paper=house.paper)
 
 
 @contextmanager
@@ -89,4 +90,5 @@ def unpacked(item: Pack, blobs: dict[str, bytes]) -> Iterator[tuple[Path, HouseS
             override.mkdir()
             for name, digest in item.styles.items():
                 (override / name).write_bytes(blobs[digest])
-        yield folder / item.name, HouseStyle(override=override, theme=item.theme)
+        yield folder / item.name, HouseStyle(override=override, theme=item.theme,
+                                             paper=item.paper)

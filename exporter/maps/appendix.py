@@ -9,8 +9,8 @@ links are never nested.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import panflute as pf
@@ -29,7 +29,8 @@ _CONTEXT_KINDS = frozenset({"country", "sea", "lake"})
 
 _LABELS = {"en": {"maps": "Maps", "map": "Map", "gazetteer": "Gazetteer", "place": "Place",
                   "other": "Other names", "coords": "Coordinates", "on": "Maps",
-                  "kind": "Kind", "see_map": "see Map {number}: {title}"}}
+                  "kind": "Kind", "see_map": "see Map {number}: {title}",
+                  "key": "Key", "across": "The map is about {km} km across."}}
 
 
 def _labels(lang: str) -> dict[str, str]:
@@ -128,10 +129,27 @@ def _figure(number: int, rendered: RenderedMap, url: str, words: dict) -> pf.Fig
     if rendered.caption:
         caption += " " + " ".join(rendered.caption.split())
     image = pf.Image(*_text(rendered.alt), url=url, title="")
-    return pf.Figure(pf.Plain(image),
-                     caption=pf.Caption(pf.Plain(*_text(caption))),
+    # The map's credits, once: as text in its caption (no edition draws them in the image).
+    credit = pf.Span(*_text(" ".join(rendered.credits.split())), classes=["map-credit"])
+    content = [pf.Plain(image)]
+    if rendered.key:
+        # The key as text beside the map, for screens: the small-screen drawing has none
+        # (its extent, places and layers are the printed map's, so its key is this one);
+        # the printed map carries its own, and print.css and the DOCX leave this out.
+        rows = "; ".join(rendered.key) + "."
+        across = words["across"].format(km=_round_km(rendered.across_km))
+        content.append(pf.Div(pf.Para(pf.Strong(*_text(words["key"] + ":")), pf.Space(),
+                                      *_text(rows), pf.Space(), *_text(across)),
+                              classes=["map-key"]))
+    return pf.Figure(*content,
+                     caption=pf.Caption(pf.Plain(*_text(caption), pf.Space(), credit)),
                      identifier=f"map-{rendered.id}", classes=["map"],
                      attributes={"short-title": f"{words['map']} {number}. {rendered.title}"})
+
+
+def _round_km(km: float) -> str:
+    """A distance as a reader would say it: two significant figures."""
+    return f"{float(f'{km:.2g}'):,.0f}" if km >= 10 else f"{km:.1g}"
 
 
 def _text(text: str) -> list[pf.Inline]:
@@ -141,15 +159,6 @@ def _text(text: str) -> list[pf.Inline]:
             out.append(pf.Space())
         out.append(pf.Str(word))
     return out
-
-
-def _merged_credits(maps: list[RenderedMap]) -> str:
-    """Every map's credits, each sentence once."""
-    sentences: dict[str, None] = {}
-    for rendered in maps:
-        for sentence in re.split(r"(?<=\.)\s+(?=[A-Z])", " ".join(rendered.credits.split())):
-            sentences.setdefault(sentence, None)
-    return " ".join(sentences)
 
 
 def _naming_map(map_id: str, warning: str) -> str:
@@ -178,10 +187,20 @@ def prefetch(source: Path, style_path: Path = STYLES_DIR / "maps.yml") -> None:
         root = source.parent.resolve()
         gaz = load_gazetteer(root / PLACES_FILE)
         for spec in meta.maps:
-            render_map(spec, gaz, load_layers(root, spec.layer_names()),
-                       style_path=style_path, cache_dir=folder / "maps")
+            for screen in (False, True):
+                render_map(spec, gaz, load_layers(root, spec.layer_names()),
+                           style_path=style_path, cache_dir=folder / "maps", screen=screen)
     except Exception:  # noqa: BLE001 (the build reports it properly)
         return
+
+
+def _screen_png(spec, gaz: Gazetteer, layers: dict, style_path: Path,
+                cache_dir: Path | None) -> bytes:
+    """The e-reader PNG of the small-screen drawing of ``spec`` (see ``render_map``)."""
+    from .render import render_map
+
+    return render_map(spec, gaz, layers, style_path=style_path, cache_dir=cache_dir,
+                      screen=True).ereader_png
 
 
 def add_maps(doc: Document, locator: Locator,
@@ -207,6 +226,7 @@ def add_maps(doc: Document, locator: Locator,
     style_path = doc.house.file("maps.yml") if doc.house else STYLES_DIR / "maps.yml"
     seen: set[str] = set()
     rendered: list[RenderedMap] = []
+    screens = []
     folder = cache.cache_dir()
     for i, spec in enumerate(specs):
         if spec.id in seen:
@@ -221,6 +241,10 @@ def add_maps(doc: Document, locator: Locator,
                             cache_dir=folder / "maps" if folder else None)
         doc.warnings += [f"{doc.source}: {_naming_map(spec.id, w)}" for w in result.warnings]
         rendered.append(result)
+        # The small-screen version, drawn when the EPUB asks for it (a picklable call:
+        # the document may go to another process).
+        screens.append(partial(_screen_png, spec, gaz, layers, style_path,
+                               folder / "maps" if folder else None))
 
     words = _labels(doc.meta.lang)
     targets = []
@@ -238,19 +262,18 @@ def add_maps(doc: Document, locator: Locator,
     linker.run(doc.ast)
 
     figures = []
-    for number, result in enumerate(rendered, 1):
+    for number, (result, screen) in enumerate(zip(rendered, screens), 1):
         url = doc.add_resource(Resource(
             key=f"map-{result.id}",
             # The PNG copies are made when an adapter first asks for them (see RenderedMap).
+            # E-readers get the small-screen drawing (larger labels, key as text).
             variants={"image/svg+xml": result.svg, "image/png": result.rasters.print_png},
             alt=result.alt, width_mm=result.width_mm, height_mm=result.height_mm,
-            ereader_png=result.rasters.ereader_png))
+            ereader_png=screen))
         figures.append(_figure(number, result, url, words))
-    credits = pf.Para(*_text(_merged_credits(rendered)))
     appendix = pf.Div(
         pf.Header(*_text(words["maps"]), level=1, identifier="maps", classes=["appendix"]),
         *figures,
-        pf.Div(credits, classes=["map-credits"]),
         pf.Header(*_text(words["gazetteer"]), level=2, identifier="gazetteer"),
         _gazetteer_table(gaz, rendered, words),
         identifier="maps-section", classes=["maps", "appendix"],

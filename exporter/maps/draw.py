@@ -48,12 +48,22 @@ class Drawing:
     shown: list[str] = field(default_factory=list)
     scale_km: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    #: The key's rows, as words (the screen version shows them as text beside the map).
+    key: list[str] = field(default_factory=list)
+    #: How far the map reaches from west to east, in km (for the screen version's key).
+    across_km: float = 0.0
 
 
 def draw_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], style: MapStyle,
-             credits: str, title: str = "") -> Drawing:
+             title: str = "", screen: bool = False) -> Drawing:
     """Draw ``spec``; return the SVG and the labels actually shown (the PNG copies are
-    made from the SVG by ``raster.MapRasters``)."""
+    made from the SVG by ``raster.MapRasters``).
+
+    The credits are not drawn: every edition sets them once, as text, in the map's
+    caption. ``screen``: the version for small screens: no key inside the image (the
+    EPUB sets it as text beside the map), and labels that find no room are left out
+    without a warning (the print version names them).
+    """
     import numpy as np
 
     from .fonts import font_files
@@ -63,12 +73,9 @@ def draw_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], style: Map
     # Display units: pixels at the style's dpi, y up from the paper's bottom edge.
     dpi, width_mm = style.dpi, spec.size.width_mm
     pt, per_mm = dpi / 72, dpi / MM_PER_INCH
-    family = style.font_family
-    # Paper: the frame, then the credits under it; the frame's stroke stays on the paper.
+    # Paper: the frame; its stroke stays on the paper.
     edge_mm = style.frame.width / PT_PER_MM / 2
-    credit_lines = _wrap(credits, style, (width_mm - 2 * edge_mm) * PT_PER_MM)
-    line_mm = style.credits.font_size * 1.3 / PT_PER_MM
-    band_mm = style.credits.gap_mm + len(credit_lines) * line_mm
+    band_mm = 0.0
     frame_h = None if spec.size.height_mm is None else (
         spec.size.height_mm - band_mm - 2 * edge_mm)
     frame = make_frame(spec, gaz, layers, width_mm - 2 * edge_mm, frame_h)
@@ -122,32 +129,26 @@ def draw_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], style: Map
     legend = build_legend(key, style, frame.metres_per_mm / PT_PER_MM,
                           frame.width_mm * PT_PER_MM * 0.22)
     drawing.scale_km = legend.bar_km
-    w, h = legend.width * pt, legend.height * pt
+    drawing.key = [entry.label for entry in key]
+    drawing.across_km = frame.width_mm * frame.metres_per_mm / 1000
+    w, h = (0, 0) if screen else (legend.width * pt, legend.height * pt)
     corners = [(fx0, fy0, fx0 + w, fy0 + h), (fx1 - w, fy0, fx1, fy0 + h),
                (fx0, fy1 - h, fx0 + w, fy1), (fx1 - w, fy1 - h, fx1, fy1)]
     box = corners[choose_corner(corners, [(x, y) for _, x, y in shown], obstacles)]
-    obstacles.rects.append(("legend", box))
+    if not screen:
+        obstacles.rects.append(("legend", box))
 
     _draw_labels(canvas, shown, sheet, style, obstacles, drawing, spec.id)
     drawing.shown = [place.name for place, _, _ in shown]
-    draw_legend(canvas, legend, style, box[0], box[3], pt)
+    if screen:  # fewer labels where crowded: that is the point of this version
+        drawing.warnings = [w for w in drawing.warnings if "the label of" not in w]
+    else:
+        draw_legend(canvas, legend, style, box[0], box[3], pt)
     canvas.close()
     canvas.add(f"<rect id=\"frame\"{attrs(x=fx0, y=canvas.y(fy1), width=fx1 - fx0, height=fy1 - fy0, fill='none', stroke=style.frame.color, stroke_width=style.frame.width * pt)}/>")
 
-    canvas.open("credits", font_family=f"{family}, sans-serif",
-                font_size=style.credits.font_size * pt, fill=style.credits.color)
-    for i, line in enumerate(credit_lines):
-        y_mm = band_mm - style.credits.gap_mm - (i + 0.8) * line_mm
-        canvas.add(f"<text{attrs(x=fx0, y=canvas.y(y_mm * per_mm))}>{_escape(line)}</text>")
-    canvas.close()
     drawing.svg = canvas.to_bytes(title=title)
     return drawing
-
-
-def _escape(text: str) -> str:
-    from xml.sax.saxutils import escape
-
-    return escape(text)
 
 
 def _draw_symbols(canvas: Canvas, shown, style: MapStyle, obstacles: Obstacles,
@@ -232,19 +233,3 @@ def _variants(text: str) -> list[str]:
     cut = min(range(1, len(words)),
               key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
     return [text, " ".join(words[:cut]) + "\n" + " ".join(words[cut:])]
-
-
-def _wrap(text: str, style: MapStyle, width_pt: float) -> list[str]:
-    """The credits broken into lines no wider than ``width_pt``."""
-    from .fonts import measure
-
-    lines, current = [], ""
-    for word in text.split():
-        trial = f"{current} {word}".strip()
-        if current and measure(trial, style.credits.font_size,
-                               style.font_family).width > width_pt:
-            lines.append(current)
-            current = word
-        else:
-            current = trial
-    return [*lines, current] if current else lines

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 #: How many maps this process has actually drawn (tests use it to see the cache work).
 draw_count = 0
 
+#: Width of the small-screen version: shown 540 px wide (a 6-inch e-reader), every
+#: label of 6.5 pt or more is at least 15 px high (6.75 px a millimetre).
+SCREEN_WIDTH_MM = 80.0
+
 
 @dataclass(frozen=True)
 class RenderedMap:
@@ -43,6 +47,11 @@ class RenderedMap:
     from_cache: bool = False
     scale_km: float = 0.0
     warnings: tuple[str, ...] = field(default=())
+    #: The key's rows as words, and the map's width in km (set as text on screens).
+    key: tuple[str, ...] = field(default=())
+    across_km: float = 0.0
+    #: Drawn for small screens (``screen=True``): no key inside, fewer labels.
+    screen: bool = False
 
     @property
     def png(self) -> bytes:
@@ -60,12 +69,22 @@ def _referenced(spec: MapSpec, gaz: Gazetteer) -> list[dict]:
     return [gaz[name].model_dump(mode="json") for name in names]
 
 
+def screen_spec(spec: MapSpec) -> MapSpec:
+    """``spec`` at the width of the small-screen version (its height follows)."""
+    return spec.model_copy(update={"size": spec.size.model_copy(
+        update={"width_mm": SCREEN_WIDTH_MM, "height_mm": None})})
+
+
 def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
-               style_path: Path, cache_dir: Path | None = None) -> RenderedMap:
+               style_path: Path, cache_dir: Path | None = None,
+               screen: bool = False) -> RenderedMap:
     """Draw ``spec`` (or take it from ``cache_dir`` when nothing it depends on changed).
 
-    ``layers`` must hold every layer the spec names (see ``spec_checks``).
+    ``layers`` must hold every layer the spec names (see ``spec_checks``). ``screen``:
+    the version for small screens (``SCREEN_WIDTH_MM`` wide, key as text).
     """
+    if screen:
+        spec = screen_spec(spec)
     global draw_count
     try:
         style_bytes = style_path.read_bytes()
@@ -79,18 +98,19 @@ def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
         "places": _referenced(spec, gaz),
         "layers": {name: layer.digest for name, layer in used.items()},
         "style": hashlib.sha256(style_bytes).hexdigest(),
+        "screen": screen,
     })
     if cache_dir is not None:
         hit = cache.read_entry(cache_dir, key)
         if hit is not None:
             meta, svg = hit
-            return _result(spec, meta, svg, cache_dir / key, from_cache=True)
+            return _result(spec, meta, svg, cache_dir / key, from_cache=True, screen=screen)
 
     from .draw import draw_map
     from .style import load_style
 
     style = load_style(style_path)
-    drawing = draw_map(spec, gaz, used, style, text, title=spec.title)
+    drawing = draw_map(spec, gaz, used, style, title=spec.title, screen=screen)
     draw_count += 1
     shown = [gaz[name] for name in drawing.shown]
     meta = {
@@ -104,15 +124,17 @@ def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
         "labels": drawing.labels,
         "scale_km": drawing.scale_km,
         "warnings": drawing.warnings,
+        "key": drawing.key,
+        "across_km": drawing.across_km,
     }
     if cache_dir is not None:
         cache.write_entry(cache_dir, key, meta, drawing.svg)
     folder = cache_dir / key if cache_dir is not None else None
-    return _result(spec, meta, drawing.svg, folder, from_cache=False)
+    return _result(spec, meta, drawing.svg, folder, from_cache=False, screen=screen)
 
 
 def _result(spec: MapSpec, meta: dict, svg: bytes, folder: Path | None,
-            from_cache: bool) -> RenderedMap:
+            from_cache: bool, screen: bool = False) -> RenderedMap:
     rasters = MapRasters(svg, tuple(meta["png_size_px"]), meta["dpi"], folder)
     return RenderedMap(
         id=spec.id, title=spec.title, caption=spec.caption, alt=meta["alt"], svg=svg,
@@ -121,4 +143,5 @@ def _result(spec: MapSpec, meta: dict, svg: bytes, folder: Path | None,
         png_size_px=tuple(meta["png_size_px"]), places=tuple(meta["places"]),
         labels=dict(meta["labels"]), credits=meta["credits"], from_cache=from_cache,
         scale_km=meta["scale_km"], warnings=tuple(meta["warnings"]),
+        key=tuple(meta.get("key", ())), across_km=meta.get("across_km", 0.0), screen=screen,
     )

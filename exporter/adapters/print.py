@@ -1,0 +1,58 @@
+"""Print-shop PDF: the print layout as PDF/X-4, with bleed and crop marks.
+
+The same pages as the PDF edition (same paper, same breaks: ``layout``), laid out
+with the front-matter's bleed (``print: {bleed_mm: 3}``): TrimBox at the paper size,
+BleedBox at the bleed, and crop marks outside both (``imposition.add_crop_marks``).
+The file is for a print shop's workflow (PDF/X-4: fonts embedded, output intent,
+TrimBox); it keeps the structure tags, but readers get the PDF/UA edition,
+``<slug>.pdf``.
+"""
+
+from __future__ import annotations
+
+from ..document import Document
+from . import RenderContext
+
+EXTENSION = "pdf"
+SUFFIX = "-print"
+MEDIA_TYPE = "application/pdf"
+USES_HTML = True
+LAYS_OUT_PAGES = True
+
+
+def pages(data: bytes) -> int:
+    """Number of pages in the print PDF."""
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def warm_up() -> None:
+    """Load WeasyPrint and pikepdf, and lay out a line in the editions' fonts, before
+    there is a document to lay out."""
+    import pikepdf  # noqa: F401
+
+    from ..layout import warm_up as warm_layout
+
+    warm_layout()
+
+
+def render(doc: Document, ctx: RenderContext) -> bytes:
+    """Lay ``doc`` out with bleed and write it as PDF/X-4 with crop marks."""
+    from ..imposition import add_crop_marks
+    from ..layout import chosen_paper, lay_out, stylesheet, write_pdf
+    from ..metadata import PrintSettings
+
+    settings = doc.meta.print or PrintSettings()
+    paper = chosen_paper(doc, ctx.styles)
+    parts = ctx.html.parts
+    # The output intent is sRGB, the space the styles and the maps are drawn in: the
+    # shop converts to its press's CMYK (no CMYK profile ships with free software here).
+    document, _root = lay_out(doc, parts, stylesheet(ctx.styles, paper, settings.bleed_mm),
+                              ctx.timestamp, output_intent="srgb")
+    data = write_pdf(document, doc, parts, ctx.timestamp, "pdf/x-4", output_intent="srgb")
+    if settings.crop_marks:
+        data = add_crop_marks(data, settings.bleed_mm)
+    return data

@@ -1,0 +1,106 @@
+"""The editions' typefaces: the book face that ships with the exporter and its fallbacks.
+
+The body face is Literata (SIL Open Font Licence 1.1; the ``fontpkg-literata``
+package, a dependency), loaded by ``@font-face`` through the layout's URL fetcher, so
+every machine sets the same pages from the same font files. Literata covers Latin,
+Greek and Cyrillic; DejaVu (Debian's ``fonts-dejavu-core``) sets Armenian and
+Georgian and is the face of headings, tables and code. A character none of them has
+is reported as a warning naming it and its line (``missing_glyphs``).
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from pathlib import Path
+
+#: URL scheme under which the layout's fetcher serves the shipped font files.
+FONT_SCHEME = "exporter-font:"
+BOOK_FACE = "Literata"
+
+#: Where fontconfig finds the fallbacks on Debian (``fonts-dejavu-core``).
+_DEJAVU_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
+_FALLBACK_FILES = ("DejaVuSerif.ttf", "DejaVuSans.ttf", "DejaVuSansMono.ttf")
+
+
+def _book_files() -> dict[str, Path]:
+    """The book face's files by style: ``normal`` and ``italic`` (variable: every weight)."""
+    import fontpkg_literata
+
+    folder = Path(fontpkg_literata.ROOT) / "files"
+    return {"normal": folder / "Literata[opsz,wght].ttf",
+            "italic": folder / "Literata-Italic[opsz,wght].ttf"}
+
+
+def licence() -> Path:
+    """The book face's licence file (SIL OFL 1.1)."""
+    import fontpkg_literata
+
+    return Path(fontpkg_literata.ROOT) / "LICENSE"
+
+
+def font_face_css() -> str:
+    """``@font-face`` rules for the book face, served by the layout's fetcher."""
+    rules = []
+    for style in _book_files():
+        rules.append(f'@font-face {{ font-family: "{BOOK_FACE}"; '
+                     f'src: url("{FONT_SCHEME}{style}"); font-style: {style}; '
+                     f"font-weight: 200 900; }}")
+    return "\n".join(rules) + "\n"
+
+
+def font_file(name: str) -> bytes | None:
+    """The bytes of the font served as ``exporter-font:NAME``, or None."""
+    path = _book_files().get(name)
+    return path.read_bytes() if path is not None else None
+
+
+@functools.lru_cache(maxsize=1)
+def covered() -> frozenset[int]:
+    """Every code point the book face or a fallback has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    points: set[int] = set()
+    paths = list(_book_files().values())
+    paths += [d / f for d in _DEJAVU_DIRS for f in _FALLBACK_FILES if (d / f).is_file()]
+    for path in paths:
+        font = TTFont(path, lazy=True)
+        points.update(font.getBestCmap())
+        font.close()
+    return frozenset(points)
+
+
+def _needs_glyph(char: str) -> bool:
+    # Controls, format characters (soft hyphen, joiners, marks of direction) and
+    # spaces are not drawn from a font's glyphs.
+    return unicodedata.category(char)[0] not in ("C", "Z") and char not in "\n\t"
+
+
+def missing_glyphs(text: str, first_line: int = 1) -> list[tuple[int, str]]:
+    """(line, character) for each character of ``text`` that no font of the editions
+    has, once per character (its first line)."""
+    have = covered()
+    found: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), first_line):
+        for char in line:
+            if ord(char) > 0x7E and char not in found and ord(char) not in have \
+                    and _needs_glyph(char):
+                found[char] = number
+    return sorted(((line, char) for char, line in found.items()))
+
+
+def glyph_warnings(source: Path, text: str) -> list[str]:
+    """Warnings for the characters of the source ``text`` no font can set."""
+    by_line: dict[int, list[str]] = {}
+    for line, char in missing_glyphs(text):
+        by_line.setdefault(line, []).append(char)
+    out = []
+    for line, chars in by_line.items():
+        named = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})"
+                          for c in chars[:3])
+        more = f" and {len(chars) - 3} more" if len(chars) > 3 else ""
+        out.append(f"{source}:{line}: no font has a glyph for {named}{more}; "
+                   "they print as empty boxes")
+    if len(out) > 5:  # a whole passage in another script: name the first lines
+        out = out[:5] + [f"{source}: ... and {len(out) - 5} more lines with such characters"]
+    return out

@@ -1,0 +1,239 @@
+"""Issue 12: paper sizes, the print-shop PDF (PDF/X-4, bleed, crop marks), the booklet,
+nothing clipped or dropped at the page edge, the fonts, DOCX captions."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from exporter.checks import check
+from exporter.fonts import missing_glyphs
+from exporter.imposition import saddle_stitch_order
+
+from conftest import SAMPLE, editions, run_cli
+
+MM = 72 / 25.4
+A5 = (148 * MM, 210 * MM)
+A4_LANDSCAPE = (297 * MM, 210 * MM)
+
+
+def _size(box) -> tuple[float, float]:
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return x1 - x0, y1 - y0
+
+
+def _close(a, b, tolerance=0.6) -> bool:
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b))
+
+
+@pytest.fixture(scope="module")
+def print_dist(tmp_path_factory) -> Path:
+    """The sample as the issue asks: --format print --format booklet --paper A5."""
+    out = tmp_path_factory.mktemp("print")
+    result = run_cli("build", SAMPLE, "--format", "print", "--format", "booklet",
+                     "--paper", "A5", "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_only_the_formats_asked_for(print_dist):
+    names = [p.name for p in editions(print_dist)]
+    slug = SAMPLE.stem
+    assert names == [f"{slug}-booklet.pdf", f"{slug}-print.pdf"]
+
+
+def test_print_pdf_boxes_and_identification(print_dist):
+    path = print_dist / f"{SAMPLE.stem}-print.pdf"
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.open_metadata().get("pdfxid:GTS_PDFXVersion")) == "PDF/X-4"
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == "/GTS_PDFX" and "/DestOutputProfile" in intent
+        for page in pdf.pages:
+            trim = [float(v) for v in page.obj.TrimBox]
+            bleed = [float(v) for v in page.obj.BleedBox]
+            media = [float(v) for v in page.obj.MediaBox]
+            assert _close(_size(trim), A5)  # the trim is the paper
+            assert _close([trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2],
+                           bleed[3] - trim[3]], [3 * MM] * 4, 0.05)  # 3 mm bleed
+            assert media[0] < bleed[0] - 5 * MM and media[2] > bleed[2] + 5 * MM
+    assert check(path) == []
+
+
+def test_crop_marks_outside_the_bleed(print_dist, tmp_path):
+    """Rendered whole (MediaBox), the corner beyond the bleed has ink in line with the
+    trim; the trim's corner itself and the bleed stay clear of marks."""
+    from PIL import Image
+
+    path = print_dist / f"{SAMPLE.stem}-print.pdf"
+    subprocess.run(["pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-png", str(path),
+                    str(tmp_path / "p")], check=True)
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[0]
+        media = [float(v) for v in page.obj.MediaBox]
+        trim = [float(v) for v in page.obj.TrimBox]
+    # PDF y runs up, pixels run down; at 72 dpi one pixel is one point.
+    left = round(trim[0] - media[0])
+    top = round(media[3] - trim[3])
+    gap = round(3 * MM + 1 * MM)
+    # The vertical mark above the top-left corner: in line with the trim's left edge.
+    column = [image.getpixel((left + dx, y)) for dx in (-1, 0, 1)
+              for y in range(2, top - gap)]
+    assert min(column) < 128
+    # Nothing drawn in the bleed beside the corner (between trim and start of marks).
+    bleed_zone = [image.getpixel((left - dx, top - 2)) for dx in range(3, gap - 2)]
+    assert min(bleed_zone) > 200
+
+
+def test_booklet_order_and_sheets(print_dist):
+    path = print_dist / f"{SAMPLE.stem}-booklet.pdf"
+    with pikepdf.open(path) as pdf:
+        sides = len(pdf.pages)
+        assert sides % 2 == 0
+        order = []
+        for page in pdf.pages:
+            assert _close(_size(page.mediabox), A4_LANDSCAPE)
+            placed = [str(op[0]) for op, name in pikepdf.parse_content_stream(page)
+                      if str(name) == "Do"]
+            order.append([int(re.match(r"/P(\d+)_", n).group(1)) for n in placed])
+    pages = 1 + max(i for side in order for i in side)  # A5 pages laid out
+    assert 2 * sides == -(-pages // 4) * 4  # padded to a multiple of 4
+    expected = saddle_stitch_order(pages)
+    # Each side shows its pages left to right; blanks are not drawn.
+    assert order == [[i for i in pair if i is not None] for pair in expected]
+    # The first side carries the last page (or a blank) and the first page (the title).
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-x", str(int(A4_LANDSCAPE[0] / 2)),
+                            "-y", "0", "-W", str(int(A4_LANDSCAPE[0] / 2)), "-H", "600",
+                            str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Azerbaijan launches" in first
+    assert check(path) == []
+
+
+def test_saddle_stitch_order():
+    assert saddle_stitch_order(8) == [(7, 0), (1, 6), (5, 2), (3, 4)]
+    # 5 pages: padded to 8, blanks at the end.
+    assert saddle_stitch_order(5) == [(None, 0), (1, None), (None, 2), (3, 4)]
+    assert saddle_stitch_order(1) == [(None, 0), (None, None)]
+
+
+def _article(folder: Path, body: str, front: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "edges.md"
+    path.write_text(f"---\ntitle: Edges\ndate: 2024-01-01\nlang: en-GB\n{front}---\n\n{body}",
+                    "utf-8")
+    return path
+
+
+def test_paper_precedence(tmp_path):
+    source = _article(tmp_path / "source", "A short article.\n",
+                      "print:\n  paper: A5\n")
+    out = tmp_path / "dist"
+    assert run_cli("build", source, "--format", "pdf", "--out", out).returncode == 0
+    with pikepdf.open(out / "edges.pdf") as pdf:
+        assert _close(_size(pdf.pages[0].mediabox), A5)
+    result = run_cli("build", source, "--format", "pdf", "--paper", "letter", "--out", out)
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(out / "edges.pdf") as pdf:
+        assert _close(_size(pdf.pages[0].mediabox), (612, 792))
+    bad = run_cli("build", source, "--paper", "A3", "--out", out)
+    assert bad.returncode == 2 and "unknown paper 'A3'" in bad.stderr
+
+
+def test_nothing_clipped_or_dropped(tmp_path):
+    """A wide table, a long code token, a large image and a script no font has."""
+    from PIL import Image
+
+    folder = tmp_path / "source"
+    folder.mkdir()
+    Image.new("RGB", (6000, 4000), (200, 30, 30)).save(folder / "big.png")
+    columns = 20
+    table = ("| " + " | ".join(f"Head{i}" for i in range(columns)) + " |\n|"
+             + "---|" * columns + "\n| " + " | ".join(f"cell{i}" for i in range(columns))
+             + " |\n")
+    token = "".join(f"{i:03d}" for i in range(100))  # 300 characters, no break
+    source = _article(folder, f"Text.\n\n{table}\n\nCode: `{token}`\n\n```\n{token}\n```\n\n"
+                      "![A large red picture](big.png)\n\nChinese: 中文.\n")
+    out = tmp_path / "dist"
+    result = run_cli("build", source, "--format", "pdf", "--format", "print", "--out", out)
+    assert result.returncode == 0, result.stderr
+    warning = " ".join(result.stderr.split())
+    assert f"{source.name}:" in warning and "'中' (U+4E2D" in warning and "'文'" in warning
+    pdf_path = out / "edges.pdf"
+    assert check(pdf_path) == []  # nothing runs off the page
+    assert check(out / "edges-print.pdf") == []
+    text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    for i in range(columns):
+        assert f"Head{i}" in text and f"cell{i}" in text
+    assert text.count(token[:30]) >= 2 and "".join(text.split()).count(token) >= 2
+    with pikepdf.open(pdf_path) as pdf:
+        shapes = [_size(page.mediabox) for page in pdf.pages]
+        assert any(w > h for w, h in shapes)  # the 20-column table turned landscape
+        images = [page for page in pdf.pages if page.get_images()]
+        assert images  # the large image is there, not dropped
+
+
+def test_huge_image_is_refused(tmp_path):
+    import struct
+    import zlib
+
+    folder = tmp_path / "source"
+    folder.mkdir()
+    width = height = 30000
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    squeeze = zlib.compressobj()
+    row = b"\0" * (1 + width // 8)
+    pixels = b"".join(squeeze.compress(row) for _ in range(height)) + squeeze.flush()
+    (folder / "huge.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0,
+                                                           0, 0))
+        + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+    source = _article(folder, "Before.\n\n![A huge picture](huge.png)\n")
+    result = run_cli("build", source, "--format", "pdf", "--out", tmp_path / "dist")
+    assert result.returncode == 2
+    assert "edges.md:9: image 'huge.png' is 30000x30000 pixels" in " ".join(
+        result.stderr.split())
+
+
+def test_check_fails_text_off_the_page(tmp_path):
+    import weasyprint
+
+    html = ('<html lang="en"><head><title>Off</title></head><body><h1>Off</h1>'
+            '<p style="white-space: nowrap">' + "word " * 80 + "</p></body></html>")
+    path = tmp_path / "off.pdf"
+    weasyprint.HTML(string=html).write_pdf(path, pdf_variant="pdf/ua-1")
+    messages = [f.message for f in check(path)]
+    assert any(m.startswith("text runs off page 1") for m in messages), messages
+
+
+def test_fonts_cover_the_regions_scripts():
+    text = "Azərbaycan Армения Ελλάδα Հայաստան საქართველო Türkiye"
+    assert missing_glyphs(text) == []
+    assert missing_glyphs("ok\n中") == [(2, "中")]
+
+
+def test_book_face_is_embedded(print_dist):
+    result = subprocess.run(["pdffonts", str(print_dist / f"{SAMPLE.stem}-print.pdf")],
+                            capture_output=True, text=True, check=True).stdout
+    assert "Literata" in result
+
+
+def test_docx_captions_are_numbered_by_seq_fields(sample_dist):
+    docx = next(p for p in editions(sample_dist) if p.suffix == ".docx")
+    with zipfile.ZipFile(docx) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    captions = re.findall(r'<w:pStyle w:val="Caption" ?/>.*?</w:p>', body)
+    assert len(captions) >= 2
+    for number, caption in enumerate(captions[:2], 1):
+        assert '<w:instrText xml:space="preserve"> SEQ Map \\* ARABIC </w:instrText>' in caption
+        shown = re.sub(r"<[^>]+>", "", re.sub(r"<w:instrText.*?</w:instrText>", "", caption))
+        assert shown.startswith(f"Map {number}. ")
