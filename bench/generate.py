@@ -99,6 +99,8 @@ def copy_support(dest: Path, source_dir: Path = SOURCE_DIR) -> None:
         rel = path.relative_to(source_dir)
         if path.is_dir() or (path.suffix == ".md" and len(rel.parts) == 1):
             continue
+        if path.name.endswith(".collection.yml"):
+            continue  # a collection names the sample's articles, which are not copied
         if any(part.startswith(".") for part in rel.parts):
             continue
         target = dest / rel

@@ -40,16 +40,20 @@ def measure(data: bytes, media_type: str) -> tuple[int, int] | None:
 
     from PIL import Image, UnidentifiedImageError
 
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None  # only the header is read: the size is ours to judge
     try:
-        with warnings.catch_warnings():  # the limit below is ours, and stricter
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:  # reads the header only
                 width, height = image.size
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+    except (UnidentifiedImageError, OSError) as exc:
         raise ImageProblem(f"cannot be read as an image ({exc.__class__.__name__})") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
     if width * height > MAX_PIXELS:
-        raise ImageProblem(f"is {width} x {height} pixels ({width * height / 1e6:.0f} "
-                           f"megapixels); the limit is {MAX_PIXELS / 1e6:.0f}")
+        raise ImageProblem(f"is {width}x{height} pixels ({width * height / 1e6:.0f} "
+                           f"megapixels); the limit is {MAX_PIXELS / 1e6:.0f} megapixels")
     return width, height
 
 

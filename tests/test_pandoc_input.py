@@ -208,5 +208,5 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(tmp_path):
     result = run_cli("build", source, "--out", tmp_path / "dist")
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        f"error: {source}:8: image 'bomb.png' is 10000 x 10000 pixels (100 megapixels); "
-        "the limit is 50 (save it at a few megapixels)")
+        f"error: {source}:8: image 'bomb.png' is 10000x10000 pixels (100 megapixels); "
+        "the limit is 50 megapixels (save it at a few megapixels)")

@@ -66,6 +66,11 @@ def pack(source: Path, house: HouseStyle, blobs: dict[str, bytes],
         cache[folder] = {str(p.relative_to(folder)): add(p) for p in _folder_files(folder)}
     files = dict(cache[folder])
     files[source.name] = add(source)
+    from ..collection import article_files, is_collection
+
+    if is_collection(source):  # a book is made of its articles: they travel with it
+        for article in article_files(source):
+            files[str(article.resolve().relative_to(folder.resolve()))] = add(article)
     styles = {}
     if house.override is not None:
         styles = {name: add(house.override / name) for name in STYLE_FILES

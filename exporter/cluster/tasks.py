@@ -44,6 +44,8 @@ def build_packed(item: Pack, formats: list[str], allow_remote: bool,
         except ExporterError as exc:
             exc.file = _client_path(exc.file, here, there)
             exc.message = exc.message.replace(str(here), str(there))
+            if exc.hint:
+                exc.hint = exc.hint.replace(str(here), str(there))
             return Failed(item.source, exc)
     built.warnings = [w.replace(str(here), str(there)) for w in built.warnings]
     return built
