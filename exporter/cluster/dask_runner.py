@@ -40,6 +40,11 @@ def _client(address: str):
                          hint="start one with 'dask scheduler' or check --scheduler") from None
 
 
+def _needed(item, blobs: dict[str, bytes]) -> dict[str, bytes]:
+    """The file contents one packed source reads."""
+    return {d: blobs[d] for d in {*item.files.values(), *item.styles.values()}}
+
+
 def _rate(done: int, total: int, failed: int, started: float) -> str:
     elapsed = max(time.monotonic() - started, 1e-6)
     rate = done / elapsed
@@ -91,20 +96,35 @@ def render_on_cluster(todo: dict[Path, list[str]], houses: dict, address: str,
         # Each task carries its own files: scattered data lives only on the workers that
         # hold it, and a task whose input died with its worker could not run again.
         for item in packs:
-            needed = {d: blobs[d] for d in {*item.files.values(), *item.styles.values()}}
             futures.append(client.submit(build_packed, item, todo[item.source], allow_remote,
-                                         needed, strict, retries=RETRIES, pure=False))
-        by_key = {f.key: item.source for f, item in zip(futures, packs)}
+                                         _needed(item, blobs), strict, retries=RETRIES,
+                                         pure=False))
+        by_key = {f.key: item for f, item in zip(futures, packs)}
         errors: list[ExporterError] = []
-        started, done = time.monotonic(), 0
-        say(_rate(0, len(futures), 0, started))
-        for future in as_completed(futures):
-            source = by_key[future.key]
+        started, done, total = time.monotonic(), 0, len(futures)
+        tries: dict[Path, int] = {}
+        say(_rate(0, total, 0, started))
+        finished = as_completed(futures)
+        for future in finished:
+            item = by_key.pop(future.key)
+            source = item.source
             try:
                 result = future.result()
             except ExporterError as exc:
                 result = Failed(source, exc)
             except Exception as exc:  # noqa: BLE001 (a bug or a lost worker: report, go on)
+                if tries.get(source, 0) < RETRIES:
+                    # The cluster itself faltered (a worker lost at a bad moment): the
+                    # task is submitted again, as Dask does for a worker that died.
+                    tries[source] = tries.get(source, 0) + 1
+                    again = client.submit(build_packed, item, todo[source], allow_remote,
+                                          _needed(item, blobs), strict, retries=RETRIES,
+                                          pure=False)
+                    by_key[again.key] = item
+                    futures.append(again)
+                    finished.add(again)
+                    future.release()
+                    continue
                 result = Failed(source, BuildError(
                     f"internal error on the cluster: {type(exc).__name__}: {exc}",
                     file=source, hint="run it locally with --debug to see the traceback"))
@@ -114,7 +134,7 @@ def render_on_cluster(todo: dict[Path, list[str]], houses: dict, address: str,
             else:
                 write(source, result)
             future.release()
-            say(_rate(done, len(futures), len(errors), started))
+            say(_rate(done, total, len(errors), started))
         return errors
     except BaseException:
         client.cancel(futures)  # Ctrl-C or an error here: nothing more runs
