@@ -64,6 +64,9 @@ ACE_VERSION=1.4.6
 if [ "${1:-}" = "--test" ] && [ ! -x .tools/node_modules/.bin/ace-cli ]; then
   need "installing Ace by DAISY $ACE_VERSION (npm) into .tools/"
   mkdir -p .tools
+  # A package.json of its own: without one npm would install into the repository's
+  # (the axe-core one below) and change it.
+  [ -f .tools/package.json ] || printf '{"private": true}\n' > .tools/package.json
   (cd .tools && npm install --silent --ignore-scripts --no-audit --no-fund \
       "@daisy/ace-cli@$ACE_VERSION" >/dev/null)
 fi
