@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .document import Document
+from .document import Document, walk_json
 from .errors import SecurityError, SourceError
 from .yamlfile import Locator
 
@@ -142,16 +142,6 @@ def _attr(node: dict) -> list | None:
     return None
 
 
-def _walk(node: Any, visit) -> None:
-    if isinstance(node, dict):
-        visit(node)
-        for value in node.values():
-            _walk(value, visit)
-    elif isinstance(node, list):
-        for item in node:
-            _walk(item, visit)
-
-
 def _unique_ids(blocks: list, taken: set[str]) -> None:
     """Rename ids that an earlier chapter already has (pandoc makes heading ids from
     the text, so two articles may both have "background"), and links to them."""
@@ -176,9 +166,9 @@ def _unique_ids(blocks: list, taken: set[str]) -> None:
             if url.startswith("#") and url[1:] in renamed:
                 node["c"][2][0] = "#" + renamed[url[1:]]
 
-    _walk(blocks, rename)
+    walk_json(blocks, rename)
     if renamed:
-        _walk(blocks, relink)
+        walk_json(blocks, relink)
 
 
 def _chapter(doc: Document, ast: dict, taken: set[str]) -> dict:
@@ -334,7 +324,7 @@ def load_collection(path: Path, allow_remote: bool = False, maps_ready=None,
     meta.glossary = GlossarySettings()
     book = parse_markdown(spec.introduction or "", meta).to_json()
     taken: set[str] = set()
-    _walk(book["blocks"], lambda n: taken.add(_attr(n)[0]) if _attr(n) else None)
+    walk_json(book["blocks"], lambda n: taken.add(_attr(n)[0]) if _attr(n) else None)
     warnings: list[str] = []
     resources = {}
     chapters = []

@@ -139,6 +139,18 @@ def elements(root: object) -> Iterator[pf.Element]:
                     stack.append(child)
 
 
+def walk_json(node: object, visit) -> None:
+    """Call ``visit`` on every AST dict of pandoc JSON under ``node``, depth first."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            visit(item)
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+
+
 def plain_text(element: object) -> str:
     """Plain text of an AST element or metadata value, keeping curly quotes."""
     import panflute as pf

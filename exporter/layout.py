@@ -158,6 +158,17 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
         sys.setrecursionlimit(saved)
 
 
+def page_count(data: bytes) -> int:
+    """Pages in a PDF (qpdf reads the page tree, not every object: pypdf parsed each link
+    annotation and took longer than the layout on a book)."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
 def warm_up() -> None:
     """Load WeasyPrint and lay out a line in the editions' fonts before there is a
     document: the first layout of a process loads the fonts and fills Pango's caches."""

@@ -20,11 +20,9 @@ LAYS_OUT_PAGES = True
 
 def pages(data: bytes) -> int:
     """Number of sheet sides in the booklet (twice the sheets)."""
-    import io
+    from ..layout import page_count
 
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(data)).pages)
+    return page_count(data)
 
 
 def warm_up() -> None:

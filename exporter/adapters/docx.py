@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import re
 
-from ..document import RESOURCE_SCHEME, Document
+from ..document import RESOURCE_SCHEME, Document, walk_json
 from ..pandoc import run_pandoc
 from ..reproducible import normalize_zip
 from . import RenderContext
@@ -43,17 +43,6 @@ def _with_reference(ctx: RenderContext, run):
 
 def _meta_string(text: str) -> dict:
     return {"t": "MetaInlines", "c": [{"t": "Str", "c": text}]}
-
-
-def _walk(node, visit) -> None:
-    """Call ``visit`` on every AST dict in pandoc JSON, depth first."""
-    if isinstance(node, dict):
-        visit(node)
-        for value in node.values():
-            _walk(value, visit)
-    elif isinstance(node, list):
-        for item in node:
-            _walk(item, visit)
 
 
 def _pageref(bookmark: str) -> dict:
@@ -108,7 +97,7 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
                 if resource.width_mm and not any(k == "width" for k, _ in attrs):
                     attrs.append(["width", f"{resource.width_mm / 10:.2f}cm"])
 
-    _walk(ast["blocks"], visit)
+    walk_json(ast["blocks"], visit)
 
     def wrap_uses(blocks: list) -> None:
         for node_list in _lists(blocks):
@@ -133,7 +122,7 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
             node["c"][1][:] = [n for n in node["c"][1]
                                if not (n.get("t") == "Span" and "uses-screen" in n["c"][0][1])]
 
-    _walk(ast["blocks"], label_uses)
+    walk_json(ast["blocks"], label_uses)
 
     def drop_screen_keys(node: dict) -> None:
         # The map's key as text is for screens; Word gets the printed map, key included.
@@ -142,7 +131,7 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
             blocks[:] = [b for b in blocks
                          if not (b.get("t") == "Div" and "map-key" in b["c"][0][1])]
 
-    _walk(ast["blocks"], drop_screen_keys)
+    walk_json(ast["blocks"], drop_screen_keys)
     # Each appendix (and a collection's chapter) starts on a new page, as in the PDF.
     blocks = ast["blocks"]
     for i in range(len(blocks) - 1, -1, -1):

@@ -28,17 +28,13 @@ def _digest(data: bytes) -> bytes:
 
 
 def pages(data: bytes) -> int:
-    """Number of pages in a PDF edition (qpdf reads the page tree, not every object:
-    pypdf parsed each link annotation and took longer than the layout on a book)."""
+    """Number of pages in a PDF edition (counted at layout when this process made it)."""
     known = _COUNTED.get(_digest(data))
     if known is not None:
         return known
-    import io
+    from ..layout import page_count
 
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return len(pdf.pages)
+    return page_count(data)
 
 
 def warm_up() -> None:

@@ -22,11 +22,9 @@ LAYS_OUT_PAGES = True
 
 def pages(data: bytes) -> int:
     """Number of pages in the print PDF."""
-    import io
+    from ..layout import page_count
 
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(data)).pages)
+    return page_count(data)
 
 
 def warm_up() -> None:
