@@ -18,6 +18,16 @@ SEED = ROOT.parent / "shared" / "seeds" / "000_5a0348a23b76aaed.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def bench_generate():
+    """The benchmark's input generators (``bench/generate.py``), loaded as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
             timeout: float = 300) -> subprocess.CompletedProcess:
     """Run ``exporter`` as a user would, in a subprocess."""

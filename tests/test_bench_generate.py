@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
+from conftest import bench_generate
 from exporter.source import load_document
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _generate():
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -23,7 +14,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_book_is_deterministic_and_loads(tmp_path):
-    gen = _generate()
+    gen = bench_generate()
     first = gen.book(tmp_path / "a", pages=6)
     second = gen.book(tmp_path / "b", pages=6)
     assert _tree(first.parent) == _tree(second.parent)
@@ -36,14 +27,14 @@ def test_book_is_deterministic_and_loads(tmp_path):
 
 
 def test_book_size_scales_with_pages(tmp_path):
-    gen = _generate()
+    gen = bench_generate()
     small = len(gen.book(tmp_path / "s", pages=10).read_text("utf-8").split())
     large = len(gen.book(tmp_path / "l", pages=40).read_text("utf-8").split())
     assert 3 < large / small < 5
 
 
 def test_batch_is_deterministic_and_loads(tmp_path):
-    gen = _generate()
+    gen = bench_generate()
     first = gen.batch(tmp_path / "a", n=3)
     gen.batch(tmp_path / "b", n=3)
     assert [p.name for p in first] == ["article-001.md", "article-002.md", "article-003.md"]

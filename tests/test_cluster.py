@@ -4,7 +4,6 @@ nothing. Real clusters on this machine (127.0.0.1 only)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import signal
@@ -17,16 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, bench_generate, run_cli
 
 distributed = pytest.importorskip("distributed", reason="the 'dask' extra is not installed")
-
-
-def _generate():
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -39,7 +31,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def articles(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("batch") / "source"
-    _generate().batch(folder, n=4, words=250)
+    bench_generate().batch(folder, n=4, words=250)
     return folder
 
 
@@ -156,7 +148,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(tmp_path):
     from exporter.checks import check
 
     folder = tmp_path / "source"
-    paths = _generate().batch(folder, n=6, words=250)
+    paths = bench_generate().batch(folder, n=6, words=250)
     out = tmp_path / "dist"
     progress: list[str] = []
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
@@ -191,7 +183,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(tmp_path):
 
 def test_ctrl_c_cancels_the_rest_and_keeps_what_was_written(cluster, tmp_path):
     folder = tmp_path / "source"
-    _generate().batch(folder, n=8, words=250)
+    bench_generate().batch(folder, n=8, words=250)
     out = tmp_path / "dist"
     # As from a terminal: SIGINT at its default in the child (see test_hostile_input).
     proc = subprocess.Popen([sys.executable, "-m", "exporter", "build", str(folder), "--out",
