@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
-import pikepdf
 import pytest
 from lxml import etree
 
@@ -38,11 +36,9 @@ def _read(epub: Path, member: str) -> bytes:
 
 
 def _pages(pdf: Path) -> list[str]:
-    with pikepdf.open(pdf) as doc:
-        count = len(doc.pages)
-    return [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
-                           capture_output=True, text=True, check=True).stdout
-            for n in range(1, count + 1)]
+    from test_accessibility import _pdf_pages_text
+
+    return _pdf_pages_text(pdf)
 
 
 def test_the_book_passes_check(book):
