@@ -365,6 +365,7 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
             ctx = context(prepare(source, allow_remote,
                                   maps_ready=_draw_maps_beside(source, house), house=house,
                                   strict=strict))
+            ctx.jobs = jobs  # a book's chapters are laid out in as many processes
             remote[source] = [pool.submit(render_one, _for_worker(ctx, fmt), fmt)
                               for fmt in formats if fmt in layouts]
             prepared[source] = ctx

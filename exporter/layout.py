@@ -18,6 +18,10 @@ from .fonts import FONT_SCHEME, font_face_css, font_file
 from .paper import DEFAULT_PAPER, Paper, page_css, paper
 
 
+#: The image types the layout takes, the first a resource has.
+LAYOUT_MEDIA_TYPES = ("image/svg+xml", "image/png", "image/jpeg", "image/gif", "image/webp")
+
+
 def _fetcher(doc: Document):
     """A WeasyPrint URL fetcher that serves ``resource:`` URLs and refuses everything else."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -27,8 +31,7 @@ def _fetcher(doc: Document):
             if url.startswith(RESOURCE_SCHEME):
                 resource = doc.resources.get(url[len(RESOURCE_SCHEME):])
                 if resource is not None:
-                    media_type, data = resource.best(("image/svg+xml", "image/png",
-                                                      "image/jpeg", "image/gif", "image/webp"))
+                    media_type, data = resource.best(LAYOUT_MEDIA_TYPES)
                     return URLFetcherResponse(url, data, {"Content-Type": media_type})
             if url.startswith(FONT_SCHEME):
                 data = font_file(url[len(FONT_SCHEME):])
@@ -45,6 +48,19 @@ LAYOUT_RECURSION_LIMIT = 8000
 
 #: Prefix of the id of the ``<section>`` that holds each part in the print document.
 PART_ID_PREFIX = "part-"
+
+
+def part_classes(part) -> str:
+    """The classes of a part's ``<section>`` in the print document: ``part-appendix``
+    for the back matter, ``part-chapter`` for what starts on a right-hand page (a
+    collection's contents, introduction and chapters, a long article's sections)."""
+    kinds = set(part.epub_type.split())
+    classes = f"part part-{part.id}"
+    if not kinds & {"titlepage", "frontmatter", "bodymatter"}:
+        classes += " part-appendix"
+    elif part.id not in ("title", "article"):
+        classes += " part-chapter"
+    return classes
 
 
 def print_html(doc: Document, parts, timestamp: int) -> str:
@@ -67,13 +83,7 @@ def print_html(doc: Document, parts, timestamp: int) -> str:
     head.append('<meta name="generator" content="exporter">')
     sections = []
     for part in parts:
-        kinds = set(part.epub_type.split())
-        classes = f"part part-{part.id}"
-        if not kinds & {"titlepage", "frontmatter", "bodymatter"}:
-            classes += " part-appendix"
-        elif part.id not in ("title", "article"):
-            classes += " part-chapter"  # a collection's introduction and chapters
-        sections.append(f'<section class="{classes}" id="{PART_ID_PREFIX}{part.id}" '
+        sections.append(f'<section class="{part_classes(part)}" id="{PART_ID_PREFIX}{part.id}" '
                         f'data-title="{esc(part.title)}">\n{part.html}\n</section>')
     return (f'<!DOCTYPE html>\n<html lang="{esc(meta.lang)}">\n<head>{"".join(head)}</head>\n'
             f'<body>\n{"".join(sections)}\n</body>\n</html>\n')

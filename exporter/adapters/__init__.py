@@ -49,6 +49,8 @@ class RenderContext:
     #: Build timestamp (from SOURCE_DATE_EPOCH or the article's date), for reproducibility.
     timestamp: int = 0
     extras: dict[str, object] = field(default_factory=dict)
+    #: Processes a format may use for its own work (the PDF lays chapters out in them).
+    jobs: int = 1
 
     @cached_property
     def html(self):
@@ -61,7 +63,7 @@ class RenderContext:
         """This context for another process: the HTML rendered here, the body's AST
         left out (see ``Document.without_body``)."""
         copy = RenderContext(self.doc.without_body(), self.styles, self.timestamp,
-                             dict(self.extras))
+                             dict(self.extras), self.jobs)
         copy.__dict__["html"] = self.html  # the cached_property's slot
         return copy
 

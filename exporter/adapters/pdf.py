@@ -47,15 +47,26 @@ def warm_up() -> None:
 
 def render(doc: Document, ctx: RenderContext) -> bytes:
     """Lay ``doc`` out as a tagged PDF/UA-1 with metadata, bookmarks and embedded fonts."""
+    from ..chapter_layout import lay_out_book, units_of
     from ..layout import PART_ID_PREFIX, chosen_paper, lay_out, stylesheet, write_pdf
     from ..pagination import page_starts
 
     parts = ctx.html.parts
-    document, root = lay_out(doc, parts, stylesheet(ctx.styles, chosen_paper(doc, ctx.styles)),
-                             ctx.timestamp)
+    css = stylesheet(ctx.styles, chosen_paper(doc, ctx.styles))
+    units = units_of(parts, bool(doc.chapters))
+    if units is not None:  # a collection or a long book: laid out by chapter, cached
+        book = lay_out_book(doc, parts, units, css, ctx.timestamp, ctx.jobs)
+        ctx.extras["page_starts"] = book.starts
+        _remember(book.pdf, book.pages)
+        return book.pdf
+    document, root = lay_out(doc, parts, css, ctx.timestamp)
     ctx.extras["page_starts"] = page_starts(document, root, PART_ID_PREFIX)
     data = write_pdf(document, doc, parts, ctx.timestamp, "pdf/ua-1")
+    _remember(data, len(document.pages))
+    return data
+
+
+def _remember(data: bytes, pages: int) -> None:
     if len(_COUNTED) > 8:  # a long-lived worker (``exporter watch``) keeps only a few
         _COUNTED.clear()
-    _COUNTED[_digest(data)] = len(document.pages)
-    return data
+    _COUNTED[_digest(data)] = pages
