@@ -23,6 +23,7 @@ The pages come out as in one document of the same HTML (tests compare the two).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -199,8 +200,6 @@ def with_page_numbers(unit: Unit, numbers: dict[str, int]) -> Unit:
 def _unit_key(doc: Document, unit: Unit, css: str, timestamp: int) -> str:
     import weasyprint
 
-    from .fonts import font_file
-
     html = print_html(doc, unit.parts, timestamp)
     used = sorted(set(re.findall(r'resource:([^"\')\s]+)', html)))
     resources = []
@@ -210,17 +209,33 @@ def _unit_key(doc: Document, unit: Unit, css: str, timestamp: int) -> str:
             resources.append(name)
             media_type, data = resource.best(LAYOUT_MEDIA_TYPES)  # what the layout reads
             resources.append(cache.digest(media_type, data))
-    fonts = [cache.digest(font_file(style) or b"") for style in ("normal", "italic")]
     return cache.digest(_CACHE_FORMAT, weasyprint.__version__, unit.kind, html, css,
-                        *resources, *fonts)
+                        *resources, _fonts_digest())
 
 
-def lay_out_unit(doc: Document, unit: Unit, css: str, timestamp: int) -> LaidOut:
-    """Lay ``unit`` out alone (cached): its tagged PDF, pages and anchors."""
+@functools.lru_cache(maxsize=1)
+def _fonts_digest() -> str:
+    """The book face's files, hashed once a process."""
+    from .fonts import font_file
+
+    return cache.digest(*(font_file(style) or b"" for style in ("normal", "italic")))
+
+
+def cached_unit(doc: Document, unit: Unit, css: str, timestamp: int
+                ) -> tuple[str, LaidOut | None]:
+    """The cache key of ``unit``'s layout, and the layout if it is cached."""
     key = _unit_key(doc, unit, css, timestamp)
     hit = cache.get(_NAMESPACE, key)
-    if hit is not None:
-        return LaidOut.from_bytes(hit)
+    return key, (LaidOut.from_bytes(hit) if hit is not None else None)
+
+
+def lay_out_unit(doc: Document, unit: Unit, css: str, timestamp: int,
+                 key: str | None = None) -> LaidOut:
+    """Lay ``unit`` out alone: its tagged PDF, pages and anchors (cached under ``key``)."""
+    if key is None:
+        key, hit = cached_unit(doc, unit, css, timestamp)
+        if hit is not None:
+            return hit
     document, root = lay_out(doc, unit.parts, css, timestamp)
     anchors: dict[str, int] = {}
     for index, page in enumerate(document.pages):
@@ -248,8 +263,8 @@ def lay_out_unit(doc: Document, unit: Unit, css: str, timestamp: int) -> LaidOut
 _JOB: dict = {}
 
 
-def _lay_out_job(index: int, css: str) -> LaidOut:
-    return lay_out_unit(_JOB["doc"], _JOB["units"][index], css, _JOB["timestamp"])
+def _lay_out_job(index: int, css: str, key: str) -> LaidOut:
+    return lay_out_unit(_JOB["doc"], _JOB["units"][index], css, _JOB["timestamp"], key)
 
 
 class _Workers:
@@ -272,10 +287,10 @@ class _Workers:
         if self.pool is not None:
             self.pool.shutdown(wait=exc[0] is None, cancel_futures=True)
 
-    def map(self, jobs: list[tuple[int, str]]) -> list[LaidOut]:
+    def map(self, jobs: list[tuple[int, str, str]]) -> list[LaidOut]:
         if self.pool is None or len(jobs) == 1:
-            return [_lay_out_job(i, css) for i, css in jobs]
-        futures = [self.pool.submit(_lay_out_job, i, css) for i, css in jobs]
+            return [_lay_out_job(*job) for job in jobs]
+        futures = [self.pool.submit(_lay_out_job, *job) for job in jobs]
         return [f.result() for f in futures]
 
 
@@ -320,6 +335,7 @@ def lay_out_book(doc: Document, parts: Sequence, units: list[Unit], stylesheet: 
         counts = [lo.pages if lo is not None else 1 for lo in laid]
         firsts, _ = _placement(units, counts)
         todo = []
+        changed = False
         for i, unit in enumerate(units):
             if unit.kind == "back" and _round == 0:
                 continue
@@ -327,15 +343,22 @@ def lay_out_book(doc: Document, parts: Sequence, units: list[Unit], stylesheet: 
                 resolved[i] = with_page_numbers(unit, numbers)
             css = unit_css(stylesheet, resolved[i], firsts[i])
             wanted = (css, tuple(p.html for p in resolved[i].parts))
-            if wanted != inputs[i]:
-                todo.append((i, css))
-                inputs[i] = wanted
-        if not todo:
+            if wanted == inputs[i]:
+                continue
+            inputs[i] = wanted
+            key, hit = cached_unit(doc, resolved[i], css, timestamp)
+            if hit is not None:
+                laid[i] = hit
+            else:
+                todo.append((i, css, key))
+            changed = True
+        if not changed:
             break
         _JOB["units"] = resolved
-        with _Workers(min(jobs, len(todo))) as workers:
-            for (i, _css), result in zip(todo, workers.map(todo)):
-                laid[i] = result
+        if todo:
+            with _Workers(min(jobs, len(todo))) as workers:
+                for (i, _css, _key), result in zip(todo, workers.map(todo)):
+                    laid[i] = result
         counts = [lo.pages if lo is not None else 1 for lo in laid]
         firsts, _ = _placement(units, counts)
         numbers = {}
@@ -349,7 +372,7 @@ def lay_out_book(doc: Document, parts: Sequence, units: list[Unit], stylesheet: 
     starts = _book_starts(laid, firsts, blank)
     folios = _folios(doc, laid, blank, stylesheet, timestamp)
     data = merge([lo.pdf for lo in laid], firsts, len(blank), folios,
-                 {name for lo in laid for name in lo.borrowed}, timestamp)
+                 [set(lo.borrowed) for lo in laid])
     return Book(data, len(blank), starts)
 
 

@@ -227,10 +227,15 @@ def _link_descriptions(parts) -> dict[str, str]:
 
 
 def _describe_links(descriptions: dict[str, str]):
-    """A WeasyPrint finisher that gives every link annotation its description."""
+    """A WeasyPrint finisher that gives every link annotation its description, and the
+    document its page labels."""
     import pydyf
 
     def finish(_document, pdf) -> None:
+        # Page labels as the folios number the pages (a book laid out by chapter has
+        # them too, see ``pdfmerge``).
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(
+            [0, pydyf.Dictionary({"S": "/D"})])})
         for obj in pdf.objects:
             if isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/Link":
                 target = obj.get("Contents")

@@ -21,21 +21,20 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+import warnings
+from collections.abc import Collection, Sequence
+
+from . import cache
 
 
 def merge(units: Sequence[bytes], firsts: Sequence[int], total: int, folios: bytes | None,
-          stand_ins: set[str], timestamp: int) -> bytes:
+          stand_ins: Sequence[Collection[str]]) -> bytes:
     """The book: ``units`` (PDF bytes) placed from pages ``firsts`` (numbered from 1) in
-    ``total`` pages, the pages between them blank; ``folios`` laid over every page."""
+    ``total`` pages, the pages between them blank; ``folios`` laid over every page.
+    ``stand_ins``: for each unit, the destinations it was given for other units' ids."""
     import pikepdf
     from pikepdf import Array, Dictionary, Name
 
-    import warnings
-
-    # pikepdf warns that pages.extend() loses named destinations: they are rebuilt here.
-    warnings.filterwarnings("ignore", category=pikepdf.PageCopyWarning if hasattr(
-        pikepdf, "PageCopyWarning") else UserWarning, module=__name__)
     sources = [pikepdf.open(io.BytesIO(data)) for data in units]
     out = pikepdf.new()
     first = sources[0]
@@ -44,12 +43,15 @@ def merge(units: Sequence[bytes], firsts: Sequence[int], total: int, folios: byt
     dests: dict[str, object] = {}
     outline: list = []
     key_offset = 0
-    for source, start in zip(sources, firsts):
+    for source, start, borrowed in zip(sources, firsts, stand_ins):
         while len(out.pages) < start - 1:  # blank pages before this unit
             box = source.pages[0].mediabox
             _blank_page(out, source.pages[0], box)
         at = len(out.pages)
-        out.pages.extend(source.pages)
+        with warnings.catch_warnings():
+            # pikepdf warns that extend() loses named destinations: they are joined below.
+            warnings.simplefilter("ignore")
+            out.pages.extend(source.pages)
         page_index = {page.objgen: at + i for i, page in enumerate(source.pages)}
         root = source.Root.get("/StructTreeRoot")
         if root is not None:
@@ -73,7 +75,7 @@ def merge(units: Sequence[bytes], firsts: Sequence[int], total: int, folios: byt
         names = source.Root.get("/Names")
         if names is not None and "/Dests" in names:
             for name, dest in _name_tree(names.Dests):
-                if name not in stand_ins and name not in dests:
+                if name not in borrowed and name not in dests:
                     dests[name] = _copy_dest(out, dest, page_index)
         outline += _outline_of(source, page_index)
     while len(out.pages) < total:
@@ -376,11 +378,17 @@ def _join_fonts(out) -> None:
         if any("/FontFile2" not in d for d in descriptors):
             continue
         widths = [_widths(d.get("/W", [])) for d in descendants]
-        try:
-            joined = _joined_font_file([d.FontFile2.read_bytes() for d in descriptors],
-                                       [set(w) for w in widths])
-        except (ValueError, KeyError):
-            continue
+        files = [d.FontFile2.read_bytes() for d in descriptors]
+        used = [set(w) for w in widths]
+        key = cache.digest("joined-font", *files, *(",".join(map(str, sorted(u)))
+                                                     for u in used))
+        joined = cache.get("joined-fonts", key)
+        if joined is None:
+            try:
+                joined = _joined_font_file(files, used)
+            except (ValueError, KeyError):
+                continue  # not subsets of one font: left as they are
+            cache.put("joined-fonts", key, joined)
         keep, descendant, descriptor = fonts[0], descendants[0], descriptors[0]
         descriptor.FontFile2 = out.make_stream(joined, Length1=len(joined))
         if "/CIDSet" in descriptor:
