@@ -23,10 +23,11 @@ The pages come out as in one document of the same HTML (tests compare the two).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from . import cache
@@ -39,7 +40,7 @@ from .pagination import PageStart, page_starts
 MIN_CHAPTERS = 4
 
 #: Bumped when what a unit's cached layout holds changes.
-_CACHE_FORMAT = "units-2"
+_CACHE_FORMAT = "units-3"
 _NAMESPACE = "chapter-layout"
 
 
@@ -99,6 +100,9 @@ class LaidOut:
     borrowed: tuple[str, ...]
     #: Where each page begins, numbered from 1 in this unit.
     starts: tuple[PageStart, ...]
+    #: The axis values of each variable font (by PDF font name), embedded here as a
+    #: variable subset and made static once for the book (``pdfmerge``).
+    variations: dict[str, dict[str, float]]
 
     @property
     def pages(self) -> int:
@@ -107,7 +111,7 @@ class LaidOut:
     def to_bytes(self) -> bytes:
         head = json.dumps({"page_names": self.page_names, "blank": self.blank,
                            "anchors": self.anchors,
-                           "borrowed": self.borrowed,
+                           "borrowed": self.borrowed, "variations": self.variations,
                            "starts": [[s.number, s.part, list(s.path), s.offset]
                                       for s in self.starts]}).encode()
         return len(head).to_bytes(8, "big") + head + self.pdf
@@ -119,7 +123,8 @@ class LaidOut:
         return cls(data[8 + size:], tuple(head["page_names"]), tuple(head["blank"]),
                    head["anchors"],
                    tuple(head["borrowed"]),
-                   tuple(PageStart(n, p, tuple(path), o) for n, p, path, o in head["starts"]))
+                   tuple(PageStart(n, p, tuple(path), o) for n, p, path, o in head["starts"]),
+                   head["variations"])
 
 
 # -- stylesheets ------------------------------------------------------------------------
@@ -179,14 +184,17 @@ def folio_html(lang: str, names: Sequence[str], blank: Sequence[bool]) -> str:
 # -- page references --------------------------------------------------------------------
 
 _LINK = re.compile(r'<a\b([^>]*?)\bhref="#([^"]+)"')
+_ID = re.compile(r'\bid="([^"]+)"')
 
 
 def with_page_numbers(unit: Unit, numbers: dict[str, int]) -> Unit:
     """``unit`` with ``data-page`` on each link to an anchor of another unit whose page
     is known (``numbers``: anchor id -> page number in the book)."""
+    own = {ident for part in unit.parts for ident in _ID.findall(part.html)}
+
     def add(match: re.Match) -> str:
         number = numbers.get(match.group(2))
-        if number is None or "data-page=" in match.group(1):
+        if number is None or match.group(2) in own or "data-page=" in match.group(1):
             return match.group(0)
         return f'<a{match.group(1)}data-page="{number}" href="#{match.group(2)}"'
 
@@ -248,13 +256,46 @@ def lay_out_unit(doc: Document, unit: Unit, css: str, timestamp: int,
     # on the first page; the book's destinations replace the stand-ins (``pdfmerge``).
     for name in borrowed:
         document.pages[0].anchors[name] = (0, 0, 0, 0)
-    data = write_pdf(document, doc, unit.parts, timestamp, "pdf/ua-1")
+    with variable_fonts_kept() as variations:
+        data = write_pdf(document, doc, unit.parts, timestamp, "pdf/ua-1")
     types = [page._page_box.page_type for page in document.pages]
     result = LaidOut(data, tuple(t.name or "" for t in types), tuple(t.blank for t in types),
                      anchors, borrowed,
-                     page_starts(document, root, PART_ID_PREFIX))
+                     page_starts(document, root, PART_ID_PREFIX), variations)
     cache.put(_NAMESPACE, key, result.to_bytes())
     return result
+
+
+@contextlib.contextmanager
+def variable_fonts_kept() -> Iterator[dict[str, dict[str, float]]]:
+    """While WeasyPrint writes a unit, embed its variable fonts' subsets as they are
+    and record the axis values it would have set (``{font name: {axis: value}}``).
+
+    Making a subset static costs WeasyPrint about 0.13 s a font whatever the subset's
+    size (it walks every glyph id of the font): 9 fonts in each of 25 chapters took
+    longer than laying the chapters out. The book makes each font static once.
+    """
+    from weasyprint.pdf import fonts as pdf_fonts
+
+    found: dict[str, dict[str, float]] = {}
+    calls: list[dict] = []
+    clean, instantiate = pdf_fonts.Font.clean, pdf_fonts.instantiateVariableFont
+
+    def record(ttfont, variations, **_options):
+        calls.append(dict(variations))
+        return ttfont
+
+    def clean_keeping_variations(font, to_unicode, hinting):
+        calls.clear()
+        clean(font, to_unicode, hinting)
+        if calls:
+            found[font.name.decode()[1:]] = calls[0]
+
+    pdf_fonts.Font.clean, pdf_fonts.instantiateVariableFont = clean_keeping_variations, record
+    try:
+        yield found
+    finally:
+        pdf_fonts.Font.clean, pdf_fonts.instantiateVariableFont = clean, instantiate
 
 
 # -- the book ---------------------------------------------------------------------------
@@ -371,8 +412,9 @@ def lay_out_book(doc: Document, parts: Sequence, units: list[Unit], stylesheet: 
     firsts, blank = _placement(units, counts)
     starts = _book_starts(laid, firsts, blank)
     folios = _folios(doc, laid, blank, stylesheet, timestamp)
+    variations = {name: axes for lo in laid for name, axes in lo.variations.items()}
     data = merge([lo.pdf for lo in laid], firsts, len(blank), folios,
-                 [set(lo.borrowed) for lo in laid])
+                 [set(lo.borrowed) for lo in laid], variations)
     return Book(data, len(blank), starts)
 
 

@@ -22,16 +22,19 @@ from __future__ import annotations
 import io
 import re
 import warnings
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from . import cache
 
 
 def merge(units: Sequence[bytes], firsts: Sequence[int], total: int, folios: bytes | None,
-          stand_ins: Sequence[Collection[str]]) -> bytes:
+          stand_ins: Sequence[Collection[str]],
+          variations: Mapping[str, Mapping[str, float]] | None = None) -> bytes:
     """The book: ``units`` (PDF bytes) placed from pages ``firsts`` (numbered from 1) in
     ``total`` pages, the pages between them blank; ``folios`` laid over every page.
-    ``stand_ins``: for each unit, the destinations it was given for other units' ids."""
+    ``stand_ins``: for each unit, the destinations it was given for other units' ids.
+    ``variations``: the axis values of fonts embedded as variable subsets (by font
+    name), made static here."""
     import pikepdf
     from pikepdf import Array, Dictionary, Name
 
@@ -102,7 +105,7 @@ def merge(units: Sequence[bytes], firsts: Sequence[int], total: int, folios: byt
         _write_outline(out, outline)
     if folios:
         _lay_folios(out, pikepdf.open(io.BytesIO(folios)))
-    _join_fonts(out)
+    _join_fonts(out, variations or {})
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate,
@@ -316,10 +319,12 @@ def _to_unicode_stream(out, mapping: dict[int, bytes]):
     return out.make_stream(b"\n".join(lines))
 
 
-def _joined_font_file(files: list[bytes], used: list[set[int]]) -> bytes:
+def _joined_font_file(files: list[bytes], used: list[set[int]],
+                      axes: Mapping[str, float] | None = None) -> bytes:
     """One TrueType font from subsets of one font that kept their glyph ids (glyph names
-    may differ between subsets; ids do not)."""
+    may differ between subsets; ids do not), made static at ``axes`` if it is variable."""
     from fontTools.ttLib import TTFont
+    from fontTools.varLib.instancer import instantiateVariableFont
 
     fonts = [TTFont(io.BytesIO(data), recalcTimestamp=False) for data in files]
     widest = max(range(len(fonts)), key=lambda i: len(fonts[i].getGlyphOrder()))
@@ -333,6 +338,7 @@ def _joined_font_file(files: list[bytes], used: list[set[int]]) -> bytes:
             continue
         names = other.getGlyphOrder()
         oglyf, ohmtx = other["glyf"], other["hmtx"]
+        deltas = base["gvar"].variations if "gvar" in base and "gvar" in other else None
         todo = sorted(missing)
         while todo:
             gid = todo.pop()
@@ -348,13 +354,22 @@ def _joined_font_file(files: list[bytes], used: list[set[int]]) -> bytes:
                         have.add(part)
             glyf[order[gid]] = glyph
             hmtx[order[gid]] = ohmtx[names[gid]]
+            if deltas is not None:
+                deltas[order[gid]] = other["gvar"].variations.get(names[gid], [])
             have.add(gid)
+    if axes and "fvar" in base:
+        # Advances come from the glyphs' phantom points: a subset's HVAR covers only
+        # its own glyphs (the PDF's widths are in /W anyway).
+        for table in ("HVAR", "VVAR"):
+            if table in base:
+                del base[table]
+        base = instantiateVariableFont(base, dict(axes), static=True)
     buffer = io.BytesIO()
     base.save(buffer)
     return buffer.getvalue()
 
 
-def _join_fonts(out) -> None:
+def _join_fonts(out, variations: Mapping[str, Mapping[str, float]]) -> None:
     """Join the subsets of each face (same ``BaseFont``) into one font, and point every
     resource at it: one copy of each font in the book."""
     import pikepdf
@@ -371,7 +386,9 @@ def _join_fonts(out) -> None:
                 groups.setdefault(str(font.BaseFont), []).append(font)
     replace: dict = {}
     for fonts in groups.values():
-        if len(fonts) < 2 or any(f.get("/Encoding") != "/Identity-H" for f in fonts):
+        axes = variations.get(str(fonts[0].BaseFont)[1:])
+        if (len(fonts) < 2 and not axes) or any(
+                f.get("/Encoding") != "/Identity-H" for f in fonts):
             continue
         descendants = [f.DescendantFonts[0] for f in fonts]
         descriptors = [d.FontDescriptor for d in descendants]
@@ -381,11 +398,11 @@ def _join_fonts(out) -> None:
         files = [d.FontFile2.read_bytes() for d in descriptors]
         used = [set(w) for w in widths]
         key = cache.digest("joined-font", *files, *(",".join(map(str, sorted(u)))
-                                                     for u in used))
+                                                     for u in used), repr(sorted((axes or {}).items())))
         joined = cache.get("joined-fonts", key)
         if joined is None:
             try:
-                joined = _joined_font_file(files, used)
+                joined = _joined_font_file(files, used, axes)
             except (ValueError, KeyError):
                 continue  # not subsets of one font: left as they are
             cache.put("joined-fonts", key, joined)

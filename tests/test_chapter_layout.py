@@ -1,0 +1,228 @@
+"""A book laid out by chapter (``chapter_layout``, ``pdfmerge``) against the same HTML
+laid out as one WeasyPrint document: the same pages, numbers, links, tags and fonts."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections import Counter
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import COLLECTION, SAMPLE, squash
+
+
+def _prepared(source: Path):
+    from exporter.build import context, prepare
+    from exporter.layout import chosen_paper, stylesheet
+
+    doc = prepare(source)
+    ctx = context(doc)
+    return doc, ctx, stylesheet(ctx.styles, chosen_paper(doc, ctx.styles))
+
+
+@pytest.fixture(scope="module")
+def laid_out(tmp_path_factory):
+    """The sample collection laid out whole and by chapter (two workers, empty cache)."""
+    from exporter.chapter_layout import lay_out_book, units_of
+    from exporter.layout import PART_ID_PREFIX, lay_out, write_pdf
+    from exporter.pagination import page_starts
+
+    cache = tmp_path_factory.mktemp("cache")
+    saved = os.environ.get("EXPORTER_CACHE_DIR")
+    os.environ["EXPORTER_CACHE_DIR"] = str(cache)
+    try:
+        doc, ctx, css = _prepared(COLLECTION)
+        parts = ctx.html.parts
+        document, root = lay_out(doc, parts, css, ctx.timestamp)
+        whole = write_pdf(document, doc, parts, ctx.timestamp, "pdf/ua-1")
+        units = units_of(parts, bool(doc.chapters))
+        book = lay_out_book(doc, parts, units, css, ctx.timestamp, jobs=2)
+        yield {"doc": doc, "ctx": ctx, "css": css, "units": units, "cache": cache,
+               "whole": whole, "whole_starts": page_starts(document, root, PART_ID_PREFIX),
+               "book": book}
+    finally:
+        if saved is None:
+            os.environ.pop("EXPORTER_CACHE_DIR", None)
+        else:
+            os.environ["EXPORTER_CACHE_DIR"] = saved
+
+
+def _page_words(data: bytes) -> list[Counter]:
+    import tempfile
+
+    from test_accessibility import _pdf_pages_text
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "book.pdf"
+        path.write_bytes(data)
+        return [Counter(text.split()) for text in _pdf_pages_text(path)]
+
+
+def _named_destinations(pdf) -> dict[str, int]:
+    pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+    found: dict[str, int] = {}
+
+    def visit(node) -> None:
+        names = node.get("/Names")
+        if names is not None:
+            for i in range(0, len(names), 2):
+                found[str(names[i])] = pages[names[i + 1][0].objgen]
+        for kid in node.get("/Kids", []):
+            visit(kid)
+
+    visit(pdf.Root.Names.Dests)
+    return found
+
+
+def _links(pdf) -> list[tuple[int, str]]:
+    return [(i, str(annot.Dest)) for i, page in enumerate(pdf.pages)
+            for annot in page.get("/Annots", []) if "/Dest" in annot]
+
+
+def _structure(pdf) -> Counter:
+    kinds: Counter = Counter()
+
+    def walk(element) -> None:
+        if isinstance(element, pikepdf.Dictionary) and "/S" in element:
+            kinds[str(element.S)] += 1
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                walk(kid)
+
+    root = pdf.Root.StructTreeRoot.K
+    walk(root[0] if isinstance(root, pikepdf.Array) else root)
+    return kinds
+
+
+def _outline(pdf) -> list[tuple[int, str, int]]:
+    pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+    out = []
+    with pdf.open_outline() as outline:
+        def walk(items, depth):
+            for item in items:
+                out.append((depth, item.title, pages[item.destination[0].objgen]))
+                walk(item.children, depth + 1)
+        walk(outline.root, 0)
+    return out
+
+
+def test_a_collection_is_laid_out_by_chapter_and_a_short_article_whole(laid_out):
+    from exporter.chapter_layout import units_of
+
+    assert [u.kind for u in laid_out["units"]] == ["front"] + ["chapter"] * 4 + ["back"]
+    assert [p.id for p in laid_out["units"][0].parts] == ["title", "contents"]
+    assert [p.id for p in laid_out["units"][-1].parts][0] == "glossary-section"
+    _doc, ctx, _css = _prepared(SAMPLE)
+    assert units_of(ctx.html.parts, False) is None
+
+
+def test_every_page_has_the_same_words_and_page_number_as_in_one_document(laid_out):
+    whole, book = _page_words(laid_out["whole"]), _page_words(laid_out["book"].pdf)
+    assert len(book) == len(whole) == laid_out["book"].pages
+    for number, (a, b) in enumerate(zip(whole, book), start=1):
+        assert a == b, f"page {number} differs"
+    # The folios (drawn over the chapters' pages afterwards) are on the same pages.
+    numbered = [n for n, words in enumerate(book, start=1) if str(n) in words]
+    assert len(numbered) > len(book) // 2
+    assert numbered == [n for n, words in enumerate(whole, start=1) if str(n) in words]
+
+
+def test_the_epub_page_list_is_the_same(laid_out):
+    assert laid_out["book"].starts == laid_out["whole_starts"]
+
+
+def test_links_resolve_to_the_same_pages_and_bookmarks_match(laid_out):
+    whole = pikepdf.open(io.BytesIO(laid_out["whole"]))
+    book = pikepdf.open(io.BytesIO(laid_out["book"].pdf))
+    dests_whole, dests_book = _named_destinations(whole), _named_destinations(book)
+    links = _links(book)
+    assert len(links) > 100
+    assert all(target in dests_book for _page, target in links)  # every link resolves
+    assert [(p, t, dests_book[t]) for p, t in links] == \
+        [(p, t, dests_whole[t]) for p, t in _links(whole)]
+    assert _outline(book) == _outline(whole)
+    # Links between chapters: a glossary back-link leads into a chapter.
+    assert any(t.startswith("gref-") and dests_book[t] < p for p, t in links)
+    assert "/PageLabels" in book.Root
+
+
+def test_the_merged_pdf_keeps_one_sound_structure_tree(laid_out):
+    whole = pikepdf.open(io.BytesIO(laid_out["whole"]))
+    book = pikepdf.open(io.BytesIO(laid_out["book"].pdf))
+    assert _structure(book) == _structure(whole)
+    root = book.Root.StructTreeRoot
+    nums = root.ParentTree.Nums
+    keys = {int(nums[i]) for i in range(0, len(nums), 2)}
+    assert len(keys) == len(nums) // 2  # no key twice
+    for page in book.pages:
+        if "/StructParents" in page.obj:
+            assert int(page.obj.StructParents) in keys
+        for annot in page.obj.get("/Annots", []):
+            assert int(annot.StructParent) in keys
+    assert int(root.ParentTreeNextKey) > max(keys)
+    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata"):
+        assert key in book.Root
+    assert b"pdfuaid" in book.Root.Metadata.read_bytes()
+
+
+def test_each_font_is_embedded_once_and_static(laid_out):
+    from fontTools.ttLib import TTFont
+
+    from exporter.pdfmerge import _font_resources
+
+    book = pikepdf.open(io.BytesIO(laid_out["book"].pdf))
+    fonts = {}
+    for resources in _font_resources(book):
+        for name in resources.keys():
+            font = resources[name]
+            fonts.setdefault(str(font.BaseFont), set()).add(font.objgen)
+    assert fonts and all(len(objects) == 1 for objects in fonts.values()), fonts
+    for resources in _font_resources(book):
+        for name in resources.keys():
+            data = resources[name].DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
+            assert "fvar" not in TTFont(io.BytesIO(data))
+    # Not much larger than one document (the units' subsets were joined).
+    assert len(laid_out["book"].pdf) < 1.15 * len(laid_out["whole"])
+
+
+def test_the_book_is_the_same_bytes_with_one_worker_and_without_cache(laid_out, monkeypatch):
+    from exporter.chapter_layout import lay_out_book
+
+    monkeypatch.setenv("EXPORTER_CACHE_DIR", "off")
+    doc, ctx, css = laid_out["doc"], laid_out["ctx"], laid_out["css"]
+    again = lay_out_book(doc, ctx.html.parts, laid_out["units"], css, ctx.timestamp, jobs=1)
+    assert again.pdf == laid_out["book"].pdf
+
+
+def test_after_an_edit_only_that_chapter_is_laid_out_again(laid_out, monkeypatch,
+                                                           collection_copy):
+    from exporter import chapter_layout
+    from exporter.chapter_layout import lay_out_book, units_of
+
+    monkeypatch.setenv("EXPORTER_CACHE_DIR", str(laid_out["cache"]))
+    article = collection_copy / "karabakh-exodus-2023.md"
+    text = article.read_text("utf-8")
+    assert "long queues of cars" in text
+    article.write_text(text.replace("long queues of cars", "long queues of residents"),
+                       "utf-8")
+    doc, ctx, css = _prepared(collection_copy / COLLECTION.name)
+    laid: list[str] = []
+    real = chapter_layout.lay_out
+
+    def counting(doc, parts, *args, **kwargs):
+        laid.append(parts[0].id)
+        return real(doc, parts, *args, **kwargs)
+
+    monkeypatch.setattr(chapter_layout, "lay_out", counting)
+    units = units_of(ctx.html.parts, True)
+    book = lay_out_book(doc, ctx.html.parts, units, css, ctx.timestamp, jobs=1)
+    edited = next(p.id for p in ctx.html.parts if "exodus" in p.id)
+    assert laid == [edited], laid
+    from test_accessibility import _pdf_pages_text
+
+    path = collection_copy / "book.pdf"
+    path.write_bytes(book.pdf)
+    assert "longqueuesofresidents" in squash("".join(_pdf_pages_text(path)))
