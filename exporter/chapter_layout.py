@@ -40,7 +40,7 @@ from .pagination import PageStart, page_starts
 MIN_CHAPTERS = 4
 
 #: Bumped when what a unit's cached layout holds changes.
-_CACHE_FORMAT = "units-3"
+_CACHE_FORMAT = "units-4"
 _NAMESPACE = "chapter-layout"
 
 
@@ -360,8 +360,8 @@ def _placement(units: list[Unit], counts: list[int]) -> tuple[list[int], list[bo
     return firsts, blank
 
 
-def lay_out_book(doc: Document, parts: Sequence, units: list[Unit], stylesheet: str,
-                 timestamp: int, jobs: int = 1) -> Book:
+def lay_out_book(doc: Document, units: list[Unit], stylesheet: str, timestamp: int,
+                 jobs: int = 1) -> Book:
     """Lay the book out by unit (``units_of``), in ``jobs`` processes, and merge."""
     from .pdfmerge import merge
 
@@ -412,8 +412,8 @@ def lay_out_book(doc: Document, parts: Sequence, units: list[Unit], stylesheet: 
     firsts, blank = _placement(units, counts)
     starts = _book_starts(laid, firsts, blank)
     folios = _folios(doc, laid, blank, stylesheet, timestamp)
-    variations = {name: axes for lo in laid for name, axes in lo.variations.items()}
-    data = merge([lo.pdf for lo in laid], firsts, len(blank), folios,
+    variations = {name: axes for lo in laid + [folios] for name, axes in lo.variations.items()}
+    data = merge([lo.pdf for lo in laid], firsts, len(blank), folios.pdf,
                  [set(lo.borrowed) for lo in laid], variations)
     return Book(data, len(blank), starts)
 
@@ -438,7 +438,7 @@ def _book_starts(laid: list[LaidOut], firsts: list[int],
 
 
 def _folios(doc: Document, laid: list[LaidOut], blank: list[bool], stylesheet: str,
-            timestamp: int) -> bytes:
+            timestamp: int) -> LaidOut:
     """The book's folio pages (page numbers only), as an untagged PDF (cached)."""
     names: list[str] = []
     empties: list[bool] = []
@@ -449,17 +449,18 @@ def _folios(doc: Document, laid: list[LaidOut], blank: list[bool], stylesheet: s
         empties.append(empty_here)
     html = folio_html(doc.meta.lang, names, empties)
     css = folio_css(stylesheet)
-    key = cache.digest(_CACHE_FORMAT, "folios", html, css, str(timestamp))
-    hit = cache.get(_NAMESPACE, key)
-    if hit is not None:
-        return hit
     import weasyprint
 
-    from .layout import _fetcher  # the same fonts, through the same fetcher
-    from .fonts import font_face_css  # noqa: F401  (in ``stylesheet`` already)
+    key = cache.digest(_CACHE_FORMAT, "folios", weasyprint.__version__, html, css,
+                       str(timestamp), _fonts_digest())
+    hit = cache.get(_NAMESPACE, key)
+    if hit is not None:
+        return LaidOut.from_bytes(hit)
     from weasyprint.text.fonts import FontConfiguration
 
-    fetcher = _fetcher(doc)
+    from .layout import resource_fetcher  # the same fonts, through the same fetcher
+
+    fetcher = resource_fetcher(doc)
     fonts = FontConfiguration()
     source = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url="resource:")
     sheet = weasyprint.CSS(string=css, font_config=fonts, url_fetcher=fetcher,
@@ -467,6 +468,9 @@ def _folios(doc: Document, laid: list[LaidOut], blank: list[bool], stylesheet: s
     document = source.render(stylesheets=[sheet], font_config=fonts)
     if len(document.pages) != len(blank):
         raise RuntimeError(f"folio pages: {len(document.pages)} for {len(blank)} pages")
-    data = write_pdf(document, doc, (), timestamp, None, tagged=False)
-    cache.put(_NAMESPACE, key, data)
-    return data
+    # Its fonts are joined with the chapters' (the same faces): kept variable like theirs.
+    with variable_fonts_kept() as variations:
+        data = write_pdf(document, doc, (), timestamp, None, tagged=False)
+    result = LaidOut(data, tuple(names), tuple(empties), {}, (), (), variations)
+    cache.put(_NAMESPACE, key, result.to_bytes())
+    return result

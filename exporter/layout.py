@@ -22,7 +22,7 @@ from .paper import DEFAULT_PAPER, Paper, page_css, paper
 LAYOUT_MEDIA_TYPES = ("image/svg+xml", "image/png", "image/jpeg", "image/gif", "image/webp")
 
 
-def _fetcher(doc: Document):
+def resource_fetcher(doc: Document):
     """A WeasyPrint URL fetcher that serves ``resource:`` URLs and refuses everything else."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -143,7 +143,7 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
     try:
         from weasyprint.text.fonts import FontConfiguration
 
-        fetcher = _fetcher(doc)
+        fetcher = resource_fetcher(doc)
         # @font-face rules take effect only through a font configuration shared by the
         # stylesheet and the layout; the fonts come through the same fetcher.
         fonts = FontConfiguration()

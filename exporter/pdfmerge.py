@@ -319,7 +319,7 @@ def _to_unicode_stream(out, mapping: dict[int, bytes]):
     return out.make_stream(b"\n".join(lines))
 
 
-def _joined_font_file(files: list[bytes], used: list[set[int]],
+def _joined_font_file(files: list[bytes], used: list[set[int] | None],
                       axes: Mapping[str, float] | None = None) -> bytes:
     """One TrueType font from subsets of one font that kept their glyph ids (glyph names
     may differ between subsets; ids do not), made static at ``axes`` if it is variable."""
@@ -331,10 +331,12 @@ def _joined_font_file(files: list[bytes], used: list[set[int]],
     base = fonts[widest]
     order = base.getGlyphOrder()
     glyf, hmtx = base["glyf"], base["hmtx"]
-    have = set(used[widest])
+    have = set(used[widest] or ())
     for i, other in enumerate(fonts):
-        missing = used[i] - have
-        if i == widest or not missing:
+        if i == widest:
+            continue
+        missing = set(used[i] or ()) - have
+        if not missing:
             continue
         names = other.getGlyphOrder()
         oglyf, ohmtx = other["glyf"], other["hmtx"]
@@ -369,6 +371,24 @@ def _joined_font_file(files: list[bytes], used: list[set[int]],
     return buffer.getvalue()
 
 
+def _cached_join(descriptors: list, widths: list, axes) -> bytes | None:
+    """The fonts of ``descriptors`` joined (``_joined_font_file``; ``widths`` None: all
+    of the font's glyphs), cached; None when they are not subsets of one font."""
+    files = [d.FontFile2.read_bytes() for d in descriptors]
+    used = [set(w) if w is not None else None for w in widths]
+    key = cache.digest("joined-font", *files, *(",".join(map(str, sorted(u))) if u is not None
+                                               else "*" for u in used),
+                       repr(sorted((axes or {}).items())))
+    joined = cache.get("joined-fonts", key)
+    if joined is None:
+        try:
+            joined = _joined_font_file(files, used, axes)
+        except (ValueError, KeyError):
+            return None
+        cache.put("joined-fonts", key, joined)
+    return joined
+
+
 def _join_fonts(out, variations: Mapping[str, Mapping[str, float]]) -> None:
     """Join the subsets of each face (same ``BaseFont``) into one font, and point every
     resource at it: one copy of each font in the book."""
@@ -387,25 +407,21 @@ def _join_fonts(out, variations: Mapping[str, Mapping[str, float]]) -> None:
     replace: dict = {}
     for fonts in groups.values():
         axes = variations.get(str(fonts[0].BaseFont)[1:])
-        if (len(fonts) < 2 and not axes) or any(
-                f.get("/Encoding") != "/Identity-H" for f in fonts):
-            continue
-        descendants = [f.DescendantFonts[0] for f in fonts]
-        descriptors = [d.FontDescriptor for d in descendants]
+        descriptors = [f.DescendantFonts[0].FontDescriptor for f in fonts]
         if any("/FontFile2" not in d for d in descriptors):
             continue
+        joined = None
+        if len(fonts) > 1 and all(f.get("/Encoding") == "/Identity-H" for f in fonts):
+            joined = _cached_join(descriptors, [_widths(f.DescendantFonts[0].get("/W", []))
+                                                for f in fonts], axes)
+        if joined is None:  # one subset, or subsets that cannot be joined: each made static
+            if axes:
+                for descriptor in descriptors:
+                    data = _cached_join([descriptor], [None], axes)
+                    descriptor.FontFile2 = out.make_stream(data, Length1=len(data))
+            continue
+        descendants = [f.DescendantFonts[0] for f in fonts]
         widths = [_widths(d.get("/W", [])) for d in descendants]
-        files = [d.FontFile2.read_bytes() for d in descriptors]
-        used = [set(w) for w in widths]
-        key = cache.digest("joined-font", *files, *(",".join(map(str, sorted(u)))
-                                                     for u in used), repr(sorted((axes or {}).items())))
-        joined = cache.get("joined-fonts", key)
-        if joined is None:
-            try:
-                joined = _joined_font_file(files, used, axes)
-            except (ValueError, KeyError):
-                continue  # not subsets of one font: left as they are
-            cache.put("joined-fonts", key, joined)
         keep, descendant, descriptor = fonts[0], descendants[0], descriptors[0]
         descriptor.FontFile2 = out.make_stream(joined, Length1=len(joined))
         if "/CIDSet" in descriptor:

@@ -39,7 +39,7 @@ def laid_out(tmp_path_factory):
         document, root = lay_out(doc, parts, css, ctx.timestamp)
         whole = write_pdf(document, doc, parts, ctx.timestamp, "pdf/ua-1")
         units = units_of(parts, bool(doc.chapters))
-        book = lay_out_book(doc, parts, units, css, ctx.timestamp, jobs=2)
+        book = lay_out_book(doc, units, css, ctx.timestamp, jobs=2)
         yield {"doc": doc, "ctx": ctx, "css": css, "units": units, "cache": cache,
                "whole": whole, "whole_starts": page_starts(document, root, PART_ID_PREFIX),
                "book": book}
@@ -193,7 +193,7 @@ def test_the_book_is_the_same_bytes_with_one_worker_and_without_cache(laid_out, 
 
     monkeypatch.setenv("EXPORTER_CACHE_DIR", "off")
     doc, ctx, css = laid_out["doc"], laid_out["ctx"], laid_out["css"]
-    again = lay_out_book(doc, ctx.html.parts, laid_out["units"], css, ctx.timestamp, jobs=1)
+    again = lay_out_book(doc, laid_out["units"], css, ctx.timestamp, jobs=1)
     assert again.pdf == laid_out["book"].pdf
 
 
@@ -218,7 +218,7 @@ def test_after_an_edit_only_that_chapter_is_laid_out_again(laid_out, monkeypatch
 
     monkeypatch.setattr(chapter_layout, "lay_out", counting)
     units = units_of(ctx.html.parts, True)
-    book = lay_out_book(doc, ctx.html.parts, units, css, ctx.timestamp, jobs=1)
+    book = lay_out_book(doc, units, css, ctx.timestamp, jobs=1)
     edited = next(p.id for p in ctx.html.parts if "exodus" in p.id)
     assert laid == [edited], laid
     from test_accessibility import _pdf_pages_text

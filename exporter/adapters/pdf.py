@@ -55,7 +55,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     css = stylesheet(ctx.styles, chosen_paper(doc, ctx.styles))
     units = units_of(parts, bool(doc.chapters))
     if units is not None:  # a collection or a long book: laid out by chapter, cached
-        book = lay_out_book(doc, parts, units, css, ctx.timestamp, ctx.jobs)
+        book = lay_out_book(doc, units, css, ctx.timestamp, ctx.jobs)
         ctx.extras["page_starts"] = book.starts
         _remember(book.pdf, book.pages)
         return book.pdf
