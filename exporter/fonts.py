@@ -32,6 +32,25 @@ def book_files() -> dict[str, Path]:
             "italic": folder / "Literata-Italic[opsz,wght].ttf"}
 
 
+#: The editions set in the book face: a new font (or fontTools, which subsets it for the
+#: EPUB) rebuilds them (``freshness``).
+BOOK_FACE_FORMATS = frozenset({"epub", "pdf", "print", "booklet"})
+
+
+@functools.lru_cache(maxsize=1)
+def identity() -> str:
+    """Hash of the book face's files and of the fontTools that subsets them."""
+    import hashlib
+
+    import fontTools
+
+    h = hashlib.sha256(fontTools.version.encode())
+    for style, path in sorted(book_files().items()):
+        h.update(f"\0{style}\0".encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
 def licence() -> Path:
     """The book face's licence file (SIL OFL 1.1)."""
     import fontpkg_literata
