@@ -23,13 +23,30 @@ _DEJAVU_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
 _FALLBACK_FILES = ("DejaVuSerif.ttf", "DejaVuSans.ttf", "DejaVuSansMono.ttf")
 
 
-def _book_files() -> dict[str, Path]:
+def book_files() -> dict[str, Path]:
     """The book face's files by style: ``normal`` and ``italic`` (variable: every weight)."""
     import fontpkg_literata
 
     folder = Path(fontpkg_literata.ROOT) / "files"
     return {"normal": folder / "Literata[opsz,wght].ttf",
             "italic": folder / "Literata-Italic[opsz,wght].ttf"}
+
+
+#: The editions set in the book face: a new font rebuilds them (``freshness``).
+BOOK_FACE_FORMATS = frozenset({"epub", "pdf", "print", "booklet"})
+
+
+@functools.lru_cache(maxsize=1)
+def identity() -> str:
+    """The book face's files, by name, size and modification time: a new font package
+    changes it. (Hashing their 1.8 MB would add 6 ms to every no-op rebuild.)"""
+    import hashlib
+
+    h = hashlib.sha256()
+    for style, path in sorted(book_files().items()):
+        stat = path.stat()
+        h.update(f"{style}\0{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return h.hexdigest()
 
 
 def licence() -> Path:
@@ -42,7 +59,7 @@ def licence() -> Path:
 def font_face_css() -> str:
     """``@font-face`` rules for the book face, served by the layout's fetcher."""
     rules = []
-    for style in _book_files():
+    for style in book_files():
         rules.append(f'@font-face {{ font-family: "{BOOK_FACE}"; '
                      f'src: url("{FONT_SCHEME}{style}"); font-style: {style}; '
                      f"font-weight: 200 900; }}")
@@ -51,7 +68,7 @@ def font_face_css() -> str:
 
 def font_file(name: str) -> bytes | None:
     """The bytes of the font served as ``exporter-font:NAME``, or None."""
-    path = _book_files().get(name)
+    path = book_files().get(name)
     return path.read_bytes() if path is not None else None
 
 
@@ -61,7 +78,7 @@ def covered() -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
     points: set[int] = set()
-    paths = list(_book_files().values())
+    paths = list(book_files().values())
     paths += [d / f for d in _DEJAVU_DIRS for f in _FALLBACK_FILES if (d / f).is_file()]
     for path in paths:
         font = TTFont(path, lazy=True)

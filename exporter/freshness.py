@@ -38,8 +38,9 @@ def input_digest(source: Path, fmt: str, style: HouseStyle,
 
     That is the source file, every other non-Markdown file in its folder (glossary,
     gazetteer, map layers, images; other articles do not count), the parts of the house
-    style that shape this format (a new print.css rebuilds the PDF only), the
-    exporter's version, the format and ``SOURCE_DATE_EPOCH``. ``shaped_by`` names the
+    style that shape this format (a new print.css rebuilds the PDF only), the book
+    face's files for the formats set in it, the exporter's version, the format and
+    ``SOURCE_DATE_EPOCH``. ``shaped_by`` names the
     formats whose styles count (default: ``fmt``; the EPUB also counts the PDF's, whose
     page breaks it carries).
     """
@@ -47,6 +48,10 @@ def input_digest(source: Path, fmt: str, style: HouseStyle,
     h.update(f"{__version__}\0{fmt}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0".encode())
     for name in shaped_by or (fmt,):
         h.update(f"{style.digest(name)}\0".encode())
+    from .fonts import BOOK_FACE_FORMATS, identity
+
+    if fmt in BOOK_FACE_FORMATS:  # the font files are the exporter's data, not the source's
+        h.update(f"{identity()}\0".encode())
     from .collection import article_files, is_collection
 
     folder = source.parent

@@ -253,9 +253,9 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         book.add_metadata("DC", "subject", subject)
     book.add_metadata("DC", "date", meta.date.isoformat())
 
-    css = ctx.styles.css("epub.css", "epub").encode("utf-8")
-    book.add_item(epub.EpubItem(uid="css", file_name="style/epub.css", media_type="text/css",
-                                content=css))
+    css = ctx.styles.css("epub.css", "epub")
+    stylesheet = epub.EpubItem(uid="css", file_name="style/epub.css", media_type="text/css")
+    book.add_item(stylesheet)  # its content once the text is known: see _embed_book_face
 
     images: dict[str, str] = {}
     for key, resource in sorted(doc.resources.items()):
@@ -339,6 +339,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
                         content=_nav_document(lang, toc, landmarks, loi, pages).encode())
     nav.properties = ["nav"]
     book.add_item(nav)
+    stylesheet.content = _embed_book_face(book, css, [item.content for item in spine + [nav]])
     book.add_item(epub.EpubNcx())
     book.toc = ncx
     book.spine = spine[:2] + [nav] + spine[2:]
@@ -358,6 +359,35 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     return normalize_zip(out.getvalue(), rewrite={
         "EPUB/content.opf": lambda opf: _package_language(opf, lang),
         "EPUB/toc.ncx": lambda ncx_file: _ncx_page_list(ncx_file, pages)})
+
+
+def _embed_book_face(book, css: str, documents: list[bytes]) -> bytes:
+    """The stylesheet, with the book face embedded when it names it: static fonts subset
+    to the characters of the edition's ``documents`` (XHTML), in the manifest as
+    ``font/ttf`` (an EPUB 3.3 core media type), loaded by ``@font-face`` rules."""
+    from ebooklib import epub
+
+    from .. import ebook_fonts
+
+    if not ebook_fonts.uses_book_face(css):
+        return css.encode("utf-8")
+    faces = ebook_fonts.faces(ebook_fonts.characters([_text(doc) for doc in documents]))
+    for face in faces:
+        book.add_item(epub.EpubItem(uid=f"font-{face.file_name.rsplit('/', 1)[-1][:-4]}",
+                                    file_name=face.file_name, media_type="font/ttf",
+                                    content=face.data))
+    return (ebook_fonts.font_face_css(faces) + "\n" + css).encode("utf-8")
+
+
+def _text(xhtml: bytes) -> str:
+    """What a reader can draw of an XHTML document: its text and its alt texts."""
+    import lxml.etree as etree
+
+    root = etree.fromstring(xhtml)
+    body = root.find("{http://www.w3.org/1999/xhtml}body")
+    alts = [el.get("alt") or "" for el in root.iter("{http://www.w3.org/1999/xhtml}img")]
+    return "".join(body.itertext() if body is not None else ()) + "".join(alts) \
+        + (root.findtext(".//{http://www.w3.org/1999/xhtml}title") or "")
 
 
 def verify(data: bytes, name: str) -> None:
