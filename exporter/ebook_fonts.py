@@ -22,7 +22,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from .fonts import BOOK_FACE, book_files, licence
+from .fonts import BOOK_FACE, book_files, fallback_file, licence
 
 #: The optical size the text faces are instanced at (Literata's own default: body text).
 OPTICAL_SIZE = 12
@@ -52,6 +52,7 @@ class Face:
     style: str
     weight: int
     data: bytes
+    family: str = BOOK_FACE
 
 
 def uses_book_face(css: str) -> bool:
@@ -76,12 +77,90 @@ def faces(chars: str) -> list[Face]:
     return out
 
 
+#: The fallback embedded for the characters the book face lacks (Armenian and Georgian,
+#: the region's own scripts, among others): DejaVu Serif, the PDF's fallback too
+#: (Debian's ``fonts-dejavu-core``), already in epub.css's font stack after Literata.
+FALLBACK_FAMILY = "DejaVu Serif"
+_FALLBACK_STYLES = {"": ("normal", 400), "-Bold": ("normal", 700),
+                    "-Italic": ("italic", 400), "-BoldItalic": ("italic", 700)}
+#: DejaVu's licence (Bitstream Vera's, DejaVu's changes in the public domain) allows
+#: modified copies under another name than "Bitstream" or "Vera"; the notice travels
+#: in the fonts' name table and here.
+FALLBACK_NOTICE = (
+    "/* The embedded fonts fonts/DejaVuSerif*.ttf are subsets of DejaVu Serif: Bitstream "
+    "Vera Fonts Copyright (c) 2003 by Bitstream, Inc.; DejaVu changes are in the public "
+    "domain. Licence: https://dejavu-fonts.github.io/License.html */")
+
+
+@functools.lru_cache(maxsize=1)
+def _book_face_covers() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    points: set[int] = set()
+    for path in book_files().values():
+        font = TTFont(path, lazy=True)
+        points.update(font.getBestCmap())
+        font.close()
+    return frozenset(points)
+
+
+def fallback_faces(chars: str) -> list[Face]:
+    """DejaVu Serif, subset to the characters of ``chars`` the book face lacks, in the
+    styles installed; none when the book face has every character."""
+    import unicodedata
+
+    # The base set's punctuation a reader draws its own way (U+2011, a hyphen Literata
+    # lacks) calls for no font of its own.
+    lacking = "".join(c for c in chars if ord(c) not in _book_face_covers()
+                      and c not in BASE_CHARACTERS and unicodedata.category(c)[0] not in "CZ")
+    out = []
+    for suffix, (style, weight) in _FALLBACK_STYLES.items():
+        path = fallback_file(f"DejaVuSerif{suffix}.ttf") if lacking else None
+        if path is None:
+            continue
+        data = _fallback_subset(path, lacking)
+        if data is not None:
+            out.append(Face(f"{FOLDER}/DejaVuSerif{suffix}.ttf", style, weight, data,
+                            FALLBACK_FAMILY))
+    return out
+
+
+def _fallback_subset(path, chars: str) -> bytes | None:
+    """``path`` subset to the ``chars`` it has (cached); None when it has none."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from . import cache
+
+    data = path.read_bytes()
+    key = cache.digest("ebook-fallback", hashlib.sha256(data).hexdigest(), chars)
+    found = cache.get("fonts", key)
+    if found is not None:
+        return found or None
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    have = font.getBestCmap()
+    text = "".join(c for c in chars if ord(c) in have)
+    if not text:
+        cache.put("fonts", key, b"")
+        return None
+    options = subset.Options()
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    found = _save(font)
+    cache.put("fonts", key, found)
+    return found
+
+
 def font_face_css(embedded: list[Face], prefix: str = "../") -> str:
     """``@font-face`` rules for the embedded fonts (paths relative to the stylesheet),
     after the licence the OFL asks to travel with the fonts."""
     rules = [licence_css()]
+    if any(face.family == FALLBACK_FAMILY for face in embedded):
+        rules.append(FALLBACK_NOTICE)
     for face in embedded:
-        rules.append(f'@font-face {{ font-family: "{BOOK_FACE}"; font-style: {face.style}; '
+        rules.append(f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; '
                      f'font-weight: {face.weight}; src: url("{prefix}{face.file_name}"); }}')
     return "\n".join(rules) + "\n"
 

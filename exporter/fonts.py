@@ -23,6 +23,14 @@ _DEJAVU_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
 _FALLBACK_FILES = ("DejaVuSerif.ttf", "DejaVuSans.ttf", "DejaVuSansMono.ttf")
 
 
+def fallback_file(name: str) -> Path | None:
+    """A fallback font file of Debian's DejaVu (``DejaVuSerif-Bold.ttf``), if installed."""
+    for folder in _DEJAVU_DIRS:
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
 def book_files() -> dict[str, Path]:
     """The book face's files by style: ``normal`` and ``italic`` (variable: every weight)."""
     import fontpkg_literata

@@ -140,3 +140,27 @@ def test_a_new_book_face_rebuilds_the_editions_set_in_it(monkeypatch, fmt, rebui
     before = input_digest(SAMPLE, fmt, style)
     monkeypatch.setattr(fonts, "identity", lambda: "another font")
     assert (input_digest(SAMPLE, fmt, style) != before) == rebuilt
+
+
+def test_armenian_and_georgian_get_the_fallback_face_embedded(tmp_path, source_copy):
+    # The region's own scripts, which Literata lacks: Stepanakert in Armenian,
+    # Tbilisi in Georgian.
+    source = source_copy / SAMPLE.name
+    head, _, body = source.read_text("utf-8").partition("\n---\n")
+    source.write_text(head + "\n---\n\nThe city's Armenian name is Ստեփանակերտ; "
+                      "Tbilisi is თბილისი in Georgian.\n" + body, "utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", source, "--format", "epub", "--out", out)
+    assert result.returncode == 0, result.stderr  # EPUBCheck ran in the build: still clean
+    with _epub(out) as epub:
+        manifest = _manifest(epub)
+        fallbacks = {n: f for n, f in _fonts(epub).items() if n.startswith("DejaVuSerif")}
+        css = epub.read("EPUB/style/epub.css").decode("utf-8")
+    assert fallbacks, "no fallback font embedded"
+    assert manifest[f"fonts/{next(iter(fallbacks))}"] == "font/ttf"
+    assert '@font-face { font-family: "DejaVu Serif"' in css and "Bitstream" in css
+    regular = fallbacks["DejaVuSerif.ttf"].getBestCmap()
+    assert all(ord(c) in regular for c in "Ստեփանակերտთბილისი")
+    assert ord("a") not in regular  # only what the book face lacks
+    # The sample itself (Latin only) embeds no fallback.
+    assert not ebook_fonts.fallback_faces(ebook_fonts.characters(["Khankendi, Baku"]))

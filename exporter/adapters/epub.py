@@ -371,7 +371,8 @@ def _embed_book_face(book, css: str, documents: list[bytes]) -> bytes:
 
     if not ebook_fonts.uses_book_face(css):
         return css.encode("utf-8")
-    faces = ebook_fonts.faces(ebook_fonts.characters([_text(doc) for doc in documents]))
+    chars = ebook_fonts.characters([_text(doc) for doc in documents])
+    faces = ebook_fonts.faces(chars) + ebook_fonts.fallback_faces(chars)
     for face in faces:
         book.add_item(epub.EpubItem(uid=f"font-{face.file_name.rsplit('/', 1)[-1][:-4]}",
                                     file_name=face.file_name, media_type="font/ttf",
