@@ -65,7 +65,7 @@ def merge(units: Sequence[bytes], firsts: Sequence[int], total: int, folios: byt
                     if isinstance(kid, Dictionary):
                         kid.P = document
                     document.K.append(kid)
-            pairs = _number_tree(copied.ParentTree)
+            pairs = [(int(k), v) for k, v in _tree(copied.ParentTree, "/Nums")]
             for key, value in pairs:
                 nums += [key + key_offset, value]
             for page in out.pages[at:]:
@@ -77,7 +77,7 @@ def merge(units: Sequence[bytes], firsts: Sequence[int], total: int, folios: byt
             key_offset += (max((k for k, _ in pairs), default=-1) + 1)
         names = source.Root.get("/Names")
         if names is not None and "/Dests" in names:
-            for name, dest in _name_tree(names.Dests):
+            for name, dest in ((str(k), v) for k, v in _tree(names.Dests, "/Names")):
                 if name not in borrowed and name not in dests:
                     dests[name] = _copy_dest(out, dest, page_index)
         outline += _outline_of(source, page_index)
@@ -128,25 +128,15 @@ def _as_list(value) -> list:
     return list(value) if isinstance(value, pikepdf.Array) else [value]
 
 
-def _number_tree(node) -> list[tuple[int, object]]:
-    """(key, value) of a number tree (``Nums`` leaves, ``Kids`` nodes)."""
+def _tree(node, leaves: str) -> list[tuple[object, object]]:
+    """(key, value) of a number tree (``leaves`` "/Nums") or a name tree ("/Names"):
+    the leaves' pairs, ``Kids`` nodes followed."""
     out = []
-    nums = node.get("/Nums")
-    if nums is not None:
-        out += [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums), 2)]
+    pairs = node.get(leaves)
+    if pairs is not None:
+        out += [(pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2)]
     for kid in node.get("/Kids", []):
-        out += _number_tree(kid)
-    return out
-
-
-def _name_tree(node) -> list[tuple[str, object]]:
-    """(name, value) of a name tree (``Names`` leaves, ``Kids`` nodes)."""
-    out = []
-    names = node.get("/Names")
-    if names is not None:
-        out += [(str(names[i]), names[i + 1]) for i in range(0, len(names), 2)]
-    for kid in node.get("/Kids", []):
-        out += _name_tree(kid)
+        out += _tree(kid, leaves)
     return out
 
 
