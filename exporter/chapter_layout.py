@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import html
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -177,7 +178,7 @@ def folio_html(lang: str, names: Sequence[str], blank: Sequence[bool]) -> str:
         else:
             brk = "break-before: page;"
         pages.append(f'<div style="{brk} {page} height: 1px"></div>')
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>'
+    return (f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8"><title>'
             f'</title></head><body>{"".join(pages)}</body></html>')
 
 
@@ -208,8 +209,8 @@ def with_page_numbers(unit: Unit, numbers: dict[str, int]) -> Unit:
 def _unit_key(doc: Document, unit: Unit, css: str, timestamp: int) -> str:
     import weasyprint
 
-    html = print_html(doc, unit.parts, timestamp)
-    used = sorted(set(re.findall(r'resource:([^"\')\s]+)', html)))
+    markup = print_html(doc, unit.parts, timestamp)
+    used = sorted(set(re.findall(r'resource:([^"\')\s]+)', markup)))
     resources = []
     for name in used:
         resource = doc.resources.get(name)
@@ -217,7 +218,7 @@ def _unit_key(doc: Document, unit: Unit, css: str, timestamp: int) -> str:
             resources.append(name)
             media_type, data = resource.best(LAYOUT_MEDIA_TYPES)  # what the layout reads
             resources.append(cache.digest(media_type, data))
-    return cache.digest(_CACHE_FORMAT, weasyprint.__version__, unit.kind, html, css,
+    return cache.digest(_CACHE_FORMAT, weasyprint.__version__, unit.kind, markup, css,
                         *resources, _fonts_digest())
 
 
@@ -447,11 +448,11 @@ def _folios(doc: Document, laid: list[LaidOut], blank: list[bool], stylesheet: s
         name, empty_here = ("", True) if empty else next(pages)
         names.append(name)
         empties.append(empty_here)
-    html = folio_html(doc.meta.lang, names, empties)
+    markup = folio_html(doc.meta.lang, names, empties)
     css = folio_css(stylesheet)
     import weasyprint
 
-    key = cache.digest(_CACHE_FORMAT, "folios", weasyprint.__version__, html, css,
+    key = cache.digest(_CACHE_FORMAT, "folios", weasyprint.__version__, markup, css,
                        str(timestamp), _fonts_digest())
     hit = cache.get(_NAMESPACE, key)
     if hit is not None:
@@ -462,7 +463,7 @@ def _folios(doc: Document, laid: list[LaidOut], blank: list[bool], stylesheet: s
 
     fetcher = resource_fetcher(doc)
     fonts = FontConfiguration()
-    source = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url="resource:")
+    source = weasyprint.HTML(string=markup, url_fetcher=fetcher, base_url="resource:")
     sheet = weasyprint.CSS(string=css, font_config=fonts, url_fetcher=fetcher,
                            base_url="resource:")
     document = source.render(stylesheets=[sheet], font_config=fonts)
