@@ -100,8 +100,9 @@ def test_an_unreachable_scheduler_is_one_clear_error(articles, tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    env = {**os.environ, "EXPORTER_SCHEDULER_TIMEOUT": "3s"}  # the default waits 20 s
     result = run_cli("build", articles, "--out", tmp_path, "--scheduler",
-                     f"tcp://127.0.0.1:{port}", timeout=120)
+                     f"tcp://127.0.0.1:{port}", timeout=120, env=env)
     assert result.returncode == 2
     assert "cannot reach the Dask scheduler" in result.stderr
     assert "Traceback" not in result.stderr

@@ -14,6 +14,8 @@ written stay.
 
 from __future__ import annotations
 
+import os
+
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +36,7 @@ def _client(address: str):
         raise UsageError("building on a cluster needs Dask (dask and distributed)",
                          hint=EXTRA_HINT) from None
     try:
-        return Client(address, timeout="20s")
+        return Client(address, timeout=os.environ.get("EXPORTER_SCHEDULER_TIMEOUT", "20s"))
     except (OSError, TimeoutError) as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}",
                          hint="start one with 'dask scheduler' or check --scheduler") from None
