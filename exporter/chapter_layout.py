@@ -24,7 +24,6 @@ The pages come out as in one document of the same HTML (tests compare the two).
 from __future__ import annotations
 
 import contextlib
-import functools
 import html
 import json
 import re
@@ -33,6 +32,7 @@ from dataclasses import dataclass
 
 from . import cache
 from .document import Document
+from .fonts import book_face_digests
 from .layout import LAYOUT_MEDIA_TYPES, PART_ID_PREFIX, lay_out, part_classes, print_html, write_pdf
 from .pagination import PageStart, page_starts
 
@@ -219,15 +219,12 @@ def _unit_key(doc: Document, unit: Unit, css: str, timestamp: int) -> str:
             media_type, data = resource.best(LAYOUT_MEDIA_TYPES)  # what the layout reads
             resources.append(cache.digest(media_type, data))
     return cache.digest(_CACHE_FORMAT, weasyprint.__version__, unit.kind, markup, css,
-                        *resources, _fonts_digest())
+                        *resources, _fonts_key())
 
 
-@functools.lru_cache(maxsize=1)
-def _fonts_digest() -> str:
-    """The book face's files, hashed once a process."""
-    from .fonts import font_file
-
-    return cache.digest(*(font_file(style) or b"" for style in ("normal", "italic")))
+def _fonts_key() -> str:
+    """The book face's files, as cache keys count them."""
+    return ",".join(f"{style}={digest}" for style, digest in sorted(book_face_digests().items()))
 
 
 def cached_unit(doc: Document, unit: Unit, css: str, timestamp: int
@@ -453,7 +450,7 @@ def _folios(doc: Document, laid: list[LaidOut], blank: list[bool], stylesheet: s
     import weasyprint
 
     key = cache.digest(_CACHE_FORMAT, "folios", weasyprint.__version__, markup, css,
-                       str(timestamp), _fonts_digest())
+                       str(timestamp), _fonts_key())
     hit = cache.get(_NAMESPACE, key)
     if hit is not None:
         return LaidOut.from_bytes(hit)

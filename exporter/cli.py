@@ -25,6 +25,14 @@ _state = {"debug": False}
 #: The formats ``--format`` accepts: the adapter registry's names.
 Format = enum.Enum("Format", {name: name for name in ADAPTERS}, type=str)
 
+#: The arguments ``build`` and ``watch`` share.
+Sources = Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
+    help="Markdown files or folders (default: source/).", show_default=False)]
+Formats = Annotated[Optional[list[Format]], typer.Option(  # noqa: UP007
+    "--format", "-f", help="Format to build; repeat for several (default: epub, pdf, docx).",
+    case_sensitive=False)]
+Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
+
 
 def _fail(exc: BaseException) -> None:
     """Print one line for a user's error, a short note for a bug; exit non-zero."""
@@ -63,12 +71,9 @@ def main(
 
 @app.command()
 def build(
-    sources: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
-        help="Markdown files or folders (default: source/).", show_default=False)] = None,
-    formats: Annotated[Optional[list[Format]], typer.Option(  # noqa: UP007
-        "--format", "-f", help="Format to build; repeat for several (default: epub, pdf, docx).",
-        case_sensitive=False)] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("dist"),
+    sources: Sources = None,
+    formats: Formats = None,
+    out: Out = Path("dist"),
     jobs: Annotated[Optional[int], typer.Option(  # noqa: UP007
         "--jobs", "-j", min=1, help="Processes to use (default: number of cores).",
         show_default=False)] = None,
@@ -131,12 +136,9 @@ def build(
 
 @app.command()
 def watch(
-    sources: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
-        help="Markdown files or folders (default: source/).", show_default=False)] = None,
-    formats: Annotated[Optional[list[Format]], typer.Option(  # noqa: UP007
-        "--format", "-f", help="Format to build; repeat for several (default: all).",
-        case_sensitive=False)] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("dist"),
+    sources: Sources = None,
+    formats: Formats = None,
+    out: Out = Path("dist"),
     allow_remote: Annotated[bool, typer.Option(
         "--allow-remote", help="Fetch http(s) images named in the source (off: refused).")
     ] = False,

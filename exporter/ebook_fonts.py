@@ -22,7 +22,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from .fonts import BOOK_FACE, book_files, fallback_file, licence
+from .fonts import BOOK_FACE, book_face_digests, book_files, fallback_file, licence
 
 #: The optical size the text faces are instanced at (Literata's own default: body text).
 OPTICAL_SIZE = 12
@@ -172,19 +172,13 @@ def licence_css() -> str:
             f"under this licence:\n\n{text}\n*/")
 
 
-@functools.lru_cache(maxsize=1)
-def _font_digests() -> dict[str, str]:
-    return {style: hashlib.sha256(path.read_bytes()).hexdigest()
-            for style, path in book_files().items()}
-
-
 def _static_subset(style: str, weight: int, chars: str) -> bytes:
     """The static font at ``weight`` of the variable ``style`` font, for ``chars`` (cached)."""
     import fontTools
 
     from . import cache
 
-    key = cache.digest("ebook-font", fontTools.version, _font_digests()[style], str(weight),
+    key = cache.digest("ebook-font", fontTools.version, book_face_digests()[style], str(weight),
                        f"opsz={OPTICAL_SIZE}", chars)
     data = cache.get("fonts", key)
     if data is None:

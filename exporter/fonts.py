@@ -40,6 +40,16 @@ def book_files() -> dict[str, Path]:
             "italic": folder / "Literata-Italic[opsz,wght].ttf"}
 
 
+@functools.lru_cache(maxsize=1)
+def book_face_digests() -> dict[str, str]:
+    """SHA-256 of each of the book face's files, by style (hashed once a process): what
+    caches of work done with the fonts are keyed by."""
+    import hashlib
+
+    return {style: hashlib.sha256(path.read_bytes()).hexdigest()
+            for style, path in book_files().items()}
+
+
 #: The editions set in the book face: a new font rebuilds them (``freshness``).
 BOOK_FACE_FORMATS = frozenset({"epub", "pdf", "print", "booklet"})
 

@@ -93,13 +93,37 @@ def editions(folder: Path) -> list[Path]:
                   and p.suffix in EDITION_SUFFIXES)
 
 
+def built(tmp_path_factory, source: Path, name: str) -> Path:
+    """``source`` built through the CLI into a fresh folder called after ``name``."""
+    out = tmp_path_factory.mktemp(name)
+    result = run_cli("build", source, "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def read_member(archive: Path, member: str) -> bytes:
+    """One file of a zip archive (an EPUB, a DOCX)."""
+    import zipfile
+
+    with zipfile.ZipFile(archive) as opened:
+        return opened.read(member)
+
+
+def pdf_pages_text(pdf: Path) -> list[str]:
+    """Each page's text, as pdftotext reads it."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        count = len(doc.pages)
+    return [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+            for n in range(1, count + 1)]
+
+
 @pytest.fixture(scope="session")
 def sample_dist(tmp_path_factory) -> Path:
     """The sample built once, through the CLI, into a fresh folder."""
-    out = tmp_path_factory.mktemp("dist")
-    result = run_cli("build", SAMPLE, "--out", out)
-    assert result.returncode == 0, result.stderr
-    return out
+    return built(tmp_path_factory, SAMPLE, "dist")
 
 
 #: The sample collection and the articles only it uses (the other sample articles).

@@ -16,7 +16,7 @@ import pikepdf
 import pytest
 from lxml import etree
 
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, built, pdf_pages_text, read_member, run_cli
 from exporter.checks import epub_accessibility, pdf_accessibility
 
 TOOLS = ROOT / ".tools"
@@ -52,23 +52,7 @@ def ace_violations(epub: Path, out: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def second_dist(tmp_path_factory) -> Path:
     """A second article of our own, with a table, a figure and footnotes."""
-    out = tmp_path_factory.mktemp("a11y-dist")
-    result = run_cli("build", FIXTURES / "a11y", "--out", out)
-    assert result.returncode == 0, result.stderr
-    return out
-
-
-def _read(epub: Path, member: str) -> bytes:
-    with zipfile.ZipFile(epub) as archive:
-        return archive.read(member)
-
-
-def _pdf_pages_text(pdf: Path) -> list[str]:
-    with pikepdf.open(pdf) as doc:
-        count = len(doc.pages)
-    return [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
-                           capture_output=True, text=True, check=True).stdout
-            for n in range(1, count + 1)]
+    return built(tmp_path_factory, FIXTURES / "a11y", "a11y-dist")
 
 
 # --- EPUB Accessibility 1.1 ---------------------------------------------------------
@@ -80,7 +64,7 @@ def test_ace_finds_no_violation_in_the_sample(sample_dist, tmp_path):
 def test_ace_finds_no_violation_in_an_article_with_table_figure_and_notes(second_dist,
                                                                           tmp_path):
     epub = second_dist / "lachin-corridor-timeline.epub"
-    article = _read(epub, "EPUB/article.xhtml").decode()
+    article = read_member(epub, "EPUB/article.xhtml").decode()
     assert "<table" in article and "<figure" in article and 'role="doc-noteref"' in article
     assert ace_violations(epub, tmp_path / "ace") == []
     result = run_cli("check", second_dist)
@@ -90,7 +74,7 @@ def test_ace_finds_no_violation_in_an_article_with_table_figure_and_notes(second
 def test_the_epub_declares_what_it_has(sample_dist):
     epub = sample_dist / f"{SLUG}.epub"
     assert epub_accessibility(epub) == []
-    opf = etree.fromstring(_read(epub, "EPUB/content.opf"))
+    opf = etree.fromstring(read_member(epub, "EPUB/content.opf"))
     assert opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "en-GB"
     meta: dict[str, list[str]] = {}
     for el in opf.iterfind(".//{http://www.idpf.org/2007/opf}meta[@property]"):
@@ -102,7 +86,7 @@ def test_the_epub_declares_what_it_has(sample_dist):
             "printPageNumbers", "pageBreakMarkers"} <= set(meta["schema:accessibilityFeature"])
     assert meta["schema:accessibilityHazard"] == ["none"]
     summary = meta["schema:accessibilitySummary"][0]
-    pages = len(_pdf_pages_text(sample_dist / f"{SLUG}.pdf"))
+    pages = len(pdf_pages_text(sample_dist / f"{SLUG}.pdf"))
     # Written from the edition's content: its maps, glossary and page count.
     assert "2 maps" in summary and "16 terms" in summary and f"({pages} pages)" in summary
     source = opf.find(".//{http://purl.org/dc/elements/1.1/}source")
@@ -116,7 +100,7 @@ def test_every_epub_type_has_its_role_and_headings_never_skip(sample_dist):
     roles = {"glossary": "doc-glossary", "glossref": "doc-glossref", "appendix": "doc-appendix",
              "chapter": "doc-chapter", "pagebreak": "doc-pagebreak", "noteref": "doc-noteref"}
     for part in ("title", "article", "glossary-section", "maps-section"):
-        root = etree.fromstring(_read(epub, f"EPUB/{part}.xhtml"))
+        root = etree.fromstring(read_member(epub, f"EPUB/{part}.xhtml"))
         for el in root.iter():
             kinds = (el.get(f"{{{XHTML['epub']}}}type") or "").split()
             for kind in kinds:
@@ -126,14 +110,14 @@ def test_every_epub_type_has_its_role_and_headings_never_skip(sample_dist):
                   if isinstance(el.tag, str) and re.fullmatch(r"\{.*\}h[1-6]", el.tag)]
         assert levels and levels[0] == 1, (part, levels)
         assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (part, levels)
-    article = etree.fromstring(_read(epub, "EPUB/article.xhtml"))
+    article = etree.fromstring(read_member(epub, "EPUB/article.xhtml"))
     h1 = article.find(".//h:h1", XHTML)
     assert "".join(h1.itertext()) == "Azerbaijan launches operation against Nagorno-Karabakh"
 
 
 def test_heading_levels_of_the_author_are_closed_up(second_dist):
     # The article uses "##" without "#": those are <h2> under the headline, not <h3>.
-    root = etree.fromstring(_read(second_dist / "lachin-corridor-timeline.epub",
+    root = etree.fromstring(read_member(second_dist / "lachin-corridor-timeline.epub",
                                   "EPUB/article.xhtml"))
     levels = [el.tag.rsplit("}", 1)[1] for el in root.iter()
               if isinstance(el.tag, str) and re.fullmatch(r"\{.*\}h[1-6]", el.tag)]
@@ -158,20 +142,20 @@ def _words_after(marker, count: int = 4) -> list[str]:
 
 def test_the_page_list_has_one_entry_per_pdf_page_at_its_first_words(sample_dist):
     epub = sample_dist / f"{SLUG}.epub"
-    pages = _pdf_pages_text(sample_dist / f"{SLUG}.pdf")
-    nav = etree.fromstring(_read(epub, "EPUB/nav.xhtml"))
+    pages = pdf_pages_text(sample_dist / f"{SLUG}.pdf")
+    nav = etree.fromstring(read_member(epub, "EPUB/nav.xhtml"))
     page_list = [n for n in nav.iterfind(".//h:nav", XHTML)
                  if n.get(f"{{{XHTML['epub']}}}type") == "page-list"]
     assert len(page_list) == 1 and page_list[0].get("role") == "doc-pagelist"
     links = page_list[0].findall(".//h:a", XHTML)
     assert [a.text for a in links] == [str(n) for n in range(1, len(pages) + 1)]
-    ncx = etree.fromstring(_read(epub, "EPUB/toc.ncx"))
+    ncx = etree.fromstring(read_member(epub, "EPUB/toc.ncx"))
     ncx_ns = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
     assert len(ncx.findall(".//n:pageList/n:pageTarget", ncx_ns)) == len(pages)
     titles = {"Azerbaijan launches operation against Nagorno-Karabakh", "Glossary", "Maps"}
     for number, (link, text) in enumerate(zip(links, pages), 1):
         file_name, fragment = link.get("href").split("#")
-        doc = etree.fromstring(_read(epub, f"EPUB/{file_name}"))
+        doc = etree.fromstring(read_member(epub, f"EPUB/{file_name}"))
         marker = doc.find(f".//*[@id='{fragment}']")
         assert marker.get("role") == "doc-pagebreak" and marker.get("aria-label") == str(number)
         lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -219,7 +203,7 @@ def test_the_pdf_is_tagged_pdf_ua_1(sample_dist):
     pdf = sample_dist / f"{SLUG}.pdf"
     assert pdf_accessibility(pdf) == []
     epub = sample_dist / f"{SLUG}.epub"
-    maps = etree.fromstring(_read(epub, "EPUB/maps-section.xhtml"))
+    maps = etree.fromstring(read_member(epub, "EPUB/maps-section.xhtml"))
     alts = [img.get("alt") for img in maps.iterfind(".//h:img", XHTML)]
     with pikepdf.open(pdf) as doc:
         assert str(doc.Root.Lang) == "en-GB"
@@ -254,7 +238,7 @@ def test_the_pdf_is_tagged_pdf_ua_1(sample_dist):
 
 
 def test_running_heads_name_the_part(sample_dist):
-    pages = _pdf_pages_text(sample_dist / f"{SLUG}.pdf")
+    pages = pdf_pages_text(sample_dist / f"{SLUG}.pdf")
     heads = [next(line.strip() for line in text.splitlines() if line.strip())
              for text in pages[1:]]
     assert heads[0] == "Azerbaijan launches operation against Nagorno-Karabakh"
@@ -287,11 +271,11 @@ def test_check_fails_editions_without_accessibility(sample_dist, tmp_path):
 # --- Text read aloud and copied ----------------------------------------------------
 
 def test_markers_are_words_of_their_own_in_copied_text(sample_dist, second_dist):
-    text = " ".join("".join(_pdf_pages_text(sample_dist / f"{SLUG}.pdf")).split())
+    text = " ".join("".join(pdf_pages_text(sample_dist / f"{SLUG}.pdf")).split())
     assert re.search(r"Baku map 1\b", text) and "Bakumap" not in text
     assert not re.search(r"[a-z]map \d", text)
     assert re.search(r"Used on page \d", text) and "Back to the text" not in text
-    notes = " ".join("".join(_pdf_pages_text(second_dist / "lachin-corridor-timeline.pdf"))
+    notes = " ".join("".join(pdf_pages_text(second_dist / "lachin-corridor-timeline.pdf"))
                      .split())
     assert re.search(r"war\.\s1\s", notes), notes[:400]
     import docx
@@ -323,7 +307,7 @@ def test_an_epub_built_without_its_pdf_carries_the_same_pages(sample_dist, tmp_p
     result = run_cli("build", ROOT / "source" / f"{SLUG}.md", "--format", "epub",
                      "--out", tmp_path)
     assert result.returncode == 0, result.stderr
-    alone, beside = (etree.fromstring(_read(folder / f"{SLUG}.epub", "EPUB/nav.xhtml"))
+    alone, beside = (etree.fromstring(read_member(folder / f"{SLUG}.epub", "EPUB/nav.xhtml"))
                      for folder in (tmp_path, sample_dist))
 
     def pages(nav):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import COLLECTION, SAMPLE, squash
+from conftest import COLLECTION, SAMPLE, pdf_pages_text, squash
 
 
 def _prepared(source: Path):
@@ -53,12 +53,10 @@ def laid_out(tmp_path_factory):
 def _page_words(data: bytes) -> list[Counter]:
     import tempfile
 
-    from test_accessibility import _pdf_pages_text
-
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "book.pdf"
         path.write_bytes(data)
-        return [Counter(text.split()) for text in _pdf_pages_text(path)]
+        return [Counter(text.split()) for text in pdf_pages_text(path)]
 
 
 def _named_destinations(pdf) -> dict[str, int]:
@@ -221,8 +219,6 @@ def test_after_an_edit_only_that_chapter_is_laid_out_again(laid_out, monkeypatch
     book = lay_out_book(doc, units, css, ctx.timestamp, jobs=1)
     edited = next(p.id for p in ctx.html.parts if "exodus" in p.id)
     assert laid == [edited], laid
-    from test_accessibility import _pdf_pages_text
-
     path = collection_copy / "book.pdf"
     path.write_bytes(book.pdf)
-    assert "longqueuesofresidents" in squash("".join(_pdf_pages_text(path)))
+    assert "longqueuesofresidents" in squash("".join(pdf_pages_text(path)))

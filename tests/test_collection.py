@@ -5,14 +5,12 @@ list against the PDF's pages, and the errors a collection can have."""
 from __future__ import annotations
 
 import re
-import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from conftest import COLLECTION, SOURCE_DIR, run_cli, squash
+from conftest import COLLECTION, SOURCE_DIR, built, pdf_pages_text, read_member, run_cli, squash
 
 SLUG = "nagorno-karabakh-2020-2023"
 XHTML = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
@@ -24,21 +22,7 @@ CHAPTERS = ["Forty-four days of war end with a Russian-brokered ceasefire",
 @pytest.fixture(scope="module")
 def book(tmp_path_factory) -> Path:
     """The sample collection built once, through the CLI."""
-    out = tmp_path_factory.mktemp("book")
-    result = run_cli("build", COLLECTION, "--out", out)
-    assert result.returncode == 0, result.stderr
-    return out
-
-
-def _read(epub: Path, member: str) -> bytes:
-    with zipfile.ZipFile(epub) as archive:
-        return archive.read(member)
-
-
-def _pages(pdf: Path) -> list[str]:
-    from test_accessibility import _pdf_pages_text
-
-    return _pdf_pages_text(pdf)
+    return built(tmp_path_factory, COLLECTION, "book")
 
 
 def test_the_book_passes_check(book):
@@ -55,7 +39,7 @@ def test_ace_finds_no_violation_in_the_book(book, tmp_path):
 
 def test_the_epub_has_one_file_per_chapter_and_a_nested_contents(book):
     epub = book / f"{SLUG}.epub"
-    opf = etree.fromstring(_read(epub, "EPUB/content.opf"))
+    opf = etree.fromstring(read_member(epub, "EPUB/content.opf"))
     ns = {"o": "http://www.idpf.org/2007/opf"}
     hrefs = {i.get("id"): i.get("href") for i in opf.iterfind(".//o:manifest/o:item", ns)}
     spine = [hrefs[r.get("idref")] for r in opf.iterfind(".//o:spine/o:itemref", ns)]
@@ -64,7 +48,7 @@ def test_the_epub_has_one_file_per_chapter_and_a_nested_contents(book):
                         "chapter-azerbaijan-operation-nagorno-karabakh.xhtml",
                         "chapter-karabakh-exodus-2023.xhtml"]
     for name, title in zip(chapters, CHAPTERS):
-        doc = etree.fromstring(_read(epub, f"EPUB/{name}"))
+        doc = etree.fromstring(read_member(epub, f"EPUB/{name}"))
         h1 = doc.findall(".//h:h1", XHTML)
         assert len(h1) == 1 and " ".join("".join(h1[0].itertext()).split()) == title
         section = doc.find(".//h:section[@role='doc-chapter']", XHTML)
@@ -72,7 +56,7 @@ def test_the_epub_has_one_file_per_chapter_and_a_nested_contents(book):
         # Heading levels never skip below the chapter's h1.
         levels = [int(el.tag[-1]) for el in doc.iter() if re.fullmatch(r".*}h[1-6]", str(el.tag))]
         assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
-    nav = etree.fromstring(_read(epub, "EPUB/nav.xhtml"))
+    nav = etree.fromstring(read_member(epub, "EPUB/nav.xhtml"))
     toc = nav.find(".//h:nav[@id='toc']/h:ol", XHTML)
     items = {"".join(li.find("h:a", XHTML).itertext()): li for li in toc.findall("h:li", XHTML)}
     assert list(items) == ["Title page", "Contents", "Introduction", *CHAPTERS, "Glossary",
@@ -85,7 +69,7 @@ def test_the_epub_has_one_file_per_chapter_and_a_nested_contents(book):
 
 
 def test_chapters_start_on_right_hand_pages_and_the_page_list_has_every_page(book):
-    pages = _pages(book / f"{SLUG}.pdf")
+    pages = pdf_pages_text(book / f"{SLUG}.pdf")
     starts = {}
     for number, text in enumerate(pages, 1):
         lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
@@ -99,7 +83,7 @@ def test_chapters_start_on_right_hand_pages_and_the_page_list_has_every_page(boo
     # Pages left blank before a chapter carry no running head and no number.
     blank = [n for n, text in enumerate(pages, 1) if not text.strip()]
     assert blank and all(n % 2 == 0 for n in blank)
-    nav = etree.fromstring(_read(book / f"{SLUG}.epub", "EPUB/nav.xhtml"))
+    nav = etree.fromstring(read_member(book / f"{SLUG}.epub", "EPUB/nav.xhtml"))
     page_list = nav.find(".//h:nav[@id='page-list']", XHTML)
     assert [a.text for a in page_list.iterfind(".//h:a", XHTML)] == [
         str(n) for n in range(1, len(pages) + 1)]
@@ -107,12 +91,12 @@ def test_chapters_start_on_right_hand_pages_and_the_page_list_has_every_page(boo
     for title, number in starts.items():
         link = page_list.find(f".//h:a[.='{number}']", XHTML)
         target = link.get("href").split("#")[0]
-        doc = etree.fromstring(_read(book / f"{SLUG}.epub", f"EPUB/{target}"))
+        doc = etree.fromstring(read_member(book / f"{SLUG}.epub", f"EPUB/{target}"))
         assert title in " ".join("".join(doc.find(".//h:h1", XHTML).itertext()).split())
 
 
 def test_the_contents_page_gives_each_chapters_page(book):
-    pages = _pages(book / f"{SLUG}.pdf")
+    pages = pdf_pages_text(book / f"{SLUG}.pdf")
     contents = next(t for t in pages if t.strip().startswith("Contents"))
     for title in CHAPTERS:
         line = next(line for line in contents.splitlines() if line.startswith(title[:30]))
@@ -121,7 +105,7 @@ def test_the_contents_page_gives_each_chapters_page(book):
 
 
 def test_one_glossary_lists_each_terms_uses_by_chapter_with_pages(book):
-    pages = _pages(book / f"{SLUG}.pdf")
+    pages = pdf_pages_text(book / f"{SLUG}.pdf")
     text = "\n".join(pages)
     assert text.count("\nGlossary\n") >= 1
     glossary_pages = [n for n, t in enumerate(pages, 1) if t.lstrip().startswith("Glossary")]
@@ -142,7 +126,7 @@ def test_one_glossary_lists_each_terms_uses_by_chapter_with_pages(book):
 
 def test_maps_are_drawn_once_and_mentions_in_every_chapter_link_to_them(book):
     epub = book / f"{SLUG}.epub"
-    maps = etree.fromstring(_read(epub, "EPUB/maps-section.xhtml"))
+    maps = etree.fromstring(read_member(epub, "EPUB/maps-section.xhtml"))
     ids = [f.get("id") for f in maps.iterfind(".//h:figure", XHTML)]
     # nagorno-karabakh is declared by two articles, identically: drawn once.
     assert sorted(ids) == ["map-nagorno-karabakh", "map-south-caucasus", "map-war-2020"]
@@ -150,13 +134,13 @@ def test_maps_are_drawn_once_and_mentions_in_every_chapter_link_to_them(book):
     for name in ("chapter-second-karabakh-war-2020.xhtml",
                  "chapter-azerbaijan-operation-nagorno-karabakh.xhtml",
                  "chapter-karabakh-exodus-2023.xhtml"):
-        chapter = _read(epub, f"EPUB/{name}").decode()
+        chapter = read_member(epub, f"EPUB/{name}").decode()
         assert 'href="maps-section.xhtml#map-' in chapter, name
         assert 'href="glossary-section.xhtml#gloss-' in chapter, name
 
 
 def test_the_docx_has_a_heading_per_chapter(book):
-    document = _read(book / f"{SLUG}.docx", "word/document.xml").decode()
+    document = read_member(book / f"{SLUG}.docx", "word/document.xml").decode()
     for title in CHAPTERS:
         assert squash(title) in squash(re.sub(r"<[^>]+>", "", document))
     assert document.count('w:val="Heading1"') >= len(CHAPTERS) + 2  # + glossary, maps
@@ -222,7 +206,7 @@ def test_editing_an_article_rebuilds_the_collection_and_the_folder_builds_it(
     again = run_cli("build", _collection(collection_copy), "--format", "docx", "--out", out)
     assert again.returncode == 0, again.stderr
     assert (out / f"{SLUG}.docx").read_bytes() != before
-    assert "slow queues" in _read(out / f"{SLUG}.docx", "word/document.xml").decode()
+    assert "slow queues" in read_member(out / f"{SLUG}.docx", "word/document.xml").decode()
 
 
 def test_the_sample_articles_say_they_are_sample_text():
