@@ -58,8 +58,9 @@ def saddle_stitch(data: bytes, sheet_mm: tuple[float, float]) -> bytes:
                 if index is None:
                     continue
                 side_of[index] = number
+                # A fixed name (pikepdf's default is random): same inputs, same bytes.
                 name = sheet.add_resource(forms[index], pikepdf.Name.XObject,
-                                          prefix=f"P{index}_")
+                                          name=pikepdf.Name(f"/P{index}"))
                 box = pikepdf.Rectangle(slot * sheet_w / 2, 0, (slot + 1) * sheet_w / 2, sheet_h)
                 commands.append(sheet.calc_form_xobject_placement(forms[index], name, box))
             sheet.contents_add(pikepdf.Stream(pdf, b"".join(commands)))

@@ -226,12 +226,27 @@ def _link_descriptions(parts) -> dict[str, str]:
     return found
 
 
-def _describe_links(descriptions: dict[str, str]):
-    """A WeasyPrint finisher that gives every link annotation its description, and the
-    document its page labels."""
+def _stable_xmp_ids(pdf, identifier: str) -> None:
+    """Replace the random ``xmpMM:DocumentID`` WeasyPrint writes into a PDF/X-4's XMP
+    (``uuid4``) by one derived from the article's identifier: same inputs, same bytes."""
+    import re
+    import uuid
+
+    stable = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, identifier)}".encode()
+    for obj in pdf.objects:
+        if getattr(obj, "extra", {}).get("Type") == "/Metadata":
+            obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", stable, part)
+                          if isinstance(part, bytes) else part for part in obj.stream]
+
+
+def _describe_links(descriptions: dict[str, str], identifier: str = ""):
+    """A WeasyPrint finisher that gives every link annotation its description, the
+    document its page labels and its XMP a stable document id."""
     import pydyf
 
     def finish(_document, pdf) -> None:
+        if identifier:
+            _stable_xmp_ids(pdf, identifier)
         # Page labels as the folios number the pages (a book laid out by chapter has
         # them too, see ``pdfmerge``).
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(
@@ -256,10 +271,12 @@ def write_pdf(document, doc: Document, parts, timestamp: int, variant: str | Non
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(timestamp)
     try:
-        return document.write_pdf(pdf_identifier=doc.meta.stable_identifier(doc.slug).encode(),
+        identifier = doc.meta.stable_identifier(doc.slug)
+        return document.write_pdf(pdf_identifier=identifier.encode(),
                                   pdf_variant=variant, pdf_tags=tagged,
                                   **({"output_intent": output_intent} if output_intent else {}),
-                                  finisher=_describe_links(_link_descriptions(parts)))
+                                  finisher=_describe_links(_link_descriptions(parts),
+                                                           identifier))
     finally:
         if saved is None:
             del os.environ["SOURCE_DATE_EPOCH"]

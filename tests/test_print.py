@@ -64,6 +64,19 @@ def test_print_pdf_boxes_and_identification(print_dist):
     assert check(path) == []
 
 
+def test_print_and_booklet_are_reproducible(print_dist, tmp_path):
+    """The same source gives the same bytes: no random XMP document id (WeasyPrint's
+    PDF/X-4 writes a uuid4) and no random resource names (pikepdf's default)."""
+    import os
+
+    env = dict(os.environ, EXPORTER_CACHE_DIR=str(tmp_path / "cache"))
+    result = run_cli("build", SAMPLE, "--format", "print", "--format", "booklet",
+                     "--paper", "A5", "--out", tmp_path / "again", env=env)
+    assert result.returncode == 0, result.stderr
+    for name in (f"{SAMPLE.stem}-print.pdf", f"{SAMPLE.stem}-booklet.pdf"):
+        assert (tmp_path / "again" / name).read_bytes() == (print_dist / name).read_bytes()
+
+
 def test_crop_marks_outside_the_bleed(print_dist, tmp_path):
     """Rendered whole (MediaBox), the corner beyond the bleed has ink in line with the
     trim; the trim's corner itself and the bleed stay clear of marks."""
@@ -100,7 +113,7 @@ def test_booklet_order_and_sheets(print_dist):
             assert _close(_size(page.mediabox), A4_LANDSCAPE)
             placed = [str(op[0]) for op, name in pikepdf.parse_content_stream(page)
                       if str(name) == "Do"]
-            order.append([int(re.match(r"/P(\d+)_", n).group(1)) for n in placed])
+            order.append([int(re.fullmatch(r"/P(\d+)", n).group(1)) for n in placed])
     pages = 1 + max(i for side in order for i in side)  # A5 pages laid out
     assert 2 * sides == -(-pages // 4) * 4  # padded to a multiple of 4
     expected = saddle_stitch_order(pages)
