@@ -53,8 +53,8 @@ def main() -> None:
     options = parser.parse_args()
     from distributed import LocalCluster
 
-    from exporter.cluster.packing import pack
-    from exporter.styles import HouseStyle
+    from exporter.run.cluster.packing import pack
+    from exporter.house.styles import HouseStyle
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -47,9 +47,9 @@ def main() -> None:
     from fontTools.ttLib import TTFont
     from fontTools.varLib import instancer
 
-    from exporter import ebook_fonts
+    from exporter.typeset import ebook_fonts
     from exporter.adapters.epub import _text
-    from exporter.fonts import book_files
+    from exporter.house.fonts import book_files
 
     with zipfile.ZipFile(args.epub) as epub:
         texts = [_text(epub.read(n)) for n in epub.namelist() if n.endswith(".xhtml")]

@@ -48,9 +48,9 @@ def main() -> None:
         os.environ["EXPORTER_CACHE_DIR"] = str(work / "cache")
         import generate
 
-        from exporter.build import context, prepare
-        from exporter.chapter_layout import lay_out_book, units_of
-        from exporter.layout import chosen_paper, lay_out, stylesheet, warm_up, write_pdf
+        from exporter.run.build import context, prepare
+        from exporter.typeset.chapter_layout import lay_out_book, units_of
+        from exporter.typeset.layout import chosen_paper, lay_out, stylesheet, warm_up, write_pdf
 
         source = generate.book(work / "book", pages=args.pages)
         warm_up()

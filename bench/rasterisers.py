@@ -29,7 +29,7 @@ def main() -> int:
 
     from exporter.maps import load_gazetteer, load_layers, render_map
     from exporter.maps.fonts import font_files
-    from exporter.source import load_metadata
+    from exporter.read.source import load_metadata
     from exporter.yamlfile import read_text
 
     source = ROOT / "source"

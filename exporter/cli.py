@@ -110,8 +110,8 @@ def build(
     DOCX; --format print and --format booklet make the print-shop PDF and the booklet)."""
     from rich.console import Console
 
-    from .build import build as run_build
-    from .distribution import publish
+    from .run.build import build as run_build
+    from .publish.downloads import publish
 
     console = Console(stderr=True)
     try:
@@ -144,7 +144,7 @@ def watch(
     ] = False,
 ) -> None:
     """Build, then rebuild on every save (one line each); Ctrl-C stops."""
-    from .watch import watch as run_watch
+    from .run.watch import watch as run_watch
 
     def report(result) -> None:
         for warning in result.warnings:
@@ -211,7 +211,7 @@ def verify(
 ) -> None:
     """Check every file in FOLDER against manifest.json: sizes, SHA-256, SHA256SUMS and
     the signature. Each file is reported; any mismatch fails."""
-    from .distribution.verify import verify as run_verify
+    from .publish.verify import verify as run_verify
 
     try:
         results = run_verify(folder, key)
@@ -233,7 +233,7 @@ def check(
         help="Editions to validate; a folder means every edition in it.")],
 ) -> None:
     """Validate editions: EPUBCheck for EPUB; fonts, text, metadata for PDF; styles for DOCX."""
-    from .checks import check as run_check
+    from .publish.checks import check as run_check
 
     failed = False
     try:
@@ -277,10 +277,10 @@ def glossary(
         help="Markdown files or folders (default: source/).", show_default=False)] = None,
 ) -> None:
     """List each glossary term with where it occurs; warn about entries never used."""
-    from .build import find_sources
-    from .collection import article_files, is_collection
+    from .run.build import find_sources
+    from .read.collection import article_files, is_collection
     from .glossary import glossary_report
-    from .source import load_document
+    from .read.source import load_document
 
     try:
         found = find_sources(sources or [])
@@ -312,7 +312,7 @@ def init(
 ) -> None:
     """Start a project: source/ with an example article, glossary, places and a map
     layer; an empty styles/ folder; exporter.yml; a README. Never overwrites a file."""
-    from .project import init_project
+    from .house.project import init_project
 
     try:
         written = init_project(folder)
@@ -331,7 +331,7 @@ def new(
 ) -> None:
     """Add an article to the source folder: today's date, every front-matter key, a file
     name from the title. Never overwrites a file."""
-    from .project import new_article
+    from .house.project import new_article
 
     try:
         path = new_article(title, source)

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import panflute as pf
 
-    from .metadata import Metadata
-    from .styles import HouseStyle
+    from .read.metadata import Metadata
+    from .house.styles import HouseStyle
 
 #: URL scheme by which the AST refers to a ``Resource``.
 RESOURCE_SCHEME = "resource:"

@@ -17,7 +17,7 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES, ROOT, built, pdf_pages_text, read_member, run_cli
-from exporter.checks import epub_accessibility, pdf_accessibility
+from exporter.publish.checks import epub_accessibility, pdf_accessibility
 
 TOOLS = ROOT / ".tools"
 ACE = TOOLS / "node_modules" / ".bin" / "ace-cli"
@@ -177,7 +177,7 @@ def test_the_page_list_has_one_entry_per_pdf_page_at_its_first_words(sample_dist
 def test_page_starts_inside_a_paragraph_mark_the_word(tmp_path):
     import lxml.html
 
-    from exporter.pagination import PageStart, insert_marker
+    from exporter.typeset.pagination import PageStart, insert_marker
 
     root = lxml.html.fragment_fromstring(
         "<h2>Head</h2><p>One two <em>three</em> four five</p>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import bench_generate
-from exporter.source import load_document
+from exporter.read.source import load_document
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

@@ -92,7 +92,7 @@ def test_recursion_never_reaches_the_user_as_an_internal_error(monkeypatch, caps
 
 
 def test_the_limits_leave_ordinary_nesting_alone(tmp_path):
-    from exporter.limits import check_markdown
+    from exporter.read.limits import check_markdown
 
     body = ("A [link](#a) and [another [nested] one](#b), `code [[[[[[[[[[[` and\n"
             "<span>a <span>b</span></span>.\n\n> quote\n> > in a quote\n\n"
@@ -104,7 +104,7 @@ def test_a_paragraph_too_long_to_lay_out_is_refused_with_its_line(tmp_path):
     import panflute as pf
 
     from exporter.errors import SourceError
-    from exporter.limits import MAX_PARAGRAPH_INLINES, check_depth
+    from exporter.read.limits import MAX_PARAGRAPH_INLINES, check_depth
 
     inlines = []
     for _ in range(MAX_PARAGRAPH_INLINES // 2 + 1):

@@ -15,8 +15,8 @@ from conftest import COLLECTION, SAMPLE, pdf_pages_text, squash
 
 
 def _prepared(source: Path):
-    from exporter.build import context, prepare
-    from exporter.layout import chosen_paper, stylesheet
+    from exporter.run.build import context, prepare
+    from exporter.typeset.layout import chosen_paper, stylesheet
 
     doc = prepare(source)
     ctx = context(doc)
@@ -26,9 +26,9 @@ def _prepared(source: Path):
 @pytest.fixture(scope="module")
 def laid_out(tmp_path_factory):
     """The sample collection laid out whole and by chapter (two workers, empty cache)."""
-    from exporter.chapter_layout import lay_out_book, units_of
-    from exporter.layout import PART_ID_PREFIX, lay_out, write_pdf
-    from exporter.pagination import page_starts
+    from exporter.typeset.chapter_layout import lay_out_book, units_of
+    from exporter.typeset.layout import PART_ID_PREFIX, lay_out, write_pdf
+    from exporter.typeset.pagination import page_starts
 
     cache = tmp_path_factory.mktemp("cache")
     saved = os.environ.get("EXPORTER_CACHE_DIR")
@@ -108,7 +108,7 @@ def _outline(pdf) -> list[tuple[int, str, int]]:
 
 
 def test_a_collection_is_laid_out_by_chapter_and_a_short_article_whole(laid_out):
-    from exporter.chapter_layout import units_of
+    from exporter.typeset.chapter_layout import units_of
 
     assert [u.kind for u in laid_out["units"]] == ["front"] + ["chapter"] * 4 + ["back"]
     assert [p.id for p in laid_out["units"][0].parts] == ["title", "contents"]
@@ -169,7 +169,7 @@ def test_the_merged_pdf_keeps_one_sound_structure_tree(laid_out):
 def test_each_font_is_embedded_once_and_static(laid_out):
     from fontTools.ttLib import TTFont
 
-    from exporter.pdfmerge import _font_resources
+    from exporter.typeset.pdfmerge import _font_resources
 
     book = pikepdf.open(io.BytesIO(laid_out["book"].pdf))
     fonts = {}
@@ -187,7 +187,7 @@ def test_each_font_is_embedded_once_and_static(laid_out):
 
 
 def test_the_book_is_the_same_bytes_with_one_worker_and_without_cache(laid_out, monkeypatch):
-    from exporter.chapter_layout import lay_out_book
+    from exporter.typeset.chapter_layout import lay_out_book
 
     monkeypatch.setenv("EXPORTER_CACHE_DIR", "off")
     doc, ctx, css = laid_out["doc"], laid_out["ctx"], laid_out["css"]
@@ -197,8 +197,8 @@ def test_the_book_is_the_same_bytes_with_one_worker_and_without_cache(laid_out, 
 
 def test_after_an_edit_only_that_chapter_is_laid_out_again(laid_out, monkeypatch,
                                                            collection_copy):
-    from exporter import chapter_layout
-    from exporter.chapter_layout import lay_out_book, units_of
+    from exporter.typeset import chapter_layout
+    from exporter.typeset.chapter_layout import lay_out_book, units_of
 
     monkeypatch.setenv("EXPORTER_CACHE_DIR", str(laid_out["cache"]))
     article = collection_copy / "karabakh-exodus-2023.md"

@@ -87,7 +87,7 @@ def test_a_failing_source_is_reported_and_the_others_go_on(articles, cluster, tm
 
 
 def test_without_dask_the_option_names_the_extra(monkeypatch):
-    from exporter.cluster.dask_runner import _client
+    from exporter.run.cluster.dask_runner import _client
     from exporter.errors import UsageError
 
     monkeypatch.setitem(sys.modules, "distributed", None)
@@ -145,8 +145,8 @@ def test_scheduler_and_worker_as_separate_processes(articles, local_build, tmp_p
 def test_a_worker_killed_mid_batch_loses_nothing(tmp_path):
     from distributed import Client, LocalCluster
 
-    from exporter.build import build
-    from exporter.checks import check
+    from exporter.run.build import build
+    from exporter.publish.checks import check
 
     folder = tmp_path / "source"
     paths = bench_generate().batch(folder, n=6, words=250)
@@ -201,7 +201,7 @@ def test_ctrl_c_cancels_the_rest_and_keeps_what_was_written(cluster, tmp_path):
     written = sorted(out.glob("*.epub"))
     assert 1 <= len(written) < 8
     assert not list(out.glob(".*.part"))
-    from exporter.checks import check
+    from exporter.publish.checks import check
 
     for epub in written:
         assert check(epub.with_suffix(".pdf")) == []

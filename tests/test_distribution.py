@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, run_cli, squash
 
-from exporter.distribution.catalogue import ACQUISITION, NAVIGATION, render_catalogue
+from exporter.publish.catalogue import ACQUISITION, NAVIGATION, render_catalogue
 
 THREE = FIXTURES / "downloads"
 SLUGS = ["baikal", "danube", "kilimanjaro"]
@@ -320,7 +320,7 @@ def test_page_lists_each_article_and_edition(three):
 def test_accessibility_summary_is_read_from_the_epub(three, tmp_path):
     """The EPUB's own ``schema:accessibilitySummary`` (when the EPUB has one) is what the
     page and manifest show."""
-    from exporter.distribution.editions import accessibility_summary
+    from exporter.publish.editions import accessibility_summary
 
     epub = three[1] / "danube.epub"
     changed = tmp_path / "danube.epub"

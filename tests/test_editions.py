@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from conftest import SAMPLE, article_paragraphs, assert_in_order, editions, run_cli
 
-from exporter.checks import check
+from exporter.publish.checks import check
 
 SLUG = "azerbaijan-operation-nagorno-karabakh"
 TITLE = "Azerbaijan launches operation against Nagorno-Karabakh"

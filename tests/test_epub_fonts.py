@@ -12,9 +12,10 @@ import lxml.etree as etree
 import pytest
 from fontTools.ttLib import TTFont
 
-from exporter import ebook_fonts, fonts
-from exporter.freshness import input_digest
-from exporter.styles import HouseStyle
+from exporter.typeset import ebook_fonts
+from exporter.house import fonts
+from exporter.run.freshness import input_digest
+from exporter.house.styles import HouseStyle
 
 from conftest import SAMPLE, run_cli
 

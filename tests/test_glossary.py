@@ -517,7 +517,7 @@ def test_sample_glossary_is_valid_and_large_enough():
 
 @pytest.mark.skipif(not SAMPLE.exists(), reason="the sample article is not in source/")
 def test_sample_glossary_on_the_sample_article():
-    from exporter.source import load_document
+    from exporter.read.source import load_document
 
     document, locator = load_document(SAMPLE)
     cfg = document.meta.glossary.model_copy(update={"link": "every"})

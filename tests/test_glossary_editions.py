@@ -15,7 +15,7 @@ from conftest import SAMPLE, run_cli, squash
 from exporter.adapters.docx import bookmark
 
 from exporter.glossary import glossary_report
-from exporter.source import load_document
+from exporter.read.source import load_document
 
 SLUG = "azerbaijan-operation-nagorno-karabakh"
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",

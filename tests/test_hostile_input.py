@@ -113,7 +113,7 @@ def test_raw_html_is_sanitised_with_warnings_and_the_epub_stays_valid(tmp_path, 
         assert fragment in result.stderr
     assert "article.md:" in result.stderr
     assert connections == []
-    from exporter.checks import check
+    from exporter.publish.checks import check
 
     assert check(out / "article.epub") == []
     import zipfile
@@ -158,7 +158,7 @@ def test_allow_remote_fetches_only_when_asked(tmp_path):
 def test_a_full_disk_is_a_clear_error_and_leaves_no_partial_file(tmp_path, monkeypatch):
     import errno
 
-    from exporter import build as build_module
+    from exporter.run import build as build_module
     from exporter.errors import BuildError
 
     target = tmp_path / "article.pdf"
@@ -222,7 +222,7 @@ def test_an_interrupted_build_leaves_the_previous_editions(tmp_path, source_copy
 
 
 def test_a_signal_while_forking_is_held_until_the_children_are_started():
-    from exporter.build import _forking
+    from exporter.run.build import _forking
 
     def stop(_signum, _frame):
         raise RuntimeError("stopped")
@@ -250,7 +250,7 @@ def test_two_builds_at_once_into_one_folder(tmp_path, source_copy):
     for proc in procs:
         _, stderr = proc.communicate(timeout=300)
         assert proc.returncode == 0, stderr
-    from exporter.checks import check
+    from exporter.publish.checks import check
 
     for edition in editions(out):
         assert check(edition) == [], edition
@@ -269,7 +269,7 @@ def test_text_from_other_scripts_long_words_and_deep_lists(tmp_path):
     source.write_text(HEADER + body, "utf-8")
     result = run_cli("build", source, "--out", tmp_path / "dist", timeout=300)
     assert result.returncode == 0, result.stderr
-    from exporter.checks import check
+    from exporter.publish.checks import check
 
     for edition in editions(tmp_path / "dist"):
         assert check(edition) == [], edition

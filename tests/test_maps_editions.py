@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from conftest import SAMPLE, run_cli
 
-from exporter.source import load_document
+from exporter.read.source import load_document
 
 SLUG = "azerbaijan-operation-nagorno-karabakh"
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
@@ -169,7 +169,7 @@ def test_bad_gazetteer_and_layers_stop_the_build(tmp_path, source_copy, file, ol
 
 
 def test_an_unchanged_map_is_not_drawn_again(tmp_path, source_copy, monkeypatch):
-    from exporter.build import prepare
+    from exporter.run.build import prepare
     from exporter.maps import render
 
     monkeypatch.setenv("EXPORTER_CACHE_DIR", str(tmp_path / "cache"))

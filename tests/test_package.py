@@ -67,7 +67,7 @@ def test_installed_wheel_builds_from_an_empty_folder(wheel, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     where = _run(venv / "bin" / "python", "-c",
-                 "import exporter, exporter.styles as s; print(exporter.__file__); "
+                 "import exporter, exporter.house.styles as s; print(exporter.__file__); "
                  "print(s.STYLES_DIR)", cwd=empty, env=env).stdout.split()
     assert all(Path(p).is_relative_to(venv) for p in where), where
     assert not any(Path(p).is_relative_to(ROOT) for p in where)

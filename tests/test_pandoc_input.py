@@ -135,7 +135,7 @@ def test_relative_links_follow_base_url(tmp_path):
 def test_an_epub_that_fails_epubcheck_is_an_error_and_the_previous_stays(tmp_path, monkeypatch):
     import io
 
-    from exporter import build as build_module
+    from exporter.run import build as build_module
     from exporter.adapters import epub
     from exporter.errors import BuildError
 
@@ -173,7 +173,7 @@ def test_images_at_natural_size_resized_for_ereaders_and_print(pandoc_user):
 
     from PIL import Image
 
-    from exporter.images import EREADER_PIXELS, PRINT_WIDTH_PX
+    from exporter.read.images import EREADER_PIXELS, PRINT_WIDTH_PX
 
     _, out, _ = pandoc_user
     text = _epub_text(out)

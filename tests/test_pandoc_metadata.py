@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from exporter.errors import SourceError
-from exporter.source import load_metadata
+from exporter.read.source import load_metadata
 
 
 def _load(tmp_path: Path, text: str):

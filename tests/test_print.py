@@ -11,9 +11,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from exporter.checks import check
-from exporter.fonts import missing_glyphs
-from exporter.imposition import saddle_stitch_order
+from exporter.publish.checks import check
+from exporter.house.fonts import missing_glyphs
+from exporter.typeset.imposition import saddle_stitch_order
 
 from conftest import SAMPLE, editions, run_cli
 

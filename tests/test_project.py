@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from conftest import ROOT, run_cli
 
-from exporter.source import load_metadata
+from exporter.read.source import load_metadata
 
 ROW = re.compile(r"^\u2502 (epub|pdf|docx) +\u2502.*\u2502 +(unchanged|[\d.]+) +\u2502$", re.M)
 

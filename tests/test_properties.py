@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from conftest import SOURCE_DIR
 
-from exporter.build import build
-from exporter.checks import check
+from exporter.run.build import build
+from exporter.publish.checks import check
 
 WORDS = ["Karabakh", "Lachin Corridor", "Khankendi", "Stepanakert", "Baku", "ceasefire",
          "Ստեփանակերտ", "Степанакерт", "Xankəndi", "Ağdam", "ناغورنو", "café", "naïve",

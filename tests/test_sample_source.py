@@ -6,7 +6,7 @@ import pytest
 
 from conftest import SEED, SAMPLE, article_paragraphs
 
-from exporter.source import load_document
+from exporter.read.source import load_document
 
 WEB_LEFTOVERS = {"Click to continue reading", "Read here:"}
 

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import SAMPLE, editions, run_cli
 
-from exporter import freshness
-from exporter.styles import HouseStyle
+from exporter.run import freshness
+from exporter.house.styles import HouseStyle
 
 
 #: The summary table's seconds column for an edition that was not rebuilt.
@@ -130,7 +130,7 @@ def test_two_builds_at_different_times_give_identical_bytes(tmp_path, source_cop
 def test_language_tags_are_checked_once_then_served_from_the_cache(tmp_path, monkeypatch):
     import sys
 
-    from exporter.metadata import standard_tag
+    from exporter.read.metadata import standard_tag
 
     monkeypatch.setenv("EXPORTER_CACHE_DIR", str(tmp_path))
     assert standard_tag("en-gb") == "en-GB"
@@ -145,7 +145,7 @@ def test_language_tags_are_checked_once_then_served_from_the_cache(tmp_path, mon
 def test_a_detached_context_carries_what_html_adapters_need_and_no_body(source_copy):
     import pickle
 
-    from exporter.build import context, prepare
+    from exporter.run.build import context, prepare
 
     ctx = context(prepare((source_copy / SAMPLE.name)))
     copy = pickle.loads(pickle.dumps(ctx.detached()))  # as a worker process receives it

@@ -24,7 +24,7 @@ from types import ModuleType
 
 from ..document import Document
 from ..errors import UsageError
-from ..styles import STYLES_DIR, HouseStyle
+from ..house.styles import STYLES_DIR, HouseStyle
 
 #: Format name -> adapter module. The CLI's ``--format`` choices are these keys.
 ADAPTERS: dict[str, str] = {
@@ -55,7 +55,7 @@ class RenderContext:
     @cached_property
     def html(self):
         """The document as HTML parts (shared by EPUB and PDF)."""
-        from ..html import render_html
+        from ..typeset.html import render_html
 
         return render_html(self.doc)
 

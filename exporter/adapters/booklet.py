@@ -20,7 +20,7 @@ LAYS_OUT_PAGES = True
 
 def pages(data: bytes) -> int:
     """Number of sheet sides in the booklet (twice the sheets)."""
-    from ..layout import page_count
+    from ..typeset.layout import page_count
 
     return page_count(data)
 
@@ -30,16 +30,16 @@ def warm_up() -> None:
     there is a document to lay out."""
     import pikepdf  # noqa: F401
 
-    from ..layout import warm_up as warm_layout
+    from ..typeset.layout import warm_up as warm_layout
 
     warm_layout()
 
 
 def render(doc: Document, ctx: RenderContext) -> bytes:
     """Lay ``doc`` out on the booklet's pages and impose them on sheets."""
-    from ..imposition import saddle_stitch
-    from ..layout import lay_out, paper_of, stylesheet, write_pdf
-    from ..paper import SHEETS_MM, booklet_paper
+    from ..typeset.imposition import saddle_stitch
+    from ..typeset.layout import lay_out, paper_of, stylesheet, write_pdf
+    from ..house.paper import SHEETS_MM, booklet_paper
 
     page, sheet = booklet_paper(paper_of(doc, ctx.styles).name)
     parts = ctx.html.parts

@@ -89,7 +89,7 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
                 resource = doc.resources[url[len(RESOURCE_SCHEME):]]
                 media_type, data = resource.best(("image/png", "image/jpeg"))
                 if resource.pixels:
-                    from ..images import for_print
+                    from ..read.images import for_print
 
                     data = for_print(data, media_type)
                 target[0] = f"data:{media_type};base64," + base64.b64encode(data).decode()

@@ -12,7 +12,7 @@ import html
 import re
 
 from ..document import RESOURCE_SCHEME, Document
-from ..html import Part
+from ..typeset.html import Part
 from ..reproducible import normalize_zip
 from . import RenderContext
 
@@ -111,7 +111,7 @@ def _xhtml_body(fragment: str, id_files: dict[str, str], own_file: str,
     import lxml.etree as etree
     import lxml.html
 
-    from ..pagination import insert_marker
+    from ..typeset.pagination import insert_marker
 
     wrapper = lxml.html.fragment_fromstring(fragment or "<p></p>", create_parent="div")
 
@@ -232,7 +232,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
 
     from ebooklib import epub
 
-    from ..cover import cover_png
+    from ..enrich.cover import cover_png
 
     meta = doc.meta
     lang = meta.lang
@@ -269,7 +269,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
             if media_type == "image/png" and resource.width_mm:
                 data = _for_ereaders(data)
             elif resource.pixels:
-                from ..images import for_ereaders
+                from ..read.images import for_ereaders
 
                 data = for_ereaders(data, media_type)
         name = f"images/{key}.{_EXTENSIONS[media_type]}"
@@ -367,7 +367,7 @@ def _embed_book_face(book, css: str, documents: list[bytes]) -> bytes:
     ``font/ttf`` (an EPUB 3.3 core media type), loaded by ``@font-face`` rules."""
     from ebooklib import epub
 
-    from .. import ebook_fonts
+    from ..typeset import ebook_fonts
 
     if not ebook_fonts.uses_book_face(css):
         return css.encode("utf-8")
@@ -397,7 +397,7 @@ def verify(data: bytes, name: str) -> None:
     import tempfile
     from pathlib import Path
 
-    from ..epubcheck_runner import findings
+    from ..publish.epubcheck import findings
     from ..errors import BuildError
 
     with tempfile.TemporaryDirectory(prefix="exporter-epubcheck-") as folder:
@@ -415,8 +415,8 @@ def _page_starts(doc: Document, ctx: RenderContext) -> tuple:
     from a layout of our own when the PDF is not being built."""
     starts = ctx.extras.get("page_starts")
     if starts is None:
-        from ..layout import PART_ID_PREFIX, chosen_paper, lay_out, stylesheet
-        from ..pagination import page_starts
+        from ..typeset.layout import PART_ID_PREFIX, chosen_paper, lay_out, stylesheet
+        from ..typeset.pagination import page_starts
 
         document, root = lay_out(doc, ctx.html.parts,
                                  stylesheet(ctx.styles, chosen_paper(doc, ctx.styles)),

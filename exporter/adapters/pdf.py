@@ -32,7 +32,7 @@ def pages(data: bytes) -> int:
     known = _COUNTED.get(_digest(data))
     if known is not None:
         return known
-    from ..layout import page_count
+    from ..typeset.layout import page_count
 
     return page_count(data)
 
@@ -40,16 +40,16 @@ def pages(data: bytes) -> int:
 def warm_up() -> None:
     """Load WeasyPrint (about 0.4 s) before there is a document to lay out, and lay out
     a line in the editions' fonts (``layout.warm_up``)."""
-    from ..layout import warm_up as warm_layout
+    from ..typeset.layout import warm_up as warm_layout
 
     warm_layout()
 
 
 def render(doc: Document, ctx: RenderContext) -> bytes:
     """Lay ``doc`` out as a tagged PDF/UA-1 with metadata, bookmarks and embedded fonts."""
-    from ..chapter_layout import lay_out_book, units_of
-    from ..layout import PART_ID_PREFIX, chosen_paper, lay_out, stylesheet, write_pdf
-    from ..pagination import page_starts
+    from ..typeset.chapter_layout import lay_out_book, units_of
+    from ..typeset.layout import PART_ID_PREFIX, chosen_paper, lay_out, stylesheet, write_pdf
+    from ..typeset.pagination import page_starts
 
     parts = ctx.html.parts
     css = stylesheet(ctx.styles, chosen_paper(doc, ctx.styles))

@@ -22,7 +22,7 @@ LAYS_OUT_PAGES = True
 
 def pages(data: bytes) -> int:
     """Number of pages in the print PDF."""
-    from ..layout import page_count
+    from ..typeset.layout import page_count
 
     return page_count(data)
 
@@ -32,16 +32,16 @@ def warm_up() -> None:
     there is a document to lay out."""
     import pikepdf  # noqa: F401
 
-    from ..layout import warm_up as warm_layout
+    from ..typeset.layout import warm_up as warm_layout
 
     warm_layout()
 
 
 def render(doc: Document, ctx: RenderContext) -> bytes:
     """Lay ``doc`` out with bleed and write it as PDF/X-4 with crop marks."""
-    from ..imposition import add_crop_marks
-    from ..layout import chosen_paper, lay_out, stylesheet, write_pdf
-    from ..metadata import PrintSettings
+    from ..typeset.imposition import add_crop_marks
+    from ..typeset.layout import chosen_paper, lay_out, stylesheet, write_pdf
+    from ..read.metadata import PrintSettings
 
     settings = doc.meta.print or PrintSettings()
     paper = chosen_paper(doc, ctx.styles)

@@ -108,7 +108,7 @@ def parse_definitions(entries: list[GlossaryEntry]) -> dict[str, list[pf.Inline]
     if not entries:
         return {}
     from ..pandoc import run_pandoc
-    from ..source import MARKDOWN_FORMAT  # definitions read like the body
+    from ..read.source import MARKDOWN_FORMAT  # definitions read like the body
 
     meta = {"glossary-definitions": [e.definition for e in entries]}
     markdown = ("---\n" + yaml.safe_dump(meta, default_style='"', allow_unicode=True,

@@ -17,7 +17,7 @@ import panflute as pf
 
 from ..document import Document, Resource
 from ..glossary.linking import Linker, Matcher
-from ..styles import STYLES_DIR
+from ..house.styles import STYLES_DIR
 from ..yamlfile import Locator
 from .gazetteer import Gazetteer, Place, load_gazetteer
 from .render import RenderedMap
@@ -174,7 +174,7 @@ def prefetch(source: Path, style_path: Path = STYLES_DIR / "maps.yml") -> None:
     for the build itself to report, with its file and line.
     """
     from .. import cache
-    from ..source import load_metadata
+    from ..read.source import load_metadata
     from ..yamlfile import read_text
     from .layers import load_layers
     from .render import render_map

@@ -23,7 +23,7 @@ def sample_gazetteer():
 @pytest.fixture(scope="session")
 def sample_specs():
     """The map declarations in the sample article's front-matter."""
-    from exporter.source import load_metadata
+    from exporter.read.source import load_metadata
     from exporter.yamlfile import read_text
 
     article = next(SOURCE.glob("*.md"))

@@ -12,7 +12,7 @@ import pytest
 from exporter.errors import SourceError
 from exporter.maps import load_gazetteer, load_layers, spec_checks
 from exporter.maps.bounds import SWAPPED
-from exporter.source import load_metadata
+from exporter.read.source import load_metadata
 
 from .conftest import SMALL, SOURCE
 

@@ -198,7 +198,7 @@ def _metres_per_mm(rm) -> float:
     """The map's scale, recomputed from its declaration (frame inside the frame line)."""
     from exporter.maps import load_gazetteer, load_layers
     from exporter.maps.projection import make_frame
-    from exporter.source import load_metadata
+    from exporter.read.source import load_metadata
     from exporter.yamlfile import read_text
 
     from .conftest import SOURCE

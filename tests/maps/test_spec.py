@@ -24,7 +24,7 @@ def test_sample_declarations(sample_specs):
 
 
 def test_sample_declarations_pass_the_checks(sample_gazetteer):
-    from exporter.source import load_metadata
+    from exporter.read.source import load_metadata
     from exporter.yamlfile import read_text
 
     article = next(SOURCE.glob("*.md"))

@@ -1,0 +1,55 @@
+"""Enrichments: transformations of the document done before any adapter runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..document import Document
+from ..yamlfile import Locator
+
+
+def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
+           maps_ready: Callable[[], None] | None = None) -> None:
+    """Sanitise raw HTML and check what the body refers to, then add the glossary, the
+    maps and the corrections note.
+
+    ``maps_ready`` is called before the maps are added: it waits for another process
+    that draws them into the cache.
+    """
+    from .corrections import add_corrections_note
+    from ..glossary import apply_glossary, load_glossary
+    from ..maps.appendix import add_maps
+    from ..errors import Problems
+    from ..read.links import dangling_anchors, relative_links, unique_ids
+    from ..read.rawhtml import drop_foreign_raw, sanitize_raw_html
+    from ..read.references import check_references
+
+    from ..house.fonts import glyph_warnings
+    from ..yamlfile import read_text
+
+    drop_foreign_raw(doc)
+    sanitize_raw_html(doc)
+    doc.warnings += glyph_warnings(doc.source, read_text(doc.source))
+    errors = check_references(doc, allow_remote)
+    relative_links(doc)
+    if errors:  # all of them at once, before the slower enrichments
+        raise Problems(errors, doc.warnings, file=doc.source)
+    settings = doc.meta.glossary
+    glossary = load_glossary(doc.root, settings, locator)
+    report = apply_glossary(doc.ast, glossary, settings, doc.meta.lang)
+    doc.warnings += report.warnings
+    if maps_ready is not None:
+        maps_ready()
+    add_maps(doc, locator)
+    add_corrections_note(doc)  # last: no glossary or map links inside the note
+    unique_ids(doc)
+    dangling_anchors(doc)
+    doc.warnings.sort(key=_line_of_warning)
+
+
+def _line_of_warning(warning: str) -> int:
+    """Warnings in the order of the lines they name (those with no line first)."""
+    import re
+
+    found = re.search(r":(\d+): ", warning)
+    return int(found.group(1)) if found else 0

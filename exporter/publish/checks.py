@@ -1,0 +1,434 @@
+"""Validators behind ``exporter check``: inspect editions as readers' software would."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in an edition."""
+
+    path: Path
+    level: str  # "error" or "warning"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.level}: {self.message}"
+
+
+def check_epub(path: Path) -> list[Finding]:
+    """W3C EPUBCheck: every error and warning is a finding (a verdict the build has
+    already reached for these bytes is reused: see ``epubcheck_runner``)."""
+    from .epubcheck import findings as epubcheck
+
+    findings = [Finding(path, level, message) for level, message in epubcheck(path)]
+    if not any(f.level in ("error", "fatal") for f in findings):
+        findings += epub_accessibility(path)
+    return findings
+
+
+#: EPUB Accessibility 1.1 metadata every edition must declare.
+_A11Y_REQUIRED = ("schema:accessMode", "schema:accessModeSufficient",
+                  "schema:accessibilityFeature", "schema:accessibilityHazard",
+                  "schema:accessibilitySummary", "dcterms:conformsTo")
+
+
+def epub_accessibility(path: Path) -> list[Finding]:
+    """The accessibility an EPUB declares, and whether its page list holds."""
+    import posixpath
+
+    import lxml.etree as etree
+
+    opf_ns = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+    xhtml = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+    findings: list[Finding] = []
+
+    def error(message: str) -> None:
+        findings.append(Finding(path, "error", f"accessibility: {message}"))
+
+    with zipfile.ZipFile(path) as archive:
+        container = etree.fromstring(archive.read("META-INF/container.xml"))
+        opf_name = container.find(".//{*}rootfile").get("full-path")
+        opf = etree.fromstring(archive.read(opf_name))
+        base = posixpath.dirname(opf_name)
+        if not opf.get("{http://www.w3.org/XML/1998/namespace}lang"):
+            error("the package has no xml:lang")
+        declared: dict[str, list[str]] = {}
+        for meta in opf.iterfind("opf:metadata/opf:meta[@property]", opf_ns):
+            declared.setdefault(meta.get("property"), []).append((meta.text or "").strip())
+        for prop in _A11Y_REQUIRED:
+            if not any(declared.get(prop, [])):
+                error(f"no {prop} metadata")
+        if not any(v.startswith("EPUB Accessibility 1.1") for v in declared.get(
+                "dcterms:conformsTo", [])):
+            error("dcterms:conformsTo does not name EPUB Accessibility 1.1")
+        features = set(declared.get("schema:accessibilityFeature", []))
+        if "pageBreakMarkers" not in features:
+            return findings
+        if opf.find("opf:metadata/dc:source", opf_ns) is None:
+            error("page-break markers declared without the source of the pagination "
+                  "(dc:source)")
+        nav_item = opf.find("opf:manifest/opf:item[@properties='nav']", opf_ns)
+        nav_name = posixpath.join(base, nav_item.get("href"))
+        nav = etree.fromstring(archive.read(nav_name))
+        page_list = [n for n in nav.iterfind(".//h:nav", xhtml)
+                     if "page-list" in (n.get(f"{{{xhtml['epub']}}}type") or "").split()]
+        if not page_list:
+            error("page-break markers declared but the navigation has no page-list")
+            return findings
+        documents: dict[str, object] = {}
+        entries = page_list[0].iterfind(".//h:a", xhtml)
+        count = 0
+        for count, link in enumerate(entries, 1):
+            file_name, _, fragment = link.get("href", "").partition("#")
+            member = posixpath.normpath(posixpath.join(posixpath.dirname(nav_name), file_name))
+            if member not in documents:
+                try:
+                    documents[member] = etree.fromstring(archive.read(member))
+                except KeyError:
+                    documents[member] = None
+            target = documents[member]
+            found = target.find(f".//*[@id='{fragment}']") if target is not None else None
+            if found is None or found.get("role") != "doc-pagebreak":
+                error(f"page-list entry {link.text!r} points at no page-break marker "
+                      f"({link.get('href')})")
+        if count == 0:
+            error("the page-list is empty")
+    return findings
+
+
+def _fonts(reader) -> tuple[set[str], set[str]]:
+    """(embedded, not embedded) font names used on any page."""
+    embedded: set[str] = set()
+    missing: set[str] = set()
+
+    def fonts_of(resources, depth=0):
+        # Fonts of the page and of the forms it draws (an imposed booklet's pages).
+        yield from (resources.get("/Font") or {}).values()
+        for ref in (resources.get("/XObject") or {}).values():
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Form" and depth < 4:
+                yield from fonts_of(xobject.get("/Resources") or {}, depth + 1)
+
+    for page in reader.pages:
+        for ref in fonts_of(page.get("/Resources") or {}):
+            font = ref.get_object()
+            name = str(font.get("/BaseFont", font.get("/Name", "?")))
+            if font.get("/Subtype") == "/Type3":
+                embedded.add(name)
+                continue
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            if any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                embedded.add(name)
+            else:
+                missing.add(name)
+    return embedded, missing
+
+
+def check_pdf(path: Path) -> list[Finding]:
+    """Opens; has pages, embedded fonts, extractable text, metadata and bookmarks."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        pages = reader.pages
+        count = len(pages)
+    except (PdfReadError, OSError, ValueError) as exc:
+        return [Finding(path, "error", f"cannot be opened as PDF: {exc}")]
+    findings = []
+    if count == 0:
+        findings.append(Finding(path, "error", "has no pages"))
+    embedded, missing = _fonts(reader)
+    for name in sorted(missing):
+        findings.append(Finding(path, "error", f"font {name} is not embedded"))
+    if not embedded:
+        findings.append(Finding(path, "error", "uses no embedded fonts (no text?)"))
+    text = "".join((page.extract_text() or "") for page in list(pages)[:3])
+    if not text.strip():
+        findings.append(Finding(path, "error", "no extractable text"))
+    info = reader.metadata or {}
+    for key in ("/Title",):
+        if not info.get(key):
+            findings.append(Finding(path, "error", f"metadata {key[1:]} is missing"))
+    kind = pdf_kind(path)
+    if not reader.outline and kind != "booklet":
+        findings.append(Finding(path, "error", "has no bookmarks (outline)"))
+    findings += pdf_page_edges(path)
+    if kind == "print":
+        return findings + pdf_print_ready(path)
+    if kind == "booklet":
+        return findings  # imposed sheets: for a printer, not a reader (no tags, no UA)
+    return findings + pdf_accessibility(path)
+
+
+def pdf_kind(path: Path) -> str:
+    """"print" (the print-shop PDF), "booklet" (imposed sheets) or "pdf" (the edition),
+    from the file name the build gives each (``<slug>-print.pdf``, ``<slug>-booklet.pdf``)."""
+    for kind in ("print", "booklet"):
+        if path.name.endswith(f"-{kind}.pdf"):
+            return kind
+    return "pdf"
+
+
+def pdf_print_ready(path: Path) -> list[Finding]:
+    """PDF/X-4 identification and output intent; on every page a TrimBox inside the
+    BleedBox inside the MediaBox."""
+    import pikepdf
+
+    findings: list[Finding] = []
+
+    def error(message: str) -> None:
+        findings.append(Finding(path, "error", f"print: {message}"))
+
+    with pikepdf.open(path) as pdf:
+        xmp = pdf.open_metadata()
+        version = str(xmp.get("pdfxid:GTS_PDFXVersion", "") or
+                      pdf.docinfo.get("/GTS_PDFXVersion", ""))
+        if not version.startswith("PDF/X-4"):
+            error(f"not identified as PDF/X-4 (GTS_PDFXVersion {version or 'missing'})")
+        if not pdf.Root.get("/OutputIntents"):
+            error("no output intent (/OutputIntents)")
+        for number, page in enumerate(pdf.pages, 1):
+            boxes = {}
+            for name in ("/MediaBox", "/BleedBox", "/TrimBox"):
+                box = page.obj.get(name)
+                if box is None:
+                    error(f"page {number} has no {name[1:]}")
+                    break
+                boxes[name] = [float(v) for v in box]
+            else:
+                media, bleed, trim = boxes["/MediaBox"], boxes["/BleedBox"], boxes["/TrimBox"]
+
+                def inside(a, b):
+                    return a[0] >= b[0] - 0.01 and a[1] >= b[1] - 0.01 \
+                        and a[2] <= b[2] + 0.01 and a[3] <= b[3] + 0.01
+
+                if not (inside(trim, bleed) and inside(bleed, media)):
+                    error(f"page {number}: the TrimBox must lie inside the BleedBox, and "
+                          "that inside the MediaBox")
+    return findings
+
+
+def pdf_accessibility(path: Path) -> list[Finding]:
+    """Tagged PDF/UA-1: structure tree, language, title shown, XMP identification,
+    alternative text on every figure, described links, header cells in tables."""
+    import pikepdf
+
+    findings: list[Finding] = []
+
+    def error(message: str) -> None:
+        findings.append(Finding(path, "error", f"accessibility: {message}"))
+
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PdfError as exc:
+        return [Finding(path, "error", f"cannot be opened as PDF: {exc}")]
+    with pdf:
+        root = pdf.Root
+        if not str(root.get("/Lang", "")).strip():
+            error("no document language (/Lang)")
+        mark_info = root.get("/MarkInfo")
+        if mark_info is None or not bool(mark_info.get("/Marked", False)):
+            error("not marked as tagged (/MarkInfo /Marked true)")
+        prefs = root.get("/ViewerPreferences")
+        if prefs is None or not bool(prefs.get("/DisplayDocTitle", False)):
+            error("viewers are not asked to show the title (/DisplayDocTitle)")
+        xmp = pdf.open_metadata()
+        if str(xmp.get("pdfuaid:part", "")) != "1":
+            error("no PDF/UA-1 identification in the XMP metadata (pdfuaid:part)")
+        if not str(xmp.get("dc:title", "")).strip():
+            error("no dc:title in the XMP metadata")
+        tree = root.get("/StructTreeRoot")
+        if tree is None:
+            error("untagged: no structure tree (/StructTreeRoot)")
+            return findings
+        kinds: dict[str, int] = {}
+        stack = [tree.get("/K")]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, pikepdf.Array):
+                stack.extend(item)
+            elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+                kind = str(item.S)[1:]
+                kinds[kind] = kinds.get(kind, 0) + 1
+                if kind == "Figure" and not str(item.get("/Alt", "")).strip():
+                    page = item.get("/Pg")
+                    error(f"a figure has no alternative text (/Alt)"
+                          + (f" on page {_page_number(pdf, page)}" if page is not None else ""))
+                if "/K" in item:
+                    stack.append(item.K)
+        if not any(k in kinds for k in ("H1", "H", "H2")):
+            error("no headings in the structure tree")
+        if kinds.get("Table") and not kinds.get("TH"):
+            error("a table has no header cells (TH)")
+        for number, page in enumerate(pdf.pages, 1):
+            for annot in page.obj.get("/Annots", []):
+                if annot.get("/Subtype") == "/Link":
+                    if not str(annot.get("/Contents", "")).strip():
+                        error(f"a link on page {number} has no description (/Contents)")
+                    if "/StructParent" not in annot:
+                        error(f"a link on page {number} is not in the structure tree")
+    return findings
+
+
+def _page_number(pdf, page_ref) -> int | str:
+    for number, page in enumerate(pdf.pages, 1):
+        if page.obj.objgen == page_ref.objgen:
+            return number
+    return "?"
+
+
+def check_docx(path: Path) -> list[Finding]:
+    """Opens in python-docx; uses real Word styles; core properties present."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+        if bad:
+            return [Finding(path, "error", f"corrupt zip member {bad}")]
+        document = docx.Document(io.BytesIO(path.read_bytes()))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, OSError) as exc:
+        return [Finding(path, "error", f"cannot be opened as DOCX: {exc}")]
+    findings = []
+    used = {p.style.name for p in document.paragraphs if p.style is not None}
+    if "Title" not in used:
+        findings.append(Finding(path, "error", "no paragraph uses the Title style"))
+    defined = {s.name for s in document.styles}
+    for style in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
+        if style not in defined:
+            findings.append(Finding(path, "error", f"style '{style}' is not defined"))
+    core = document.core_properties
+    if not core.title:
+        findings.append(Finding(path, "error", "core property title is missing"))
+    if not core.language:
+        findings.append(Finding(path, "error", "core property language is missing"))
+    if core.created is None:
+        findings.append(Finding(path, "warning", "core property created is missing"))
+    if not any(p.text.strip() for p in document.paragraphs):
+        findings.append(Finding(path, "error", "has no text"))
+    return findings
+
+
+CHECKERS = {".epub": check_epub, ".pdf": check_pdf, ".docx": check_docx}
+
+
+def check(path: Path) -> list[Finding]:
+    """Findings for one edition, chosen by its extension."""
+    checker = CHECKERS.get(path.suffix.lower())
+    if checker is None:
+        return [Finding(path, "error", "not an edition (expected .epub, .pdf or .docx)")]
+    if not path.is_file():
+        return [Finding(path, "error", "file not found")]
+    return checker(path)
+
+
+#: How far (points) a word or an image may reach past the page before it counts as
+#: running off it: rounding in the layout, italic overhang.
+_EDGE_TOLERANCE = 1.0
+
+
+def _outside(box: tuple[float, float, float, float], page: tuple[float, float, float, float]
+             ) -> bool:
+    x0, y0, x1, y1 = box
+    px0, py0, px1, py1 = page
+    t = _EDGE_TOLERANCE
+    return x0 < px0 - t or y0 < py0 - t or x1 > px1 + t or y1 > py1 + t
+
+
+def _words_off_page(path: Path) -> list[tuple[int, str]]:
+    """(page, word) for words whose box reaches outside the page (poppler's pdftotext)."""
+    import shutil
+    import subprocess
+
+    import lxml.etree as etree
+
+    if shutil.which("pdftotext") is None:
+        return []
+    result = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True,
+                            check=False)
+    if result.returncode != 0:
+        return []
+    root = etree.fromstring(result.stdout, etree.XMLParser(recover=True, huge_tree=True))
+    found = []
+    for number, page in enumerate(root.iter("{*}page"), 1):
+        width, height = float(page.get("width")), float(page.get("height"))
+        for word in page.iter("{*}word"):
+            box = tuple(float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
+            if _outside(box, (0, 0, width, height)):
+                found.append((number, word.text or ""))
+    return found
+
+
+def _images_off_page(pdf) -> list[int]:
+    """Pages on which an image is drawn (partly) outside the page's MediaBox."""
+    import pikepdf
+
+    def multiply(a, b):
+        return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+                a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+                a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+
+    def images(container, ctm, depth=0):
+        resources = container.get("/Resources") or {}
+        xobjects = resources.get("/XObject") or {}
+        stack = []
+        for operands, operator in pikepdf.parse_content_stream(container):
+            op = str(operator)
+            if op == "q":
+                stack.append(ctm)
+            elif op == "Q" and stack:
+                ctm = stack.pop()
+            elif op == "cm":
+                ctm = multiply([float(v) for v in operands], ctm)
+            elif op == "Do":
+                xobject = xobjects.get(operands[0])
+                if xobject is None:
+                    continue
+                subtype = xobject.get("/Subtype")
+                if subtype == "/Image":
+                    corners = [(x * ctm[0] + y * ctm[2] + ctm[4], x * ctm[1] + y * ctm[3] + ctm[5])
+                               for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))]
+                    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+                    yield (min(xs), min(ys), max(xs), max(ys))
+                elif subtype == "/Form" and depth < 8:
+                    matrix = [float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])]
+                    yield from images(xobject, multiply(matrix, ctm), depth + 1)
+
+    found = []
+    for number, page in enumerate(pdf.pages, 1):
+        box = tuple(float(v) for v in page.mediabox)
+        try:
+            if any(_outside(b, box) for b in images(page, [1, 0, 0, 1, 0, 0])):
+                found.append(number)
+        except pikepdf.PdfError:
+            continue
+    return found
+
+
+def pdf_page_edges(path: Path) -> list[Finding]:
+    """Text or images that run outside the page: content a reader would never see."""
+    import pikepdf
+
+    findings = []
+    words = _words_off_page(path)
+    by_page: dict[int, list[str]] = {}
+    for number, word in words:
+        by_page.setdefault(number, []).append(word)
+    for number, found in sorted(by_page.items()):
+        sample = " ".join(found[:4])
+        findings.append(Finding(path, "error", f"text runs off page {number}: "
+                                               f"{sample[:60]!r} ({len(found)} words)"))
+    with pikepdf.open(path) as pdf:
+        for number in _images_off_page(pdf):
+            findings.append(Finding(path, "error", f"an image runs off page {number}"))
+    return findings

@@ -1,0 +1,182 @@
+"""The typed front-matter schema: what an article may say about itself.
+
+Each field states its type and default; a wrong value becomes one message that
+names the key, the line and what was expected (see ``yamlfile.validate``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..glossary.model import GlossarySettings
+from ..maps.spec import MapSpec
+
+#: Namespace for identifiers derived from the slug and date (stable across builds).
+_ID_NAMESPACE = uuid.UUID("6f1c3a52-2b0e-5c55-9a43-5e3c1f0d7e21")
+
+
+class Correction(BaseModel):
+    """One correction to a published article: when it was made and what changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date = Field(description="Day the correction was made, YYYY-MM-DD.")
+    text: str = Field(min_length=1, description="What was corrected, as readers should see it.")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_only(cls, value: Any) -> Any:
+        return _as_date(value)
+
+    @field_validator("text")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return " ".join(value.split())
+
+
+class PrintSettings(BaseModel):
+    """``print:``: how the paged editions are set and what the print shop gets."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    paper: str | None = Field(None, description="A4, A5, B5, Letter, Legal or 6x9in.")
+    bleed_mm: float = Field(3.0, ge=0, le=10,
+                            description="Bleed of the print-shop PDF in millimetres.")
+    crop_marks: bool = Field(True, description="Crop marks outside the trim (print PDF).")
+
+    @field_validator("paper")
+    @classmethod
+    def _known_paper(cls, value: str | None) -> str | None:
+        from ..house.paper import PAPERS
+
+        if value is None:
+            return None
+        found = PAPERS.get(str(value).strip().lower())
+        if found is None:
+            raise ValueError("is not a paper size; choose from "
+                             + ", ".join(p.name for p in PAPERS.values()))
+        return found.name
+
+
+class Metadata(BaseModel):
+    """Front-matter of one article."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+    title: str = Field(min_length=1, description="The headline.")
+    standfirst: str | None = Field(None, description="Subtitle / description under the headline.")
+    date: dt.date = Field(description="Publication date, YYYY-MM-DD.")
+    lang: str = Field(description="BCP 47 language tag, e.g. en-GB.")
+    authors: list[str] = Field(default_factory=list, description="Byline; empty if unknown.")
+    abstract: str | None = Field(None, description="A summary shown on the title page "
+                                                   "(Markdown; pandoc's 'abstract').")
+    description: str | None = Field(None, description="The editions' description metadata "
+                                                      "(default: the standfirst).")
+    publisher: str | None = None
+    rights: str | None = None
+    subjects: list[str] = Field(default_factory=list, description="Subjects / keywords.")
+    identifier: str | None = Field(None, description="Stable id; derived when absent.")
+    edition: str = Field("1", description="Edition or version label shown on the title page.")
+    cover_image: str | None = Field(None, description="Cover image inside the source folder.")
+    base_url: str | None = Field(None, description="Web address relative links are resolved "
+                                                   "against (https://...).")
+    cover_text: str | None = Field(None, description="Extra line printed on a generated cover.")
+    glossary: GlossarySettings = Field(default_factory=GlossarySettings,
+                                       description="Glossary settings and the article's own entries.")
+    maps: list[MapSpec] = Field(default_factory=list, description="Map declarations.")
+    corrections: list[Correction] = Field(
+        default_factory=list, description="Corrections since publication, oldest first.")
+    print: PrintSettings | None = Field(None, description="Paper, bleed and crop marks.")
+
+    @field_validator("title", "standfirst", "publisher", "rights", "abstract", "description")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must not be empty")
+        return value.strip() if value is not None else None
+
+    @field_validator("base_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("https://", "http://")):
+            raise ValueError("must be a web address starting with https:// or http://")
+        return value if value is None or value.endswith("/") else value + "/"
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_only(cls, value: Any) -> Any:
+        return _as_date(value)
+
+    @field_validator("corrections")
+    @classmethod
+    def _after_publication(cls, value: list[Correction], info) -> list[Correction]:
+        published = info.data.get("date")
+        for correction in value:
+            if published is not None and correction.date < published:
+                raise ValueError(f"a correction dated {correction.date.isoformat()} comes "
+                                 f"before the article's date ({published.isoformat()})")
+        return sorted(value, key=lambda c: c.date)
+
+    @field_validator("lang")
+    @classmethod
+    def _bcp47(cls, value: str) -> str:
+        tag = standard_tag(value)
+        if tag is None:
+            raise ValueError("is not a valid BCP 47 language tag (e.g. en-GB, hy, az-Latn)")
+        return tag
+
+    def stable_identifier(self, slug: str) -> str:
+        """The given identifier, or a UUID derived from the slug and date (never random)."""
+        if self.identifier:
+            return self.identifier
+        return "urn:uuid:" + str(uuid.uuid5(_ID_NAMESPACE, f"{slug}/{self.date.isoformat()}"))
+
+    @property
+    def modified(self) -> dt.date:
+        """The day of the latest correction, or the publication date if there is none."""
+        return max([self.date] + [c.date for c in self.corrections])
+
+    @property
+    def byline(self) -> str:
+        """Authors joined for display; empty when the source names none."""
+        return ", ".join(self.authors)
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("is not a date; write it as YYYY-MM-DD, e.g. 2023-09-19") from None
+    if not isinstance(value, dt.date):
+        raise ValueError("is not a date; write it as YYYY-MM-DD, e.g. 2023-09-19")
+    return value
+
+
+def standard_tag(value: str) -> str | None:
+    """``value`` as a standard BCP 47 tag, or None when it is not a valid one.
+
+    Answers are cached with the langcodes version: importing langcodes (its registry
+    is compiled on import) takes longer than the rest of a rebuild.
+    """
+    import importlib.metadata
+
+    from .. import cache
+
+    key = cache.digest("langcodes", importlib.metadata.version("langcodes"), value)
+    hit = cache.get("bcp47", key)
+    if hit is not None:
+        return hit.decode("utf-8") or None
+    import langcodes
+
+    tag = str(langcodes.standardize_tag(value)) if langcodes.tag_is_valid(value) else None
+    cache.put("bcp47", key, (tag or "").encode("utf-8"))
+    return tag

@@ -1,0 +1,144 @@
+"""Read one source file: front-matter + Markdown -> ``Document`` (the one parse).
+
+The body is parsed by pandoc exactly once, into a panflute AST that every
+enrichment and adapter shares. Title and standfirst are parsed in the same call,
+so they get the same typography (curly quotes, dashes) as the body.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+from ..document import Document
+from ..errors import SourceError
+from .metadata import Metadata
+from ..slug import slugify
+from ..yamlfile import Locator, load_yaml, read_text, validate
+
+#: Pandoc's Markdown with smart typography. Raw TeX and ``{=format}`` blocks are read
+#: as raw content (not printed as text) and dropped with a warning (``rawhtml``).
+MARKDOWN_FORMAT = "markdown+smart"
+
+#: Larger sources are refused: several thousand printed pages, beyond what one
+#: edition should be, and a build that would run for many minutes.
+MAX_SOURCE_BYTES = 4_000_000
+
+_FENCE = re.compile(r"^(---|\.\.\.)\s*$")
+
+
+def split_front_matter(text: str, file: Path) -> tuple[str, str, int]:
+    """Return (front-matter YAML, Markdown body, line on which the body starts)."""
+    yaml_text, _first, body, body_line = _split_yaml(text, file, 1)
+    if yaml_text is None:
+        raise SourceError(
+            "no front-matter", file=file, line=1,
+            hint="start the file with a '---' line, the YAML metadata, and another '---' line",
+        )
+    return yaml_text, body, body_line
+
+
+def _split_yaml(text: str, file: Path, first_line: int) -> tuple[str | None, int, str, int]:
+    """(YAML, its first line, body, body's first line) of ``text``, which starts on
+    ``first_line``; the YAML is None when ``text`` does not start with a '---' block."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None, first_line, text, first_line
+    for i, line in enumerate(lines[1:], start=1):
+        if _FENCE.match(line):
+            return ("\n".join(lines[1:i]), first_line + 1, "\n".join(lines[i + 1:]),
+                    first_line + i + 1)
+    raise SourceError("front-matter is not closed", file=file, line=first_line,
+                      hint="end the metadata with a line of three dashes: ---")
+
+
+def load_metadata(text: str, file: Path, warnings: list[str] | None = None,
+                  ) -> tuple[Metadata, Locator, str, int]:
+    """Validate the metadata (a pandoc title block and/or YAML front-matter, in the
+    project's or pandoc's names); return metadata, its locator, the body and its first
+    line. Warnings (ignored pandoc variables, assumed values) go to ``warnings``."""
+    from .pandocmeta import normalise, split_title_block
+
+    titled, rest, used = split_title_block(text) if text.startswith("%") else ({}, text, 0)
+    body_line = used + 1
+    stripped = rest.lstrip("\n")
+    if used and stripped.startswith("---"):  # blank lines between title block and YAML
+        body_line += len(rest) - len(stripped)
+        rest = stripped
+    yaml_text, yaml_line, body, body_line = _split_yaml(rest, file, body_line)
+    if yaml_text is None and not titled:
+        raise SourceError("no title: the file has no front-matter or '% Title' block",
+                          file=file, line=1,
+                          hint="start the file with a '% Title' line, or with a '---' line, "
+                               "the YAML metadata ('title: ...') and another '---' line")
+    if yaml_text is not None:
+        data, locator = load_yaml(yaml_text, file, first_line=yaml_line)
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise locator.error("front-matter must be a mapping of keys to values",
+                                hint="write 'key: value' lines, e.g. 'title: ...'")
+    else:
+        data, locator = {}, Locator(file=file, first_line=1)
+    for key, value in titled.items():
+        data.setdefault(key, value)
+        locator.lines.setdefault((key,), {"title": 1, "authors": 2, "date": 3}[key])
+    found = normalise(data, locator, file)
+    if warnings is not None:
+        warnings += found
+    return validate(Metadata, data, locator), locator, body, body_line
+
+
+def parse_markdown(body: str, meta: Metadata) -> "pf.Doc":  # noqa: F821
+    """One pandoc call: the body plus title/standfirst as metadata, to a panflute Doc."""
+    import panflute as pf
+
+    from ..pandoc import run_pandoc
+
+    header = {"title": meta.title}
+    if meta.standfirst:
+        header["subtitle"] = meta.standfirst
+    if meta.corrections:
+        # Same typography as the body; exporter/corrections.py takes them from here.
+        header["corrections"] = [c.text for c in meta.corrections]
+    if meta.abstract:
+        header["abstract"] = meta.abstract
+    if meta.description:
+        header["description"] = meta.description
+    # A JSON object is valid YAML; putting it after the body keeps body line numbers.
+    text = f"{body}\n\n---\n{json.dumps(header, ensure_ascii=False)}\n---\n"
+    ast_json = run_pandoc(["--from", MARKDOWN_FORMAT, "--to", "json"], text)
+    return pf.load(io.StringIO(ast_json.decode("utf-8")))
+
+
+def line_of(text: str, needle: str, first_line: int = 1) -> int | None:
+    """The line on which ``needle`` first appears in ``text`` (for locating AST nodes)."""
+    pos = text.find(needle)
+    return None if pos < 0 else first_line + text.count("\n", 0, pos)
+
+
+def load_document(path: Path, root: Path | None = None) -> tuple[Document, Locator]:
+    """Read, validate and parse ``path``; ``root`` is the folder nothing may escape."""
+    path = Path(path)
+    root = (root or path.parent).resolve()
+    size = path.stat().st_size if path.is_file() else 0
+    if size > MAX_SOURCE_BYTES:
+        raise SourceError(f"the source is {size / 1e6:.1f} MB; the limit is "
+                          f"{MAX_SOURCE_BYTES / 1e6:.0f} MB", file=path,
+                          hint="split it into several articles")
+    text = read_text(path)
+    warnings: list[str] = []
+    meta, locator, body, body_line = load_metadata(text, path, warnings)
+    if not body.strip():
+        raise SourceError("the article has no body text", file=path, line=body_line,
+                          hint="write the article below the front-matter")
+    from .limits import check_depth, check_markdown
+
+    check_markdown(body, path, body_line)
+    ast = parse_markdown(body, meta)
+    check_depth(ast, body, path, body_line)
+    doc = Document(source=path, root=root, slug=slugify(path.stem), meta=meta, ast=ast,
+                   body_line=body_line, body_text=body, warnings=warnings)
+    return doc, locator

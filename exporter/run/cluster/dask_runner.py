@@ -1,0 +1,145 @@
+"""Build on a Dask cluster: one task per source, no shared disk.
+
+The client decides what is stale, packs each stale source with everything it reads
+(``packing``) and submits one task per source, which carries its files with it (so a
+task can run again on any worker after the one that had it died). Workers return the editions' bytes; the client
+writes each source's editions atomically as its result arrives, as the local build does.
+
+Faults: a worker that dies mid-task is replaced by Dask, which runs the task again
+elsewhere (``distributed.scheduler.allowed-failures``); a task that raises is retried.
+A source whose build fails for a reason the user can fix is reported with its file
+and line and the others go on. Ctrl-C cancels what has not run; editions already
+written stay.
+"""
+
+from __future__ import annotations
+
+import os
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...errors import BuildError, ExporterError, UsageError
+
+#: How often a task that raised is tried again (worker deaths are counted by Dask).
+RETRIES = 2
+
+EXTRA_HINT = "install the extra: pip install 'exporter[dask]'"
+
+
+def _client(address: str):
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("building on a cluster needs Dask (dask and distributed)",
+                         hint=EXTRA_HINT) from None
+    try:
+        return Client(address, timeout=os.environ.get("EXPORTER_SCHEDULER_TIMEOUT", "20s"))
+    except (OSError, TimeoutError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}",
+                         hint="start one with 'dask scheduler' or check --scheduler") from None
+
+
+def _needed(item, blobs: dict[str, bytes]) -> dict[str, bytes]:
+    """The file contents one packed source reads."""
+    return {d: blobs[d] for d in {*item.files.values(), *item.styles.values()}}
+
+
+def _rate(done: int, total: int, failed: int, started: float) -> str:
+    elapsed = max(time.monotonic() - started, 1e-6)
+    rate = done / elapsed
+    left = (total - done) / rate if rate > 0 else 0.0
+    eta = f", about {left:.0f} s left" if done and done < total else ""
+    failures = f", {failed} failed" if failed else ""
+    return f"built {done}/{total}{failures} ({rate:.1f} sources/s{eta})"
+
+
+@dataclass(frozen=True)
+class DaskCluster:
+    """The build's executor on the Dask cluster whose scheduler is at ``address``;
+    ``notice`` receives what the user should see (the dashboard's address)."""
+
+    address: str
+    notice: Callable[[str], None] | None = None
+
+    def run(self, todo, houses, allow_remote, write, progress,
+            strict: bool = False) -> list[ExporterError]:
+        """Build ``todo`` (source -> formats); each finished source goes to ``write``.
+        Returns the errors of the sources that failed (each naming file and line)."""
+        return render_on_cluster(todo, houses, self.address, allow_remote, write,
+                                 progress, self.notice, strict)
+
+
+def render_on_cluster(todo: dict[Path, list[str]], houses: dict, address: str,
+                      allow_remote: bool, write: Callable[[Path, object], None],
+                      progress: Callable[[str], None] | None = None,
+                      notice: Callable[[str], None] | None = None,
+                      strict: bool = False) -> list[ExporterError]:
+    """Build ``todo`` (source -> formats) on the cluster at ``address``."""
+    from distributed import as_completed
+
+    from .packing import pack
+    from .tasks import Failed, build_packed
+
+    say = progress or (lambda _m: None)
+    tell = notice or (lambda _m: None)
+    client = _client(address)
+    futures = []
+    try:
+        link = getattr(client, "dashboard_link", None)
+        if link:
+            tell(f"Dask dashboard: {link}")
+        say(f"packing {len(todo)} sources")
+        blobs: dict[str, bytes] = {}
+        folders: dict = {}
+        packs = [pack(source, houses[source], blobs, folders) for source in todo]
+        # Each task carries its own files: scattered data lives only on the workers that
+        # hold it, and a task whose input died with its worker could not run again.
+        for item in packs:
+            futures.append(client.submit(build_packed, item, todo[item.source], allow_remote,
+                                         _needed(item, blobs), strict, retries=RETRIES,
+                                         pure=False))
+        by_key = {f.key: item for f, item in zip(futures, packs)}
+        errors: list[ExporterError] = []
+        started, done, total = time.monotonic(), 0, len(futures)
+        tries: dict[Path, int] = {}
+        say(_rate(0, total, 0, started))
+        finished = as_completed(futures)
+        for future in finished:
+            item = by_key.pop(future.key)
+            source = item.source
+            try:
+                result = future.result()
+            except ExporterError as exc:
+                result = Failed(source, exc)
+            except Exception as exc:  # noqa: BLE001 (a bug or a lost worker: report, go on)
+                if tries.get(source, 0) < RETRIES:
+                    # The cluster itself faltered (a worker lost at a bad moment): the
+                    # task is submitted again, as Dask does for a worker that died.
+                    tries[source] = tries.get(source, 0) + 1
+                    again = client.submit(build_packed, item, todo[source], allow_remote,
+                                          _needed(item, blobs), strict, retries=RETRIES,
+                                          pure=False)
+                    by_key[again.key] = item
+                    futures.append(again)
+                    finished.add(again)
+                    future.release()
+                    continue
+                result = Failed(source, BuildError(
+                    f"internal error on the cluster: {type(exc).__name__}: {exc}",
+                    file=source, hint="run it locally with --debug to see the traceback"))
+            done += 1
+            if isinstance(result, Failed):
+                errors.append(result.error)
+            else:
+                write(source, result)
+            future.release()
+            say(_rate(done, total, len(errors), started))
+        return errors
+    except BaseException:
+        client.cancel(futures)  # Ctrl-C or an error here: nothing more runs
+        raise
+    finally:
+        client.close()

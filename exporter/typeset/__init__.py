@@ -1,0 +1,5 @@
+"""Typesetting shared by the formats: the document as HTML, laid out in pages.
+
+Takes an enriched ``Document`` and gives HTML parts, laid-out pages and PDF bytes (with
+page breaks, fonts, chapter caching and imposition) that the adapters package.
+"""

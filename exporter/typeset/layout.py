@@ -1,0 +1,284 @@
+"""The print layout: the shared HTML set in pages by WeasyPrint.
+
+The PDF edition writes these pages; the EPUB takes from them where each printed page
+begins (``pagination``), so that both editions share one pagination. All resources
+come through one URL fetcher that only serves the document's own resources
+(``resource:`` URLs), so nothing is read from disk or network while laying out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from .breaks import NO_HYPHENS, bad_breaks, unhyphenate
+from ..document import RESOURCE_SCHEME, Document
+from ..errors import SecurityError
+from ..house.fonts import FONT_SCHEME, font_face_css, font_file
+from ..house.paper import DEFAULT_PAPER, Paper, page_css, paper
+
+
+#: The image types the layout takes, the first a resource has.
+LAYOUT_MEDIA_TYPES = ("image/svg+xml", "image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+def resource_fetcher(doc: Document):
+    """A WeasyPrint URL fetcher that serves ``resource:`` URLs and refuses everything else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ResourceFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith(RESOURCE_SCHEME):
+                resource = doc.resources.get(url[len(RESOURCE_SCHEME):])
+                if resource is not None:
+                    media_type, data = resource.best(LAYOUT_MEDIA_TYPES)
+                    return URLFetcherResponse(url, data, {"Content-Type": media_type})
+            if url.startswith(FONT_SCHEME):
+                data = font_file(url[len(FONT_SCHEME):])
+                if data is not None:
+                    return URLFetcherResponse(url, data, {"Content-Type": "font/ttf"})
+            raise SecurityError(f"refused to fetch {url!r} while laying out the PDF",
+                                file=doc.source)
+
+    return ResourceFetcher(fail_on_errors=True, allowed_protocols=("resource", FONT_SCHEME[:-1]))
+
+
+#: Python frames page layout may use (the main thread's 8 MB stack holds far more).
+LAYOUT_RECURSION_LIMIT = 8000
+
+#: Prefix of the id of the ``<section>`` that holds each part in the print document.
+PART_ID_PREFIX = "part-"
+
+
+def part_classes(part) -> str:
+    """The classes of a part's ``<section>`` in the print document: ``part-appendix``
+    for the back matter, ``part-chapter`` for what starts on a right-hand page (a
+    collection's contents, introduction and chapters, a long article's sections)."""
+    kinds = set(part.epub_type.split())
+    classes = f"part part-{part.id}"
+    if not kinds & {"titlepage", "frontmatter", "bodymatter"}:
+        classes += " part-appendix"
+    elif part.id not in ("title", "article"):
+        classes += " part-chapter"
+    return classes
+
+
+def print_html(doc: Document, parts, timestamp: int) -> str:
+    """The print document: every part in a ``<section id="part-ID">``, with metadata."""
+    meta = doc.meta
+    esc = html.escape
+    title = doc.meta_text("title")
+    created = dt.datetime.fromtimestamp(timestamp, tz=dt.timezone.utc)
+    head = [f"<title>{esc(title)}</title>", '<meta charset="utf-8">']
+    if meta.byline:
+        head.append(f'<meta name="author" content="{esc(meta.byline)}">')
+    subject = doc.description()
+    if subject:
+        head.append(f'<meta name="description" content="{esc(subject)}">')
+    if meta.subjects:
+        head.append(f'<meta name="keywords" content="{esc(", ".join(meta.subjects))}">')
+    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    head.append(f'<meta name="dcterms.created" content="{stamp}">')
+    head.append(f'<meta name="dcterms.modified" content="{stamp}">')
+    head.append('<meta name="generator" content="exporter">')
+    sections = []
+    for part in parts:
+        sections.append(f'<section class="{part_classes(part)}" id="{PART_ID_PREFIX}{part.id}" '
+                        f'data-title="{esc(part.title)}">\n{part.html}\n</section>')
+    return (f'<!DOCTYPE html>\n<html lang="{esc(meta.lang)}">\n<head>{"".join(head)}</head>\n'
+            f'<body>\n{"".join(sections)}\n</body>\n</html>\n')
+
+
+def chosen_paper(doc: Document, styles) -> Paper | None:
+    """The paper chosen for ``doc``: ``--paper`` (the house style's ``paper``), else the
+    front-matter's ``print: paper``, else the theme's; None when none is chosen, and
+    print.css's own ``@page`` (A4) applies."""
+    chosen = getattr(styles, "paper", None)
+    if chosen is None and doc.meta.print is not None:
+        chosen = doc.meta.print.paper
+    if chosen is None and getattr(styles, "theme", None) is not None:
+        chosen = styles.theme.paper
+    return paper(chosen) if chosen else None
+
+
+def paper_of(doc: Document, styles) -> Paper:
+    """The paper ``doc`` is laid out on (A4 when none is chosen)."""
+    return chosen_paper(doc, styles) or paper(DEFAULT_PAPER)
+
+
+def stylesheet(styles, on: Paper | None, bleed_mm: float = 0.0) -> str:
+    """The print stylesheet: the book face, print.css, the page rules of paper ``on``
+    (none: print.css's own) and the bleed, then the theme (typeface, size)."""
+    pages = page_css(on) if on is not None else ""
+    if bleed_mm:
+        pages += f"@page {{ bleed: {bleed_mm:g}mm; }}\n"
+    return font_face_css() + styles.css("print.css", "pdf", before_theme=pages)
+
+
+#: Layouts after the first that may turn hyphenation off where it broke badly (see
+#: ``breaks``): each costs a full layout, and is only run when a first one found faults.
+_BREAK_PASSES = 2
+
+
+def _unhyphenated(element) -> bool:
+    return NO_HYPHENS in (element.get("class") or "").split()
+
+
+def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
+            output_intent: str | None = None):
+    """Lay ``parts`` out in pages with ``stylesheet`` (CSS text, see ``stylesheet``).
+
+    ``output_intent`` ("srgb") names the colour profile a PDF/X file declares.
+    Returns the WeasyPrint Document and the root element of the HTML it laid out.
+    """
+    import sys
+
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
+
+    # WeasyPrint recurses per nested box (about 15 frames a level): text nested as deep
+    # as ``limits`` allows needs more than Python's default of 1000.
+    saved = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(saved, LAYOUT_RECURSION_LIMIT))
+    try:
+        from weasyprint.text.fonts import FontConfiguration
+
+        fetcher = resource_fetcher(doc)
+        # @font-face rules take effect only through a font configuration shared by the
+        # stylesheet and the layout; the fonts come through the same fetcher.
+        fonts = FontConfiguration()
+        source = weasyprint.HTML(string=print_html(doc, parts, timestamp),
+                                 url_fetcher=fetcher, base_url=RESOURCE_SCHEME)
+        css = weasyprint.CSS(string=stylesheet, font_config=fonts, url_fetcher=fetcher,
+                             base_url=RESOURCE_SCHEME)
+        options = {"output_intent": output_intent} if output_intent else {}
+        document = source.render(stylesheets=[css], font_config=fonts, **options)
+        for _ in range(_BREAK_PASSES):
+            faulty = [e for e in bad_breaks(document) if not _unhyphenated(e)]
+            if not faulty:
+                break
+            unhyphenate(faulty)
+            document = source.render(stylesheets=[css], font_config=fonts, **options)
+        return document, source.etree_element
+    except FatalURLFetchingError as exc:
+        cause = exc.__cause__
+        raise cause if isinstance(cause, SecurityError) else SecurityError(
+            str(exc), file=doc.source) from None
+    finally:
+        sys.setrecursionlimit(saved)
+
+
+def page_count(data: bytes) -> int:
+    """Pages in a PDF (qpdf reads the page tree, not every object: pypdf parsed each link
+    annotation and took longer than the layout on a book)."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+def warm_up() -> None:
+    """Load WeasyPrint and lay out a line in the editions' fonts before there is a
+    document: the first layout of a process loads the fonts and fills Pango's caches."""
+    import weasyprint
+    import weasyprint.urls  # noqa: F401
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class FontFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            data = font_file(url[len(FONT_SCHEME):]) if url.startswith(FONT_SCHEME) else None
+            if data is None:
+                raise SecurityError(f"refused to fetch {url!r} while warming up")
+            return URLFetcherResponse(url, data, {"Content-Type": "font/ttf"})
+
+    fetcher = FontFetcher(fail_on_errors=True, allowed_protocols=(FONT_SCHEME[:-1],))
+    fonts = FontConfiguration()
+    css = weasyprint.CSS(string=font_face_css() + 'p { font-family: "Literata", serif; }',
+                         font_config=fonts, url_fetcher=fetcher, base_url=FONT_SCHEME)
+    weasyprint.HTML(string='<p lang="en">Warm <b>up</b> <i>fonts</i></p>',
+                    url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts
+                                                ).write_pdf()
+
+
+def _link_descriptions(parts) -> dict[str, str]:
+    """Link target id -> what the link says it leads to (its accessible name).
+
+    PDF/UA wants every link annotation described (/Contents); WeasyPrint writes the
+    target's id there ("gref-lachin-corridor-2"), which means nothing read aloud.
+    """
+    import lxml.html
+
+    found: dict[str, str] = {}
+    for part in parts:
+        if "<a" not in part.html:
+            continue
+        root = lxml.html.fragment_fromstring(part.html, create_parent="div")
+        for link in root.iter("a"):
+            href = link.get("href") or ""
+            target = href[1:] if href.startswith("#") else href
+            name = link.get("aria-label") or link.get("title") or " ".join(
+                link.text_content().split())
+            if target and name:
+                found.setdefault(target, name)
+    return found
+
+
+def _stable_xmp_ids(pdf, identifier: str) -> None:
+    """Replace the random ``xmpMM:DocumentID`` WeasyPrint writes into a PDF/X-4's XMP
+    (``uuid4``) by one derived from the article's identifier: same inputs, same bytes."""
+    import re
+    import uuid
+
+    stable = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, identifier)}".encode()
+    for obj in pdf.objects:
+        if getattr(obj, "extra", {}).get("Type") == "/Metadata":
+            obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", stable, part)
+                          if isinstance(part, bytes) else part for part in obj.stream]
+
+
+def _describe_links(descriptions: dict[str, str], identifier: str = ""):
+    """A WeasyPrint finisher that gives every link annotation its description, the
+    document its page labels and its XMP a stable document id."""
+    import pydyf
+
+    def finish(_document, pdf) -> None:
+        if identifier:
+            _stable_xmp_ids(pdf, identifier)
+        # Page labels as the folios number the pages (a book laid out by chapter has
+        # them too, see ``pdfmerge``).
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(
+            [0, pydyf.Dictionary({"S": "/D"})])})
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and obj.get("Subtype") == "/Link":
+                target = obj.get("Contents")
+                target = target.string if isinstance(target, pydyf.String) else None
+                if target in descriptions:
+                    obj["Contents"] = pydyf.String(descriptions[target])
+
+    return finish
+
+
+def write_pdf(document, doc: Document, parts, timestamp: int, variant: str | None,
+              tagged: bool = True, output_intent: str | None = None) -> bytes:
+    """The laid-out ``document`` as PDF bytes in ``variant`` ("pdf/ua-1", "pdf/x-4"),
+    reproducibly (same inputs, same bytes), links described for screen readers."""
+    import os
+
+    # fontTools stamps embedded font subsets with "now" unless SOURCE_DATE_EPOCH is set.
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(timestamp)
+    try:
+        identifier = doc.meta.stable_identifier(doc.slug)
+        return document.write_pdf(pdf_identifier=identifier.encode(),
+                                  pdf_variant=variant, pdf_tags=tagged,
+                                  **({"output_intent": output_intent} if output_intent else {}),
+                                  finisher=_describe_links(_link_descriptions(parts),
+                                                           identifier))
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
