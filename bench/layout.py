@@ -48,7 +48,7 @@ def main() -> None:
         os.environ["EXPORTER_CACHE_DIR"] = str(work / "cache")
         import generate
 
-        from exporter.run.build import context, prepare
+        from exporter.run.render import context, prepare
         from exporter.typeset.chapter_layout import lay_out_book, units_of
         from exporter.typeset.layout import chosen_paper, lay_out, stylesheet, warm_up, write_pdf
 

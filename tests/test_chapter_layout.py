@@ -15,7 +15,7 @@ from conftest import COLLECTION, SAMPLE, pdf_pages_text, squash
 
 
 def _prepared(source: Path):
-    from exporter.run.build import context, prepare
+    from exporter.run.render import context, prepare
     from exporter.typeset.layout import chosen_paper, stylesheet
 
     doc = prepare(source)

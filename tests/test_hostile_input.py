@@ -158,8 +158,8 @@ def test_allow_remote_fetches_only_when_asked(tmp_path):
 def test_a_full_disk_is_a_clear_error_and_leaves_no_partial_file(tmp_path, monkeypatch):
     import errno
 
-    from exporter.run import build as build_module
     from exporter.errors import BuildError
+    from exporter.publish import folder
 
     target = tmp_path / "article.pdf"
     target.write_bytes(b"previous edition")
@@ -168,9 +168,9 @@ def test_a_full_disk_is_a_clear_error_and_leaves_no_partial_file(tmp_path, monke
         os.close(fd)
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(build_module.os, "fdopen", full)
+    monkeypatch.setattr(folder.os, "fdopen", full)
     with pytest.raises(BuildError, match="No space left on device"):
-        build_module.write_atomically(target, b"new edition")
+        folder.write_atomically(target, b"new edition")
     assert target.read_bytes() == b"previous edition"
     assert [p.name for p in tmp_path.iterdir()] == ["article.pdf"]
 
@@ -222,7 +222,7 @@ def test_an_interrupted_build_leaves_the_previous_editions(tmp_path, source_copy
 
 
 def test_a_signal_while_forking_is_held_until_the_children_are_started():
-    from exporter.run.build import _forking
+    from exporter.run.executors import forking
 
     def stop(_signum, _frame):
         raise RuntimeError("stopped")
@@ -231,7 +231,7 @@ def test_a_signal_while_forking_is_held_until_the_children_are_started():
     saved = signal.signal(signal.SIGTERM, stop)
     try:
         with pytest.raises(RuntimeError, match="stopped"):
-            with _forking():
+            with forking():
                 os.kill(os.getpid(), signal.SIGTERM)
                 time.sleep(0.05)  # every chance for the handler to run here: it must not
                 finished.append(True)

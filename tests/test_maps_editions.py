@@ -169,7 +169,7 @@ def test_bad_gazetteer_and_layers_stop_the_build(tmp_path, source_copy, file, ol
 
 
 def test_an_unchanged_map_is_not_drawn_again(tmp_path, source_copy, monkeypatch):
-    from exporter.run.build import prepare
+    from exporter.run.render import prepare
     from exporter.maps import render
 
     monkeypatch.setenv("EXPORTER_CACHE_DIR", str(tmp_path / "cache"))

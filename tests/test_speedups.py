@@ -145,7 +145,7 @@ def test_language_tags_are_checked_once_then_served_from_the_cache(tmp_path, mon
 def test_a_detached_context_carries_what_html_adapters_need_and_no_body(source_copy):
     import pickle
 
-    from exporter.run.build import context, prepare
+    from exporter.run.render import context, prepare
 
     ctx = context(prepare((source_copy / SAMPLE.name)))
     copy = pickle.loads(pickle.dumps(ctx.detached()))  # as a worker process receives it

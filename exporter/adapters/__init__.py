@@ -6,9 +6,8 @@ page layout is slow enough to run in a process of its own) and
 ``render(doc, ctx) -> bytes``; a format written beside another of the same extension
 sets ``SUFFIX`` (``-print``: ``<slug>-print.pdf``); a paged format may export ``pages(data) -> int``, and
 an adapter run in a process of its own may export ``warm_up()``, which loads its
-libraries there while the document is still being prepared. An adapter may export
-``verify(data, name)``, which raises when the edition fails its validator; the build
-calls it before any edition is written (the EPUB's: EPUBCheck). An adapter that
+libraries there while the document is still being prepared. (Validators, such as
+EPUBCheck before an EPUB replaces another, are ``exporter.publish``'s.) An adapter that
 ``USES_HTML`` renders ``ctx.html``, the metadata and the resources, never the body's
 AST, so it can be given ``ctx.detached()``.
 Modules are imported only when their format is built, so the CLI starts fast. No
@@ -24,7 +23,7 @@ from types import ModuleType
 
 from ..document import Document
 from ..errors import UsageError
-from ..house.styles import STYLES_DIR, HouseStyle
+from ..house.styles import HouseStyle
 
 #: Format name -> adapter module. The CLI's ``--format`` choices are these keys.
 ADAPTERS: dict[str, str] = {

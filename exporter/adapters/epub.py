@@ -391,25 +391,6 @@ def _text(xhtml: bytes) -> str:
         + (root.findtext(".//{http://www.w3.org/1999/xhtml}title") or "")
 
 
-def verify(data: bytes, name: str) -> None:
-    """Refuse an EPUB (``data``, to be written as ``name``) that EPUBCheck does not pass
-    with 0 errors and 0 warnings: a failed build, and the previous edition stays."""
-    import tempfile
-    from pathlib import Path
-
-    from ..publish.epubcheck import findings
-    from ..errors import BuildError
-
-    with tempfile.TemporaryDirectory(prefix="exporter-epubcheck-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        found = findings(path)
-    if found:
-        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-        raise BuildError(f"the EPUB fails EPUBCheck: {found[0][1]}{more}",
-                         hint="the previous edition is left in place; please report this")
-
-
 def _page_starts(doc: Document, ctx: RenderContext) -> tuple:
     """Where the print edition's pages begin: from the PDF built beside this EPUB, or
     from a layout of our own when the PDF is not being built."""

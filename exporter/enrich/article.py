@@ -1,4 +1,4 @@
-"""Enrichments: transformations of the document done before any adapter runs."""
+"""One article enriched, in order: references checked, glossary, maps, corrections note."""
 
 from __future__ import annotations
 

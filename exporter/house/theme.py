@@ -21,7 +21,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .styles import PROJECT_FILE
 from ..yamlfile import load_yaml, read_text, validate
 
 Paper = Literal["A4", "A5", "B5", "letter", "legal"]
@@ -170,4 +169,5 @@ def load_project(path: Path) -> ProjectFile:
     if not isinstance(data, dict):
         raise locator.error("the project file must be a mapping", (),
                             "write 'theme:' and its settings, e.g. 'paper: A5'")
-    return validate(ProjectFile, data, locator, PROJECT_FILE)
+    # Named as the user named it (``styles.PROJECT_FILE``): styles reads themes, not back.
+    return validate(ProjectFile, data, locator, path.name)

@@ -15,7 +15,8 @@ from .cache import CODE_VERSION
 from .gazetteer import KINDS, Gazetteer, Place, load_gazetteer
 from .layers import Layer, load_layers
 from .render import RenderedMap, render_map
-from .spec import MapSpec, load_specs, spec_checks
+from .checks import spec_checks
+from .spec import MapSpec, load_specs
 
 __all__ = [
     "CODE_VERSION", "KINDS", "Gazetteer", "Layer", "MapSpec", "Place", "RenderedMap",

@@ -213,7 +213,7 @@ def add_maps(doc: Document, locator: Locator,
     from .. import cache
     from .layers import load_layers
     from .render import render_map
-    from .spec import spec_checks
+    from .checks import spec_checks
 
     specs = doc.meta.maps
     if not specs:

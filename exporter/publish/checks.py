@@ -8,6 +8,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+#: Formats whose editions must pass a validator before they replace the ones in the
+#: output folder (``refuse_invalid``), and the validator's name.
+VALIDATED = {"epub": "EPUBCheck"}
+
+
+def refuse_invalid(fmt: str, data: bytes, name: str) -> None:
+    """Raise ``BuildError`` when edition ``data`` (to be written as ``name``) fails its
+    format's validator: the build then leaves the previous edition in place."""
+    if fmt == "epub":
+        from .epubcheck import refuse_invalid as epubcheck
+
+        epubcheck(data, name)
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem found in an edition."""

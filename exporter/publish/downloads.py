@@ -46,7 +46,7 @@ class Published:
 
 def _write(out_dir: Path, rel: str, data: bytes, done: Published) -> None:
     """Write ``data`` to ``out_dir/rel`` unless the file already holds exactly that."""
-    from ..run.build import write_atomically
+    from .folder import write_atomically
 
     path = out_dir / rel
     if _holds(path, data):

@@ -76,3 +76,18 @@ def findings(path: Path) -> list[tuple[str, str]]:
                       f"{message.get('ID', '')}{where}: {message.get('message', '')}"))
     cache.put("epubcheck", key, json.dumps(found).encode("utf-8"))
     return found
+
+
+def refuse_invalid(data: bytes, name: str) -> None:
+    """Refuse an EPUB (``data``, to be written as ``name``) that EPUBCheck does not pass
+    with 0 errors and 0 warnings: a failed build, and the previous edition stays."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="exporter-epubcheck-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        found = findings(path)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise BuildError(f"the EPUB fails EPUBCheck: {found[0][1]}{more}",
+                         hint="the previous edition is left in place; please report this")

@@ -27,26 +27,15 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import freshness
-from ..adapters import DEFAULT_FORMATS, STYLES_DIR, adapter, file_name
-from .build import (
-    Edition,
-    _for_worker,
-    _forking,
-    _in_order,
-    _needs,
-    _pool,
-    _producers,
-    _warm_up,
-    context,
-    find_sources,
-    prepare,
-    render_one,
-    write_atomically,
-)
+from ..adapters import DEFAULT_FORMATS, adapter, file_name
 from ..errors import ExporterError
+from ..house.styles import STYLES_DIR, HouseStyle, house_style
+from ..publish.folder import write_atomically
 from ..slug import slugify
-from ..house.styles import HouseStyle, house_style
+from . import freshness
+from .build import Edition, find_sources
+from .executors import forking, process_pool
+from .render import context, for_worker, in_order, needs, prepare, producers, render_one, warm_up
 
 #: Seconds between two scans of the watched files, and of quiet before a rebuild.
 INTERVAL = 0.05
@@ -117,14 +106,14 @@ class Watcher:
         """Start the PDF worker (loading WeasyPrint); end it however the watch ends."""
         with contextlib.ExitStack() as stack:
             if self.use_worker:
-                self.pool = stack.enter_context(_pool(1))
+                self.pool = stack.enter_context(process_pool(1))
                 self._warm()
             yield self
 
     def _warm(self) -> None:
-        with _forking():  # the first submit forks the worker
+        with forking():  # the first submit forks the worker
             for fmt in self.layouts:
-                self.pool.submit(_warm_up, fmt)
+                self.pool.submit(warm_up, fmt)
 
     def rebuild(self) -> list[Round]:
         """Rebuild every edition whose inputs changed; a round per source rebuilt."""
@@ -141,7 +130,7 @@ class Watcher:
             for fmt in self.formats:
                 target = self.out / file_name(fmt, slug)
                 digest = freshness.input_digest(source, fmt, house,
-                                                shaped_by=(fmt, *_producers(fmt)))
+                                                shaped_by=(fmt, *producers(fmt)))
                 if freshness.is_fresh(target, digest) is None:
                     stale[fmt] = (target, digest)
             if stale:
@@ -155,15 +144,15 @@ class Watcher:
             doc = prepare(source, self.allow_remote, house=house)
             ctx = context(doc)
             remote = [f for f in stale if f in self.layouts and self.pool is not None]
-            futures = [self.pool.submit(render_one, _for_worker(ctx, f), f) for f in remote]
+            futures = [self.pool.submit(render_one, for_worker(ctx, f), f) for f in remote]
             # Formats that take the layout's page breaks (the EPUB) follow it.
-            rendered = [render_one(ctx, f) for f in _in_order(stale)
-                        if f not in remote and not _needs(f)]
+            rendered = [render_one(ctx, f) for f in in_order(stale)
+                        if f not in remote and not needs(f)]
             for future in futures:
                 rendered.append(future.result())
                 ctx.extras.update(rendered[-1].extras)
-            rendered += [render_one(ctx, f) for f in _in_order(stale)
-                         if f not in remote and _needs(f)]
+            rendered += [render_one(ctx, f) for f in in_order(stale)
+                         if f not in remote and needs(f)]
         except ExporterError as exc:
             return Round(source, time.perf_counter() - start, error=str(exc))
         except BrokenProcessPool:

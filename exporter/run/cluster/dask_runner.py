@@ -56,28 +56,36 @@ def _rate(done: int, total: int, failed: int, started: float) -> str:
     return f"built {done}/{total}{failures} ({rate:.1f} sources/s{eta})"
 
 
+def task_path(task: Callable) -> str:
+    """``module:name`` of a module-level function: what a worker imports to run it."""
+    return f"{task.__module__}:{task.__qualname__}"
+
+
 @dataclass(frozen=True)
 class DaskCluster:
     """The build's executor on the Dask cluster whose scheduler is at ``address``;
-    ``notice`` receives what the user should see (the dashboard's address)."""
+    ``notice`` receives what the user should see (the dashboard's address). ``task``
+    builds one source (``run.render.build_source``); workers import it by name."""
 
     address: str
     notice: Callable[[str], None] | None = None
+    task: Callable | None = None
 
     def run(self, todo, houses, allow_remote, write, progress,
             strict: bool = False) -> list[ExporterError]:
         """Build ``todo`` (source -> formats); each finished source goes to ``write``.
         Returns the errors of the sources that failed (each naming file and line)."""
         return render_on_cluster(todo, houses, self.address, allow_remote, write,
-                                 progress, self.notice, strict)
+                                 progress, self.notice, strict, task_path(self.task))
 
 
 def render_on_cluster(todo: dict[Path, list[str]], houses: dict, address: str,
                       allow_remote: bool, write: Callable[[Path, object], None],
                       progress: Callable[[str], None] | None = None,
                       notice: Callable[[str], None] | None = None,
-                      strict: bool = False) -> list[ExporterError]:
-    """Build ``todo`` (source -> formats) on the cluster at ``address``."""
+                      strict: bool = False, task: str = "") -> list[ExporterError]:
+    """Build ``todo`` (source -> formats) on the cluster at ``address``, each source by
+    the function ``task`` names (``module:name``)."""
     from distributed import as_completed
 
     from .packing import pack
@@ -98,9 +106,9 @@ def render_on_cluster(todo: dict[Path, list[str]], houses: dict, address: str,
         # Each task carries its own files: scattered data lives only on the workers that
         # hold it, and a task whose input died with its worker could not run again.
         for item in packs:
-            futures.append(client.submit(build_packed, item, todo[item.source], allow_remote,
-                                         _needed(item, blobs), strict, retries=RETRIES,
-                                         pure=False))
+            futures.append(client.submit(build_packed, task, item, todo[item.source],
+                                         allow_remote, _needed(item, blobs), strict,
+                                         retries=RETRIES, pure=False))
         by_key = {f.key: item for f, item in zip(futures, packs)}
         errors: list[ExporterError] = []
         started, done, total = time.monotonic(), 0, len(futures)
@@ -119,9 +127,9 @@ def render_on_cluster(todo: dict[Path, list[str]], houses: dict, address: str,
                     # The cluster itself faltered (a worker lost at a bad moment): the
                     # task is submitted again, as Dask does for a worker that died.
                     tries[source] = tries.get(source, 0) + 1
-                    again = client.submit(build_packed, item, todo[source], allow_remote,
-                                          _needed(item, blobs), strict, retries=RETRIES,
-                                          pure=False)
+                    again = client.submit(build_packed, task, item, todo[source],
+                                          allow_remote, _needed(item, blobs), strict,
+                                          retries=RETRIES, pure=False)
                     by_key[again.key] = item
                     futures.append(again)
                     finished.add(again)

@@ -32,11 +32,14 @@ def _client_path(path: Path | None, here: Path, there: Path) -> Path | None:
         return path
 
 
-def build_packed(item: Pack, formats: list[str], allow_remote: bool,
+def build_packed(task: str, item: Pack, formats: list[str], allow_remote: bool,
                  blobs: dict[str, bytes], strict: bool = False):
-    """Build ``item`` in ``formats``: a ``Built`` with the editions' bytes, or ``Failed``."""
-    from ..build import build_source
+    """Build ``item`` in ``formats`` with the function ``task`` names (``module:name``,
+    called as ``build_source``): a ``Built`` with the editions' bytes, or ``Failed``."""
+    import importlib
 
+    module, _, name = task.partition(":")
+    build_source = getattr(importlib.import_module(module), name)
     with unpacked(item, blobs) as (source, house):
         here, there = source.parent, item.source.parent
         try:
