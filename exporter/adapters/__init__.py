@@ -1,5 +1,8 @@
 """Format adapters, registered by name. Adding a format is adding one module.
 
+Takes an enriched ``Document`` and its ``RenderContext`` (house style, the shared HTML);
+gives one edition's bytes per format.
+
 Each adapter module exports ``EXTENSION``, ``MEDIA_TYPE``, ``USES_HTML`` (it
 renders ``ctx.html``, the HTML shared with other formats), ``LAYS_OUT_PAGES`` (its
 page layout is slow enough to run in a process of its own) and

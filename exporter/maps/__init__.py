@@ -1,5 +1,8 @@
 """Maps: gazetteer, GeoJSON layers, map declarations, and rendering to SVG + PNG.
 
+Takes the front-matter's ``maps:``, ``places.yml`` and the GeoJSON layers; gives each map
+drawn (SVG, PNG copies, alt text) and, through ``appendix``, the document's map appendix.
+
 A pure library: nothing here reads the article or writes editions. Typical use::
 
     gaz = load_gazetteer(root / "places.yml")

@@ -36,7 +36,7 @@ class Finding:
 
 def check_epub(path: Path) -> list[Finding]:
     """W3C EPUBCheck: every error and warning is a finding (a verdict the build has
-    already reached for these bytes is reused: see ``epubcheck_runner``)."""
+    already reached for these bytes is reused: see ``epubcheck``)."""
     from .epubcheck import findings as epubcheck
 
     findings = [Finding(path, level, message) for level, message in epubcheck(path)]

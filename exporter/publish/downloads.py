@@ -149,7 +149,7 @@ def publish(out_dir: Path, editions: Sequence, *, check: bool = False,
             progress: Callable[[str], None] | None = None) -> Published:
     """Write the page, catalogue, manifest and checksums for the editions in ``out_dir``.
 
-    ``editions`` are the build's (``build.Edition``, each with its article); editions
+    ``editions`` are the build's (``run.build.Edition``, each with its article); editions
     built earlier into the same folder stay listed while their files are there.
     ``check`` runs ``exporter check`` on editions not checked before; ``sign_key``
     signs the manifest; ``bundle`` writes the offline zip.

@@ -42,7 +42,7 @@ class Edition:
     words: int | None = None
     skipped: bool = False
     #: The article's slug, the edition's media type, and what the downloads page and
-    #: catalogue say about the article (``distribution.articles.Article``).
+    #: catalogue say about the article (``publish.articles.Article``).
     slug: str = ""
     media_type: str = ""
     article: object = None

@@ -138,7 +138,7 @@ class Built:
     slug: str
     rendered: list[Rendered]
     warnings: list[str]
-    article: object = None  # distribution.articles.Article
+    article: object = None  # publish.articles.Article
 
 
 def build_source(source: Path, formats: Sequence[str], allow_remote: bool = False,
