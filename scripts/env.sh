@@ -27,6 +27,10 @@ fc-list 2>/dev/null | grep 'DejaVu Serif' >/dev/null || APT_PACKAGES+=(fonts-dej
 "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
 # The tests read PDFs the way readers' tools do (pdftotext, pdftoppm).
 command -v pdftotext >/dev/null 2>&1 || APT_PACKAGES+=(poppler-utils)
+# PyICU (collation, dates and numbers in the reader's language) is built from source
+# against the system's ICU: it needs the headers, pkg-config and a C++ compiler.
+pkg-config --exists icu-uc 2>/dev/null || APT_PACKAGES+=(libicu-dev pkg-config)
+command -v g++ >/dev/null 2>&1 || APT_PACKAGES+=(g++)
 # The tests check the editions and the downloads page as readers' software does: Ace by
 # DAISY and axe-core (Node.js, npm) in Debian's chromium, driven through its chromedriver
 # or puppeteer-core; nothing downloads a browser. Only the tests need them.

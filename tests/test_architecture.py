@@ -18,10 +18,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "exporter"
 #: The stages, first to last: a module may import from its own stage and earlier ones.
 #: A module belongs to the stage of its longest prefix listed here.
 STAGES: list[tuple[str, tuple[str, ...]]] = [
-    # What every stage uses: the document model, errors, YAML with lines, the cache.
+    # What every stage uses: the document model, errors, YAML with lines, the cache, the
+    # editions' words in the reader's language.
     ("core", ("exporter", "exporter.data", "exporter.document", "exporter.errors",
               "exporter.slug", "exporter.yamlfile", "exporter.cache", "exporter.pandoc",
-              "exporter.reproducible")),
+              "exporter.reproducible", "exporter.i18n")),
     # The project's settings, styles, paper sizes and typefaces.
     ("house", ("exporter.house",)),
     # What the front-matter's ``glossary:`` and ``maps:`` sections mean: the

@@ -200,12 +200,14 @@ def _lists(node):
 
 def render(doc: Document, ctx: RenderContext) -> bytes:
     """Write ``doc`` as DOCX with real Word styles and core properties."""
+    from ..i18n import words
+
     meta = doc.meta
     ast = doc.ast.to_json()
     pandoc_meta = ast["meta"]
     if meta.authors:
         pandoc_meta["author"] = {"t": "MetaList", "c": [_meta_string(a) for a in meta.authors]}
-    pandoc_meta["date"] = _meta_string(meta.date.strftime("%-d %B %Y"))
+    pandoc_meta["date"] = _meta_string(words(meta.lang).date(meta.date))
     pandoc_meta["lang"] = _meta_string(meta.lang)
     if meta.subjects:
         pandoc_meta["subject"] = _meta_string(meta.subjects[0])

@@ -59,8 +59,14 @@ _ROLES = {
 #: What every edition declares (EPUB Accessibility 1.1); checked by ``exporter check``.
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
-_LANDMARK_TITLES = {"cover": "Cover", "titlepage": "Title page", "bodymatter": "Start of content",
-                    "toc": "Table of contents", "glossary": "Glossary", "loi": "List of maps"}
+#: The parts that are landmarks (EPUB 3 navigation), each named in the edition's language.
+LANDMARKS = ("cover", "titlepage", "bodymatter", "toc", "glossary", "loi")
+
+
+def _landmark_titles(_) -> dict[str, str]:
+    return {"cover": _("Cover"), "titlepage": _("Title page"),
+            "bodymatter": _("Start of content"), "toc": _("Table of contents"),
+            "glossary": _("Glossary"), "loi": _("List of maps")}
 
 
 _EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif",
@@ -202,7 +208,12 @@ def _nav_document(lang: str, toc: list, landmarks: list, loi: list,
                   page_list: list | None = None) -> str:
     """The EPUB 3 navigation document: toc, landmarks, list of illustrations and the
     page list (the print edition's pages)."""
+    from ..i18n import words
+
     esc = html.escape
+    _ = words(lang)
+    # Words that fell back to English are marked as English, for screen readers' voices.
+    en = f' lang="{_.lang}" xml:lang="{_.lang}"' if _.fallback else ""
 
     def ol(entries: list) -> str:
         items = []
@@ -215,15 +226,17 @@ def _nav_document(lang: str, toc: list, landmarks: list, loi: list,
         f'<li><a epub:type="{kind}" href="{esc(href)}">{esc(text)}</a></li>'
         for kind, href, text in landmarks
     )
-    body = (f'<nav epub:type="toc" id="toc" role="doc-toc"><h1>Contents</h1>{ol(toc)}</nav>\n'
-            f'<nav epub:type="landmarks" id="landmarks" hidden="hidden"><h2>Landmarks</h2>'
-            f'<ol>{marks}</ol></nav>\n')
+    body = (f'<nav epub:type="toc" id="toc" role="doc-toc"><h1{en}>{esc(_("Contents"))}</h1>'
+            f'{ol(toc)}</nav>\n'
+            f'<nav epub:type="landmarks" id="landmarks" hidden="hidden">'
+            f'<h2{en}>{esc(_("Landmarks"))}</h2><ol>{marks}</ol></nav>\n')
     if loi:
-        body += f'<nav epub:type="loi" id="loi"><h2>List of maps</h2>{ol(loi)}</nav>\n'
+        body += (f'<nav epub:type="loi" id="loi"><h2{en}>{esc(_("List of maps"))}</h2>'
+                 f'{ol(loi)}</nav>\n')
     if page_list:
         body += (f'<nav epub:type="page-list" id="page-list" role="doc-pagelist" '
-                 f'hidden="hidden"><h2>Pages</h2>{ol(page_list)}</nav>\n')
-    return _XHTML.format(lang=lang, title="Contents", body_attrs="", body=body)
+                 f'hidden="hidden"><h2{en}>{esc(_("Pages"))}</h2>{ol(page_list)}</nav>\n')
+    return _XHTML.format(lang=lang, title=esc(_("Contents")), body_attrs="", body=body)
 
 
 def render(doc: Document, ctx: RenderContext) -> bytes:
@@ -233,6 +246,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     from ebooklib import epub
 
     from ..enrich.cover import cover_png
+    from ..i18n import words
 
     meta = doc.meta
     lang = meta.lang
@@ -295,7 +309,9 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     spine: list = [cover_page]
     toc: list = []
     ncx: list = []
-    landmarks = [("cover", "cover.xhtml", _LANDMARK_TITLES["cover"])]
+    _ = words(lang)
+    named = _landmark_titles(_)
+    landmarks = [("cover", "cover.xhtml", named["cover"])]
     loi: list = []
     for part in parts:
         name = _file_name(part)
@@ -325,13 +341,13 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         toc.append((name, part.title, children))
         ncx.append(_ncx_entry(epub, (name, part.title, children), f"nav-{part.id}"))
         semantics = kinds[0]
-        if semantics in _LANDMARK_TITLES and semantics != "loi" \
+        if semantics in LANDMARKS and semantics != "loi" \
                 and semantics not in {kind for kind, _, _ in landmarks}:
             landmarks.append((semantics, name, part.title))
         loi += [(f"{name}#{fid}", caption, []) for fid, caption in part.figures]
-    landmarks.insert(2 if len(landmarks) > 1 else 1, ("toc", "nav.xhtml", "Table of contents"))
+    landmarks.insert(2 if len(landmarks) > 1 else 1, ("toc", "nav.xhtml", named["toc"]))
     if loi:
-        landmarks.append(("loi", "nav.xhtml#loi", _LANDMARK_TITLES["loi"]))
+        landmarks.append(("loi", "nav.xhtml#loi", named["loi"]))
     files = {part.id: _file_name(part) for part in parts}
     pages = [(f"{files[s.part]}#page-{s.number}", str(s.number), [])
              for s in sorted(starts, key=lambda s: s.number)]
@@ -358,7 +374,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
                                 "raise_exceptions": True})
     return normalize_zip(out.getvalue(), rewrite={
         "EPUB/content.opf": lambda opf: _package_language(opf, lang),
-        "EPUB/toc.ncx": lambda ncx_file: _ncx_page_list(ncx_file, pages)})
+        "EPUB/toc.ncx": lambda ncx_file: _ncx_page_list(ncx_file, pages, _("Pages"))})
 
 
 def _embed_book_face(book, css: str, documents: list[bytes]) -> bytes:
@@ -422,19 +438,29 @@ def _accessibility(doc: Document, parts, pages: list) -> list[tuple[str, str]]:
         features.append("alternativeText")
     if pages:
         features += ["printPageNumbers", "pageBreakMarkers"]
-    summary = ["This publication meets WCAG 2.1 Level AA and EPUB Accessibility 1.1.",
-               "It has a table of contents, landmarks, and headings in order."]
+    from ..i18n import words
+
+    _ = words(doc.meta.lang)
+    summary = [_("This publication meets WCAG 2.1 Level AA and EPUB Accessibility 1.1."),
+               _("It has a table of contents, landmarks, and headings in order.")]
     if figures:
-        summary.append(f"Its {figures} map{'s' if figures != 1 else ''} each have a text "
-                       "description, and a gazetteer table lists every place shown as text.")
+        summary.append(_.n("Its {n} map has a text description, and a gazetteer table "
+                           "lists every place shown as text.",
+                           "Its {n} maps each have a text description, and a gazetteer "
+                           "table lists every place shown as text.",
+                           figures, n=_.number(figures)))
     if terms:
-        summary.append(f"A glossary of {terms} term{'s' if terms != 1 else ''} is linked "
-                       "from their first use in the text, with links back.")
+        summary.append(_.n("A glossary of {n} term is linked from its first use in the "
+                           "text, with links back.",
+                           "A glossary of {n} terms is linked from their first use in the "
+                           "text, with links back.", terms, n=_.number(terms)))
     if pages:
-        summary.append(f"Page-break markers and a page list give the page numbers of the "
-                       f"PDF edition ({len(pages)} pages).")
-    summary.append("The text can be resized and restyled; nothing flashes, moves or plays "
-                   "sound.")
+        summary.append(_.n("Page-break markers and a page list give the page numbers of "
+                           "the PDF edition ({n} page).",
+                           "Page-break markers and a page list give the page numbers of "
+                           "the PDF edition ({n} pages).", len(pages), n=_.number(len(pages))))
+    summary.append(_("The text can be resized and restyled; nothing flashes, moves or plays "
+                     "sound."))
     meta = [("schema:accessMode", "textual")]
     if images:
         meta.append(("schema:accessMode", "visual"))
@@ -452,7 +478,7 @@ def _package_language(opf: bytes, lang: str) -> bytes:
     return opf.replace(b"<package ", f'<package xml:lang="{html.escape(lang)}" '.encode(), 1)
 
 
-def _ncx_page_list(ncx: bytes, pages: list) -> bytes:
+def _ncx_page_list(ncx: bytes, pages: list, title: str = "Pages") -> bytes:
     """The NCX's pageList (for reading systems that predate EPUB 3): the same pages."""
     import lxml.etree as etree
 
@@ -465,7 +491,7 @@ def _ncx_page_list(ncx: bytes, pages: list) -> bytes:
             meta.set("content", str(len(pages)))
     page_list = etree.SubElement(root, f"{{{ns}}}pageList")
     label = etree.SubElement(etree.SubElement(page_list, f"{{{ns}}}navLabel"), f"{{{ns}}}text")
-    label.text = "Pages"
+    label.text = title
     for href, number, _ in pages:
         target = etree.SubElement(page_list, f"{{{ns}}}pageTarget",
                                   {"id": f"pagetarget-{number}", "type": "normal",

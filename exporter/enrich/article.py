@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from ..document import Document
 from ..yamlfile import Locator
@@ -17,6 +18,7 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
     that draws them into the cache.
     """
     from .corrections import add_corrections_note
+    from .quotes import localise_quotes
     from ..glossary import apply_glossary, load_glossary
     from ..maps.appendix import add_maps
     from ..errors import Problems
@@ -30,6 +32,7 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
     drop_foreign_raw(doc)
     sanitize_raw_html(doc)
     doc.warnings += glyph_warnings(doc.source, read_text(doc.source))
+    doc.warnings += language_warnings(doc.source, doc.meta.lang, locator)
     errors = check_references(doc, allow_remote)
     relative_links(doc)
     if errors:  # all of them at once, before the slower enrichments
@@ -42,9 +45,23 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
         maps_ready()
     add_maps(doc, locator)
     add_corrections_note(doc)  # last: no glossary or map links inside the note
+    localise_quotes(doc)
     unique_ids(doc)
     dangling_anchors(doc)
     doc.warnings.sort(key=_line_of_warning)
+
+
+def language_warnings(source: Path, lang: str, locator: Locator) -> list[str]:
+    """A warning when language ``lang`` has no catalogue: the words the exporter adds
+    are then English (marked as English for screen readers)."""
+    from ..i18n import shipped, words
+
+    if not words(lang).fallback:
+        return []
+    return [f"{source}:{locator.line(('lang',))}: no catalogue for the language "
+            f"'{lang}': the words the exporter adds (headings, labels, alt text) "
+            f"are in English, marked as English; catalogues: {', '.join(shipped())} "
+            "(docs/languages.md says how to add one)"]
 
 
 def _line_of_warning(warning: str) -> int:

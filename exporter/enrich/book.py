@@ -96,11 +96,14 @@ def _chapter(doc: Document, ast: dict, taken: set[str]) -> dict:
     if "subtitle" in meta:
         head.append({"t": "Div", "c": [["", ["standfirst"], []],
                                        [{"t": "Para", "c": meta["subtitle"]["c"]}]]})
+    from ..i18n import words
+
+    _ = words(doc.meta.lang)
     facts = []
     if doc.meta.byline:
-        facts.append({"t": "Span", "c": [["", ["byline"], []], _text("By " + doc.meta.byline)]})
-    facts.append({"t": "Span", "c": [["", ["date"], []],
-                                     _text(doc.meta.date.strftime("%-d %B %Y"))]})
+        facts.append({"t": "Span", "c": [["", ["byline"], []],
+                                         _text(_("By {names}", names=doc.meta.byline))]})
+    facts.append({"t": "Span", "c": [["", ["date"], []], _text(_.date(doc.meta.date))]})
     line: list[dict] = []
     for fact in facts:
         if line:
@@ -118,13 +121,12 @@ def _chapter(doc: Document, ast: dict, taken: set[str]) -> dict:
          *blocks]]}
 
 
-#: Words of the contents page (keyed by language prefix, as the other labels).
-_CONTENTS = {"en": ("Contents", "Introduction")}
-
-
 def _contents(chapters: list[dict], introduction: bool, lang: str = "en") -> dict:
     """The book's contents page: a link to each chapter (print adds page numbers)."""
-    title, intro = _CONTENTS.get(lang.split("-")[0], _CONTENTS["en"])
+    from ..i18n import words
+
+    _ = words(lang)
+    title, intro = _("Contents"), _("Introduction")
     items = []
     if introduction:
         items.append([{"t": "Plain", "c": [{"t": "Link", "c": [
@@ -211,10 +213,12 @@ def assemble_book(path: Path, allow_remote: bool = False, maps_ready=None,
     from ..glossary import apply_glossary
     from ..glossary.model import GlossarySettings
     from ..house.styles import HouseStyle
+    from ..i18n import words
     from ..maps.appendix import add_maps
     from ..read.metadata import Metadata
     from ..read.source import parse_markdown
     from ..yamlfile import validate
+    from .quotes import localise_quotes
 
     path = Path(path)
     root = path.parent.resolve()
@@ -230,7 +234,9 @@ def assemble_book(path: Path, allow_remote: bool = False, maps_ready=None,
     book = parse_markdown(spec.introduction or "", meta).to_json()
     taken: set[str] = set()
     walk_json(book["blocks"], lambda n: taken.add(_attr(n)[0]) if _attr(n) else None)
-    warnings: list[str] = []
+    from .article import language_warnings
+
+    warnings: list[str] = language_warnings(path, meta.lang, locator)
     resources = {}
     chapters = []
     for doc, _ in docs:
@@ -239,7 +245,8 @@ def assemble_book(path: Path, allow_remote: bool = False, maps_ready=None,
         resources.update(doc.resources)
     intro = book["blocks"]
     if intro:  # one scope for the glossary's "uses per chapter", titled as in the book
-        title = _CONTENTS.get(meta.lang.split("-")[0], _CONTENTS["en"])[1]
+        _ = words(meta.lang)
+        title = _("Introduction")
         intro = [{"t": "Div", "c": [["", ["introduction"], [["title", title]]], intro]}]
     book["blocks"] = [_contents(chapters, bool(intro), meta.lang), *intro, *chapters]
     collection = Document(source=path, root=root, slug=source_slug(path), meta=meta,
@@ -252,4 +259,5 @@ def assemble_book(path: Path, allow_remote: bool = False, maps_ready=None,
     if maps_ready is not None:
         maps_ready()
     add_maps(collection, locator, located)
+    localise_quotes(collection)
     return collection

@@ -30,18 +30,23 @@ def add_corrections_note(doc: Document) -> None:
     """Insert the note listing ``doc.meta.corrections`` (oldest first), if there are any."""
     import panflute as pf
 
+    from ..i18n import words
+
     corrections = doc.meta.corrections
     if not corrections:
         return
+    _ = words(doc.meta.lang)
     # Parsed with the body (exporter/source.py): curly quotes, dashes, inline Markdown.
     texts = doc.ast.metadata.content.pop("corrections", None)
     items = []
     for i, correction in enumerate(corrections):
-        when = correction.date.strftime("%-d %B %Y")
-        words = (list(texts[i].content) if texts is not None and i < len(texts)
-                 else _inlines(correction.text))
-        items.append(pf.Para(pf.Strong(*_inlines(when + ":")), pf.Space(), *words))
-    header = pf.Header(*_inlines("Corrections"), level=1, identifier=NOTE_ID + "-heading")
+        # TRANSLATORS: a correction's date, before what was corrected.
+        when = _("{date}:", date=_.date(correction.date))
+        texts_of = (list(texts[i].content) if texts is not None and i < len(texts)
+                    else _inlines(correction.text))
+        items.append(pf.Para(pf.Strong(*_inlines(when)), pf.Space(), *texts_of))
+    header = pf.Header(*_inlines(_("Corrections")), level=1, identifier=NOTE_ID + "-heading",
+                       attributes=_.marked)
     note = pf.Div(header, *items, identifier=NOTE_ID, classes=["corrections"],
                   attributes={"role": "note", "aria-labelledby": NOTE_ID + "-heading"})
     blocks = doc.ast.content

@@ -67,7 +67,9 @@ def _make_cover_png(doc: Document) -> bytes:
         for line in _wrap(draw, standfirst, stand_font, width - 2 * margin):
             draw.text((margin, y), line, font=stand_font, fill=tone(215))
             y += 78
-    footer = [doc.meta.cover_text or doc.meta.date.strftime("%-d %B %Y")]
+    from ..i18n import words
+
+    footer = [doc.meta.cover_text or words(doc.meta.lang).date(doc.meta.date)]
     if doc.meta.byline:
         footer.insert(0, doc.meta.byline)
     if doc.meta.publisher:

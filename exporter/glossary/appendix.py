@@ -1,10 +1,9 @@
 """The glossary appendix: definitions parsed by pandoc, entries in collation order,
 aliases, "see also" links and back-references to the linked occurrences.
 
-Collation: the Unicode Collation Algorithm with the default (root) table, through
-``pyuca`` (PyICU is not on PyPI as a wheel). It orders "Ägypten" between "Aghdam" and
-"apple", unlike ``sorted``; it has no per-language tailoring, so ``lang`` does not
-change the order.
+Collation: ICU's, with the CLDR tailoring of the edition's language (``i18n.collator``):
+Azerbaijani puts X after H and Q after K, Persian گ after ک, and every language orders
+"Ägypten" between "Aghdam" and "apple", unlike ``sorted``.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,59 +22,59 @@ from .model import GlossaryEntry
 
 @dataclass(frozen=True)
 class Labels:
+    """The glossary's words in the edition's language (``exporter.i18n``)."""
+
     title: str
+    #: "Also known as: {names}." and "See also: {links}.", whole sentences.
     also_known_as: str
     see_also: str
     #: Before the back-links, on screen (EPUB) and in print (PDF, DOCX: page numbers).
-    back_to_text: str = "Back to the text:"
-    used_on_page: str = "Used on page"
+    back_to_text: str
+    used_on_page: str
     #: Accessible names of the back-links ("{term}", and "{n}" for later uses).
-    back_to_first: str = "back to the first use of {term} in the text"
-    back_to_nth: str = "back to use {n} of {term} in the text"
-
-
-#: Keyed by language prefix ("en-GB" -> "en"); wording chosen to avoid gender agreement.
-LABELS: dict[str, Labels] = {
-    "en": Labels("Glossary", "Also known as", "See also"),
-    "fr": Labels("Glossaire", "Autres noms", "Voir aussi", "Retour au texte :",
-                 "Employé page", "retour à la première occurrence de {term} dans le texte",
-                 "retour à l’occurrence {n} de {term} dans le texte"),
-    "de": Labels("Glossar", "Andere Namen", "Siehe auch", "Zurück zum Text:",
-                 "Verwendet auf Seite", "zurück zur ersten Verwendung von {term} im Text",
-                 "zurück zur Verwendung {n} von {term} im Text"),
-    "es": Labels("Glosario", "Otros nombres", "Véase también", "Volver al texto:",
-                 "Usado en la página", "volver al primer uso de {term} en el texto",
-                 "volver al uso {n} de {term} en el texto"),
-}
+    back_to_first: str
+    back_to_nth: str
+    #: Between the items of a list, and between groups of items ("3, 5; 9").
+    separator: str
+    group_separator: str
+    number: Callable[[int], str]
+    #: Attributes of elements holding these words (``lang="en"`` when they are English
+    #: in an edition of another language).
+    marked: dict
 
 
 def labels(lang: str) -> Labels:
-    """Localised labels for ``lang`` (a BCP 47 tag); English when the language is not known."""
-    prefix = re.split(r"[-_]", (lang or "en").strip().lower(), maxsplit=1)[0]
-    return LABELS.get(prefix, LABELS["en"])
+    """The glossary's words in ``lang`` (a BCP 47 tag); English when it has no catalogue."""
+    from ..i18n import words
 
-
-#: The UCA table pyuca loads (0.2 s to parse); part of the cache key of an order.
-_TABLE = "pyuca.Collator_10_0_0"
-
-
-@lru_cache(maxsize=1)
-def _collator():
-    from pyuca.collator import Collator_10_0_0
-
-    return Collator_10_0_0()
+    _ = words(lang)
+    return Labels(
+        title=_("Glossary"),
+        also_known_as=_("Also known as: {names}."),
+        see_also=_("See also: {links}."),
+        # TRANSLATORS: on screen, before the links back to a term's uses in the text.
+        back_to_text=_("Back to the text:"),
+        # TRANSLATORS: in print, before the page numbers of a term's uses ("Used on page 3, 7").
+        used_on_page=_("Used on page"),
+        back_to_first=_("back to the first use of {term} in the text"),
+        back_to_nth=_("back to use {n} of {term} in the text"),
+        # TRANSLATORS: the separator between the items of a list of names.
+        separator=_(", "),
+        # TRANSLATORS: the separator between groups of a list ("pages 3, 5; 9, 12").
+        group_separator=_("; "),
+        number=_.number, marked=_.marked)
 
 
 def collation_order(texts: Sequence[str], lang: str) -> list[int]:
-    """Indices of ``texts`` in collation order: root UCA order for every language, then
-    code points to break ties.
+    """Indices of ``texts`` in the collation order of language ``lang`` (ICU with the
+    language's CLDR tailoring), then code points to break ties.
 
-    The order is cached by the texts themselves: loading the table takes longer than
-    the rest of a rebuild, and the same glossary is sorted on every build.
+    The order is cached by the language and the texts themselves: the same glossary is
+    sorted on every build, and the collator need not even be loaded then.
     """
     from .. import cache
 
-    key = cache.digest(_TABLE, *texts)
+    key = cache.digest("icu-collation", _icu_version(), lang, *texts)
     hit = cache.get("collation", key)
     try:
         order = json.loads(hit) if hit is not None else None
@@ -83,10 +82,25 @@ def collation_order(texts: Sequence[str], lang: str) -> list[int]:
             return order
     except (ValueError, TypeError):
         pass  # a damaged entry: sort again and store it anew
-    collator = _collator()
-    order = sorted(range(len(texts)), key=lambda i: (collator.sort_key(texts[i]), texts[i]))
+    sort_key = _collator(lang)
+    order = sorted(range(len(texts)), key=lambda i: (sort_key(texts[i]), texts[i]))
     cache.put("collation", key, json.dumps(order).encode())
     return order
+
+
+def _collator(lang: str):
+    """The sort key of language ``lang``'s alphabet (ICU; loaded only on a cache miss)."""
+    from ..i18n import words
+
+    return words(lang).sort_key()
+
+
+@lru_cache(maxsize=1)
+def _icu_version() -> str:
+    """ICU's version, read without importing PyICU (a cached order needs no ICU)."""
+    import importlib.metadata
+
+    return importlib.metadata.version("pyicu")
 
 
 def text_inlines(text: str) -> list[pf.Inline]:
@@ -159,7 +173,7 @@ def build_appendix(entries: list[GlossaryEntry], uses: dict[str, list[str]],
                        classes=["glossterm"])
         items.append(pf.DefinitionItem(term=[term], definitions=[pf.Definition(*blocks)]))
     header = pf.Header(*text_inlines(words.title), level=1, identifier="glossary",
-                       classes=["appendix"])
+                       classes=["appendix"], attributes=words.marked)
     # "appendix" makes it a part of its own in the editions (see exporter/html.py).
     return pf.Div(header, pf.DefinitionList(*items), identifier="glossary-section",
                   classes=["glossary", "appendix"],
@@ -170,7 +184,7 @@ def _aliases(entry: GlossaryEntry, words: Labels) -> list[pf.Inline]:
     if not entry.aliases:
         return []
     shown = [a.name + (f" ({a.note})" if a.note else "") for a in entry.aliases]
-    return text_inlines(f" {words.also_known_as}: " + ", ".join(shown) + ".")
+    return text_inlines(" " + words.also_known_as.format(names=words.separator.join(shown)))
 
 
 def _see_also(entry: GlossaryEntry, shown: dict[str, GlossaryEntry],
@@ -179,20 +193,22 @@ def _see_also(entry: GlossaryEntry, shown: dict[str, GlossaryEntry],
     targets = [shown[t] for t in entry.see_also if t in shown]
     if not targets:
         return []
-    out = text_inlines(f" {words.see_also}: ")
+    before, _, after = words.see_also.partition("{links}")
+    out = text_inlines(" " + before)
     for i, target in enumerate(targets):
         if i:
-            out += [pf.Str(","), pf.Space()]
+            out += text_inlines(words.separator)
         out.append(pf.Link(*text_inlines(target.term), url=f"#gloss-{target.slug}",
                            classes=["glossary-seealso"]))
-    out.append(pf.Str("."))
-    return out
+    return out + text_inlines(after)
 
 
 def _uses_labels(words: Labels) -> list[pf.Inline]:
     # Both labels are real text (read aloud, copied); each edition's style shows one.
-    return [pf.Span(*text_inlines(words.back_to_text), classes=["uses-screen"]),
-            pf.Span(*text_inlines(words.used_on_page), classes=["uses-print"]), pf.Space()]
+    return [pf.Span(*text_inlines(words.back_to_text), classes=["uses-screen"],
+                    attributes=words.marked),
+            pf.Span(*text_inlines(words.used_on_page), classes=["uses-print"],
+                    attributes=words.marked), pf.Space()]
 
 
 def _backrefs_by_chapter(ids: list[str], chapter_of: dict[str, str], term: str,
@@ -208,10 +224,10 @@ def _backrefs_by_chapter(ids: list[str], chapter_of: dict[str, str], term: str,
         groups[-1][1].append(link)
     for chapter, group in groups:
         if out:
-            out += [pf.Str(";"), pf.Space()]
+            out += text_inlines(words.group_separator)
         for i, link in enumerate(group):
             if i:
-                out += [pf.Str(","), pf.Space()]
+                out += text_inlines(words.separator)
             out.append(link)
         if chapter:
             out += [pf.Space(), pf.Str("("), pf.Emph(*text_inlines(chapter)), pf.Str(")")]
@@ -224,7 +240,7 @@ def _backrefs(ids: Iterable[str], term: str, words: Labels) -> list[pf.Inline]:
     out: list[pf.Inline] = []
     for link in _backref_links(ids, term, words):
         if out:
-            out += [pf.Str(","), pf.Space()]
+            out += text_inlines(words.separator)
         out.append(link)
     return out
 
@@ -234,8 +250,8 @@ def _backref_links(ids: Iterable[str], term: str, words: Labels) -> list[pf.Link
     links = []
     for i, ident in enumerate(ids, 1):
         name = (words.back_to_first.format(term=term) if i == 1
-                else words.back_to_nth.format(n=i, term=term))
-        links.append(pf.Link(pf.Span(pf.Str(str(i)), classes=["backref-number"]),
+                else words.back_to_nth.format(n=words.number(i), term=term))
+        links.append(pf.Link(pf.Span(pf.Str(words.number(i)), classes=["backref-number"]),
                              url=f"#{ident}", classes=["glossary-backref"],
                              attributes={"aria-label": name}))
     return links

@@ -27,14 +27,21 @@ PLACES_FILE = "places.yml"
 #: Places that give a map its context; linking every country or sea would be noise.
 _CONTEXT_KINDS = frozenset({"country", "sea", "lake"})
 
-_LABELS = {"en": {"maps": "Maps", "map": "Map", "gazetteer": "Gazetteer", "place": "Place",
-                  "other": "Other names", "coords": "Coordinates", "on": "Maps",
-                  "kind": "Kind", "see_map": "see Map {number}: {title}",
-                  "key": "Key", "across": "The map is about {km} km across."}}
+def _labels(lang: str):
+    """The map appendix's words in ``lang`` (``exporter.i18n``)."""
+    from ..i18n import words
+
+    return words(lang)
 
 
-def _labels(lang: str) -> dict[str, str]:
-    return _LABELS.get(lang.split("-")[0], _LABELS["en"])
+def _kind_name(_, kind: str) -> str:
+    # Spelled out so that the catalogue's extraction finds every kind.
+    names = {"country": _("country"), "region": _("region"), "capital": _("capital"),
+             "city": _("city"), "town": _("town"), "village": _("village"),
+             "sea": _("sea"), "lake": _("lake"), "river": _("river"),
+             "mountain": _("mountain"), "road": _("road"), "crossing": _("crossing"),
+             "incident": _("incident"), "site": _("site"), "checkpoint": _("checkpoint")}
+    return names.get(kind, kind)
 
 
 @dataclass(frozen=True)
@@ -52,8 +59,8 @@ class _Target:
 class _MapLinker(Linker):
     """Links the first mention of each mapped place to the first map that shows it."""
 
-    #: Accessible name of a link to a map: a format string with ``number`` and ``title``.
-    see_map = _LABELS["en"]["see_map"]
+    #: The edition's words (``i18n.Words``): the marker and its accessible name.
+    words = None
 
     def _occurrence(self, entry, inlines, text, start, end):
         if entry.slug in self._here:
@@ -85,47 +92,62 @@ class _MapLinker(Linker):
         # The space keeps "map 2" a word of its own when the text is copied or read
         # aloud ("Baku map 1", not "Bakumap 1"); the accessible name says where it leads.
         name = self._name(target)
-        return [pf.Superscript(pf.Space(), pf.Link(pf.Str(f"map\u00a0{target.number}"),
+        _ = self.words
+        # TRANSLATORS: the marker after a place's first mention in the text, linking
+        # to the map that shows it ("Khankendi map 1").
+        marker = _("map {number}", number=_.number(target.number))
+        return [pf.Superscript(pf.Space(), pf.Link(pf.Str(marker.replace(" ", "\u00a0")),
                                                    url=f"#map-{target.map_id}",
                                                    classes=["mapref", "mapref-marker"],
                                                    title=name,
                                                    attributes={"aria-label": name}))]
 
     def _name(self, target: _Target) -> str:
-        return self.see_map.format(number=target.number, title=target.title)
+        _ = self.words
+        return _("see Map {number}: {title}", number=_.number(target.number), title=target.title)
 
 
-def _coordinates(place: Place) -> str:
-    ns = "N" if place.lat >= 0 else "S"
-    ew = "E" if place.lon >= 0 else "W"
-    return f"{abs(place.lat):.2f}\u00b0\u00a0{ns}, {abs(place.lon):.2f}\u00b0\u00a0{ew}"
+def _coordinates(place: Place, _) -> str:
+    # TRANSLATORS: the letters of the compass points in coordinates ("40.29° N").
+    ns = _("N") if place.lat >= 0 else _("S")
+    ew = _("E") if place.lon >= 0 else _("W")
+    lat, lon = (_.number(abs(v), places=2) for v in (place.lat, place.lon))
+    return _("{lat}\u00b0\u00a0{ns}, {lon}\u00b0\u00a0{ew}", lat=lat, ns=ns, lon=lon, ew=ew)
 
 
 def _cell(text: str) -> pf.TableCell:
     return pf.TableCell(pf.Plain(*_text(text)))
 
 
-def _gazetteer_table(gaz: Gazetteer, maps: list[RenderedMap], words: dict) -> pf.Table:
+def _gazetteer_table(gaz: Gazetteer, maps: list[RenderedMap], _) -> pf.Table:
+    from ..glossary.appendix import collation_order
+
     on_maps: dict[str, list[int]] = {}
     for number, rendered in enumerate(maps, 1):
         for name in rendered.places:
             on_maps.setdefault(gaz[name].name, []).append(number)
+    names = list(on_maps)
     rows = []
-    for name in sorted(on_maps, key=str.casefold):
-        place = gaz[name]
-        others = "; ".join(a.name + (f" ({a.note})" if a.note else "") for a in place.alt_names)
-        coords = _coordinates(place) if place.is_point else ""
-        rows.append(pf.TableRow(_cell(place.name), _cell(others), _cell(place.kind),
-                                _cell(coords), _cell(", ".join(map(str, on_maps[name])))))
-    head = pf.TableHead(pf.TableRow(*(_cell(words[k])
-                                      for k in ("place", "other", "kind", "coords", "on"))))
+    for i in collation_order(names, _.tag):  # the language's alphabet
+        place = gaz[names[i]]
+        # TRANSLATORS: the separator between groups of a list ("pages 3, 5; 9, 12").
+        others = _("; ").join(a.name + (f" ({a.note})" if a.note else "")
+                              for a in place.alt_names)
+        coords = _coordinates(place, _) if place.is_point else ""
+        rows.append(pf.TableRow(_cell(place.name), _cell(others),
+                                _cell(_kind_name(_, place.kind)), _cell(coords),
+                                _cell(_(", ").join(map(_.number, on_maps[names[i]])))))
+    head = pf.TableHead(pf.TableRow(*(_cell(text) for text in (
+        _("Place"), _("Other names"), _("Kind"), _("Coordinates"), _("Maps")))))
     return pf.Table(pf.TableBody(*rows), head=head,
                     colspec=[("AlignLeft", w) for w in (0.2, 0.36, 0.12, 0.22, 0.1)],
                     caption=pf.Caption())
 
 
-def _figure(number: int, rendered: RenderedMap, url: str, words: dict) -> pf.Figure:
-    caption = f"{words['map']} {number}. {rendered.title}."
+def _figure(number: int, rendered: RenderedMap, url: str, _) -> pf.Figure:
+    short = _("Map {number}. {title}", number=_.number(number), title=rendered.title)
+    # TRANSLATORS: the end of a sentence (Armenian: ։).
+    caption = short + _(".")
     if rendered.caption:
         caption += " " + " ".join(rendered.caption.split())
     image = pf.Image(*_text(rendered.alt), url=url, title="")
@@ -136,20 +158,21 @@ def _figure(number: int, rendered: RenderedMap, url: str, words: dict) -> pf.Fig
         # The key as text beside the map, for screens: the small-screen drawing has none
         # (its extent, places and layers are the printed map's, so its key is this one);
         # the printed map carries its own, and print.css and the DOCX leave this out.
-        rows = "; ".join(rendered.key) + "."
-        across = words["across"].format(km=_round_km(rendered.across_km))
-        content.append(pf.Div(pf.Para(pf.Strong(*_text(words["key"] + ":")), pf.Space(),
+        rows = _("; ").join(rendered.key) + _(".")
+        across = _("The map is about {km} km across.", km=_round_km(rendered.across_km, _))
+        content.append(pf.Div(pf.Para(pf.Strong(*_text(_("Key:"))), pf.Space(),
                                       *_text(rows), pf.Space(), *_text(across)),
                               classes=["map-key"]))
     return pf.Figure(*content,
                      caption=pf.Caption(pf.Plain(*_text(caption), pf.Space(), credit)),
                      identifier=f"map-{rendered.id}", classes=["map"],
-                     attributes={"short-title": f"{words['map']} {number}. {rendered.title}"})
+                     attributes={"short-title": short})
 
 
-def _round_km(km: float) -> str:
-    """A distance as a reader would say it: two significant figures."""
-    return f"{float(f'{km:.2g}'):,.0f}" if km >= 10 else f"{km:.1g}"
+def _round_km(km: float, _) -> str:
+    """A distance as a reader would say it: two significant figures, in the language's
+    digits and separators."""
+    return _.number(round(float(f"{km:.2g}")) if km >= 10 else float(f"{km:.1g}"))
 
 
 def _text(text: str) -> list[pf.Inline]:
@@ -246,7 +269,7 @@ def add_maps(doc: Document, locator: Locator,
         screens.append(partial(_screen_png, spec, gaz, layers, style_path,
                                folder / "maps" if folder else None))
 
-    words = _labels(doc.meta.lang)
+    words = _ = _labels(doc.meta.lang)
     targets = []
     for number, result in enumerate(rendered, 1):
         for name in result.places:
@@ -258,7 +281,7 @@ def add_maps(doc: Document, locator: Locator,
                                    title=result.title))
     unique = list({t.slug: t for t in reversed(targets)}.values())[::-1]  # first map wins
     linker = _MapLinker(Matcher(unique), "first")
-    linker.see_map = words["see_map"]
+    linker.words = words
     linker.run(doc.ast)
 
     figures = []
@@ -272,12 +295,13 @@ def add_maps(doc: Document, locator: Locator,
             ereader_png=screen))
         figures.append(_figure(number, result, url, words))
     appendix = pf.Div(
-        pf.Header(*_text(words["maps"]), level=1, identifier="maps", classes=["appendix"]),
+        pf.Header(*_text(_("Maps")), level=1, identifier="maps", classes=["appendix"],
+                  attributes=_.marked),
         *figures,
-        pf.Header(*_text(words["gazetteer"]), level=2, identifier="gazetteer"),
+        pf.Header(*_text(_("Gazetteer")), level=2, identifier="gazetteer", attributes=_.marked),
         _gazetteer_table(gaz, rendered, words),
         identifier="maps-section", classes=["maps", "appendix"],
-        attributes={"title": words["maps"], "epub-type": "appendix"},
+        attributes={"title": _("Maps"), "epub-type": "appendix"},
     )
     doc.ast.content.append(appendix)
     return rendered

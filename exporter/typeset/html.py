@@ -16,12 +16,6 @@ from ..document import Document
 #: Marks where a part starts in pandoc's output; a comment pandoc passes through.
 _MARK = "<!--exporter-part:{}-->"
 
-#: Localised names of the parts that have no heading of their own.
-_TITLES = {"en": {"title": "Title page", "note": "note {n}",
-                  "note_back": "back to the reference to note {n}",
-                  "introduction": "Introduction", "edited_by": "Edited by"}}
-
-
 @dataclass(frozen=True)
 class Part:
     """One section of the edition: an id, a title for navigation, and its HTML body."""
@@ -45,8 +39,10 @@ class RenderedHtml:
     lang: str
 
 
-def _localised(lang: str, key: str) -> str:
-    return _TITLES.get(lang.split("-")[0], _TITLES["en"])[key]
+def _words(lang: str):
+    from ..i18n import words
+
+    return words(lang)
 
 
 def _raw(html_text: str) -> dict:
@@ -101,6 +97,7 @@ def _chapter_of(block: dict) -> tuple[str, str] | None:
 def _title_page(doc: Document, meta: dict) -> list[dict]:
     """The title page as AST blocks, so title/standfirst keep pandoc's typography;
     ``meta`` is the document's metadata as pandoc JSON."""
+    _ = _words(doc.meta.lang)
     blocks: list[dict] = [
         {"t": "Header", "c": [1, ["title", ["title"], []], meta["title"]["c"]]},
     ]
@@ -114,17 +111,21 @@ def _title_page(doc: Document, meta: dict) -> list[dict]:
         blocks.append({"t": "Div", "c": [["", ["abstract"], []], content]})
     facts = []
     if doc.meta.byline:
-        by = _localised(doc.meta.lang, "edited_by") if doc.chapters else "By"
-        facts.append(("byline", f"{by} {doc.meta.byline}"))
-    facts.append(("date", doc.meta.date.strftime("%-d %B %Y")))
+        facts.append(("byline", _("Edited by {names}", names=doc.meta.byline) if doc.chapters
+                      else _("By {names}", names=doc.meta.byline)))
+    facts.append(("date", _.date(doc.meta.date)))
     if doc.meta.publisher:
         facts.append(("publisher", doc.meta.publisher))
-    facts.append(("edition", f"Edition {doc.meta.edition}"))
+    facts.append(("edition", _("Edition {edition}", edition=doc.meta.edition)))
     if doc.meta.corrections:
-        facts.append(("corrected", "Corrected " + doc.meta.modified.strftime("%-d %B %Y")
-                      + " (see Corrections at the end of the article)"))
+        facts.append(("corrected", _("Corrected {date} (see Corrections at the end of the "
+                                     "article)", date=_.date(doc.meta.modified))))
+    marked = "".join(f' {k}="{v}"' for k, v in _.marked.items())
     for cls, text in facts:
-        blocks.append(_raw(f'<p class="{cls}">{html.escape(text)}</p>'))
+        if cls in ("date", "publisher"):  # a date in the document's own language
+            blocks.append(_raw(f'<p class="{cls}">{html.escape(text)}</p>'))
+        else:
+            blocks.append(_raw(f'<p class="{cls}"{marked}>{html.escape(text)}</p>'))
     if doc.meta.rights:
         blocks.append(_raw(f'<p class="rights">{html.escape(doc.meta.rights)}</p>'))
     return blocks
@@ -138,7 +139,8 @@ def render_html(doc: Document) -> RenderedHtml:
     lang = doc.meta.lang
     body: list[dict] = [_raw(_MARK.format("title"))]
     body += _title_page(doc, ast["meta"])
-    specs: dict[str, tuple[str, str]] = {"title": ("titlepage", _localised(lang, "title"))}
+    _ = _words(lang)
+    specs: dict[str, tuple[str, str]] = {"title": ("titlepage", _("Title page"))}
     current: str | None = None  # the part the blocks go to
     if not doc.chapters:
         # The article starts with its headline as <h1>; the author's headings follow
@@ -175,7 +177,7 @@ def render_html(doc: Document) -> RenderedHtml:
         else:
             if current in (None, "contents"):  # a collection's introduction
                 current = "introduction"
-                title = _localised(lang, "introduction")
+                title = _("Introduction")
                 body.append(_raw(_MARK.format(current)))
                 body.append({"t": "Header", "c": [1, ["introduction-title", [], []],
                                                   [{"t": "Str", "c": title}]]})
@@ -194,7 +196,7 @@ def render_html(doc: Document) -> RenderedHtml:
     notes = ""
     parts = []
     for chunk in chunks[1:]:
-        ident, _, content = chunk.partition("-->")
+        ident, _sep, content = chunk.partition("-->")
         # Pandoc puts all footnotes at the very end; they belong to the article.
         start = content.find('<section id="footnotes"')
         if start >= 0:
@@ -335,11 +337,13 @@ def _name_note_links(out: str, lang: str) -> str:
     ("note 1", not "1"; "back to the reference to note 1", not "↩")."""
     import re
 
-    note, back = _localised(lang, "note"), _localised(lang, "note_back")
+    _ = _words(lang)
+    # TRANSLATORS: what a footnote's number is called when read aloud, and its link back.
+    note, back = _("note {n}"), _("back to the reference to note {n}")
     out = re.sub(r'(<a href="#fn(\d+)" class="footnote-ref" id="fnref\d+" role="doc-noteref")',
-                 lambda m: f'{m[1]} aria-label="{html.escape(note.format(n=m[2]))}"', out)
+                 lambda m: f'{m[1]} aria-label="{html.escape(note.format(n=_.number(int(m[2]))))}"', out)
     return re.sub(r'(<a href="#fnref(\d+)" class="footnote-back" role="doc-backlink")',
-                  lambda m: f'{m[1]} aria-label="{html.escape(back.format(n=m[2]))}"', out)
+                  lambda m: f'{m[1]} aria-label="{html.escape(back.format(n=_.number(int(m[2]))))}"', out)
 
 
 def _headings(fragment: str) -> list[tuple[int, str, str]]:

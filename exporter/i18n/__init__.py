@@ -1,0 +1,170 @@
+"""The editions' own words in the reader's language.
+
+Takes an edition's language (its BCP 47 tag) and gives ``Words``: every heading, label,
+alt text and summary the exporter writes, from a gettext catalogue in
+``i18n/catalogues/<language>.po`` (gettext, compiled by Babel); dates, numbers and lists
+as the language writes them; its quotation marks; text sorted in its alphabet. A language without a
+catalogue gets English, marked as English (``Words.lang``), and a build warning. The
+CLDR data comes through ICU (PyICU): dates in the language's calendar and digits,
+numbers, list patterns, quotation marks and collation.
+
+    _ = words("hy")
+    _("Glossary")                               # "Բառարան"
+    _.n("{n} map", "{n} maps", 3, n=_.number(3))
+    _.date(datetime.date(2023, 9, 19))          # "19 սեպտեմբերի, 2023 թ."
+
+Adding a language is adding one file: see docs/languages.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+CATALOGUES = Path(__file__).resolve().parent / "catalogues"
+#: The language the messages are written in (the msgids).
+SOURCE_LANGUAGE = "en"
+
+
+def primary(tag: str) -> str:
+    """The primary language subtag of a BCP 47 tag, lower case: "az-Latn-AZ" -> "az"."""
+    return re.split(r"[-_]", (tag or SOURCE_LANGUAGE).strip(), maxsplit=1)[0].lower()
+
+
+def shipped() -> tuple[str, ...]:
+    """The languages that have a catalogue (English, the source, always)."""
+    return tuple(sorted({SOURCE_LANGUAGE} | {p.stem for p in CATALOGUES.glob("*.po")}))
+
+
+@lru_cache(maxsize=None)
+def _translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalogue of ``language`` (Babel reads the .po; gettext serves it).
+    Compiled once per catalogue content, then served from the cache."""
+    if language == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    from .. import cache
+
+    path = CATALOGUES / f"{language}.po"
+    data = path.read_bytes()
+    key = cache.digest("catalogue", data)
+    compiled = cache.get("catalogues", key)
+    if compiled is None:
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        catalog = read_po(io.BytesIO(data), locale=language)
+        out = io.BytesIO()
+        write_mo(out, catalog)
+        compiled = out.getvalue()
+        cache.put("catalogues", key, compiled)
+    return gettext.GNUTranslations(io.BytesIO(compiled))
+
+
+@dataclass(frozen=True)
+class Words:
+    """The generated words of one edition's language."""
+
+    #: The edition's language, as its front-matter gives it (BCP 47).
+    tag: str
+
+    @property
+    def language(self) -> str:
+        """The catalogue used: the tag's primary language if shipped, else English."""
+        wanted = primary(self.tag)
+        return wanted if wanted in shipped() else SOURCE_LANGUAGE
+
+    @property
+    def fallback(self) -> bool:
+        """True when the edition's language has no catalogue and the words are English."""
+        return self.language != primary(self.tag)
+
+    @property
+    def lang(self) -> str:
+        """The language of the generated words, for ``lang`` attributes: the edition's
+        tag, or "en" when they fell back to English."""
+        return SOURCE_LANGUAGE if self.fallback else self.tag
+
+    @property
+    def marked(self) -> dict[str, str]:
+        """Attributes for an element holding generated words: ``lang="en"`` when they
+        fell back to English, nothing otherwise (they are in the document's language)."""
+        return {"lang": SOURCE_LANGUAGE} if self.fallback else {}
+
+    def __call__(self, message: str, /, **fields: object) -> str:
+        """``message`` in this language, its ``{fields}`` filled in."""
+        text = _translations(self.language).gettext(message)
+        return text.format(**fields) if fields else text
+
+    def n(self, singular: str, plural: str, count: int, /, **fields: object) -> str:
+        """The singular or (one of the language's) plural form(s) for ``count``."""
+        text = _translations(self.language).ngettext(singular, plural, count)
+        return text.format(**fields) if fields else text
+
+    @cached_property
+    def _locale(self):
+        import icu
+
+        return icu.Locale.forLanguageTag(self.tag)
+
+    def date(self, day: dt.date) -> str:
+        """``day`` as the language writes a date in running text (CLDR's long format, in
+        the language's calendar and digits: "19 September 2023", "۲۸ شهریور ۱۴۰۲")."""
+        import icu
+
+        formatter = icu.DateFormat.createDateInstance(icu.DateFormat.kLong, self._locale)
+        formatter.setTimeZone(icu.TimeZone.getGMT())
+        noon = dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.timezone.utc)
+        return formatter.format(noon.timestamp())
+
+    def number(self, value: int | float, places: int | None = None) -> str:
+        """``value`` in the language's own digits and separators (Persian digits in fa),
+        with exactly ``places`` decimals when given."""
+        import icu
+
+        formatter = icu.NumberFormat.createInstance(self._locale)
+        if places is not None:
+            formatter.setMinimumFractionDigits(places)
+            formatter.setMaximumFractionDigits(places)
+        return formatter.format(value)
+
+    def join(self, items: list[str]) -> str:
+        """"a, b and c" as the language joins a list (CLDR list patterns)."""
+        import icu
+
+        items = [str(item) for item in items]
+        return icu.ListFormatter.createInstance(self._locale).format(items) if items else ""
+
+    @cached_property
+    def quotes(self) -> tuple[str, str, str, str]:
+        """(open, close, inner open, inner close): the language's quotation marks."""
+        import icu
+
+        kind = icu.ULocaleDataDelimiterType
+        data = icu.LocaleData(self._locale.getName())
+        return tuple(data.getDelimiter(k) for k in (  # type: ignore[return-value]
+            kind.QUOTATION_START, kind.QUOTATION_END,
+            kind.ALT_QUOTATION_START, kind.ALT_QUOTATION_END))
+
+    def sort_key(self):
+        """A key function that sorts text in this language's alphabet (ICU collation
+        with the language's CLDR tailoring: Azerbaijani X after H, Persian گ after ک)."""
+        return collator(self.tag).getSortKey
+
+
+@lru_cache(maxsize=None)
+def collator(tag: str):
+    """ICU's collator for ``tag`` (its primary language when ICU knows no more)."""
+    import icu
+
+    return icu.Collator.createInstance(icu.Locale.forLanguageTag(tag))
+
+
+@lru_cache(maxsize=None)
+def words(tag: str) -> Words:
+    """The generated words of language ``tag``."""
+    return Words(tag or SOURCE_LANGUAGE)

@@ -1,0 +1,196 @@
+"""Issue 23: the editions' own words in the reader's language (message catalogues, CLDR
+dates, numbers, quotation marks, collation), and English marked as such where a language
+has no catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from exporter.i18n import CATALOGUES, shipped, words
+from exporter.i18n.extract import TEMPLATE, messages
+
+#: What the issue asks every build to ship.
+REQUIRED = {"en", "hy", "az", "ru", "ka", "fa", "ar", "tr", "uk", "fr", "de", "es"}
+FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _catalogue(lang: str):
+    with (CATALOGUES / f"{lang}.po").open("rb") as handle:
+        return read_po(handle, locale=lang)
+
+
+def test_the_required_languages_are_shipped():
+    assert REQUIRED <= set(shipped())
+
+
+@pytest.mark.parametrize("lang", sorted(REQUIRED - {"en"}))
+def test_every_message_is_translated(lang):
+    """A message the code writes but a catalogue lacks (or leaves empty, fuzzy, or without
+    one of its {fields}) fails here: run 'python -m exporter.i18n.extract' and translate."""
+    catalog = _catalogue(lang)
+    assert not catalog.fuzzy, "the header is marked fuzzy: gettext would ignore its plural forms"
+    problems = []
+    for key in messages():
+        entry = catalog.get(key)
+        if entry is None:
+            problems.append(f"missing: {key!r}")
+            continue
+        if entry.fuzzy:
+            problems.append(f"fuzzy: {key!r}")
+        ids = key if isinstance(key, tuple) else (key,)
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        if isinstance(key, tuple) and len(strings) != catalog.num_plurals:
+            problems.append(f"{len(strings)} plural forms, the language has "
+                            f"{catalog.num_plurals}: {key!r}")
+        wanted = set(FIELD.findall(ids[-1]))
+        for text in strings:
+            if not text.strip() and ids[0].strip():
+                problems.append(f"empty: {key!r}")
+            elif set(FIELD.findall(text)) != wanted:
+                problems.append(f"fields {sorted(FIELD.findall(text))} != {sorted(wanted)}: "
+                                f"{key!r}")
+    assert problems == []
+
+
+def test_the_template_lists_what_the_code_writes():
+    with TEMPLATE.open("rb") as handle:
+        template = read_po(handle)
+    assert {m.id for m in template if m.id} == set(messages())
+
+
+def test_the_extractor_finds_calls_and_their_notes(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "mod.py").write_text(
+        "def f(_):\n"
+        "    # TRANSLATORS: a heading.\n"
+        "    a = _('Glossary')\n"
+        "    b = _.n('{n} map', '{n} maps', 3, n=3)\n"
+        "    c = _(name)  # not a literal: not a message\n", "utf-8")
+    found = messages(package)
+    assert list(found) == ["Glossary", ("{n} map", "{n} maps")]
+    assert found["Glossary"].comments == ["TRANSLATORS: a heading."]
+
+
+def test_words_in_each_language():
+    assert words("hy")("Glossary") == "Բառարան"
+    assert words("ru-RU")("Glossary") == "Глоссарий"
+    assert words("az-Latn")("Corrections") == "Düzəlişlər"
+    assert words("fa")("Also known as: {names}.", names="x") == "نام‌های دیگر: x."
+    _ = words("ru")
+    pages = "Page-break markers and a page list give the page numbers of the PDF edition ({n} page)."
+    plural = pages.replace("page).", "pages).")
+    assert [_.n(pages, plural, n, n=n)[-12:] for n in (1, 3, 5, 21)] == [
+        "1 страница).", "3 страницы).", "(5 страниц).", "1 страница)."]
+
+
+def test_a_language_without_catalogue_falls_back_to_english_marked_as_english():
+    _ = words("pt-BR")
+    assert _.fallback and _.lang == "en" and _("Glossary") == "Glossary"
+    assert not words("hy").fallback and words("hy").lang == "hy"
+    from exporter.adapters.epub import _nav_document
+
+    nav = _nav_document("pt-BR", [("a.xhtml", "A", [])], [], [])
+    assert '<h1 lang="en" xml:lang="en">Contents</h1>' in nav
+    assert '<h1>Բովանդակություն</h1>' in _nav_document("hy", [("a.xhtml", "A", [])], [], [])
+
+
+def test_dates_numbers_and_lists_as_the_language_writes_them():
+    day = dt.date(2023, 9, 19)
+    assert words("en-GB").date(day) == "19 September 2023"
+    assert words("ru").date(day) == "19 сентября 2023\u202fг."  # a narrow no-break space
+    assert words("hy").date(day) == "19 սեպտեմբերի, 2023 թ."
+    # Persian: the Solar Hijri calendar and Persian digits, as CLDR has it.
+    assert words("fa").date(day) == "۲۸ شهریور ۱۴۰۲"
+    assert words("fa").number(1234) == "۱٬۲۳۴"
+    assert words("ar").number(12) == "١٢"
+    assert words("de").number(40.3, places=2) == "40,30"
+    assert words("az").join(["a", "b", "c"]) == "a, b və c"
+
+
+def test_quotation_marks_of_each_language():
+    assert words("hy").quotes[:2] == ("«", "»")
+    assert words("ru").quotes == ("«", "»", "„", "“")
+    assert words("ka").quotes[:2] == ("„", "“")
+    assert words("fa").quotes[:2] == ("«", "»")
+    assert words("en-GB").quotes == ("“", "”", "‘", "’")
+
+
+def test_collation_follows_the_language_alphabet(tmp_path, monkeypatch):
+    from exporter.glossary.appendix import collation_order
+
+    monkeypatch.setenv("EXPORTER_CACHE_DIR", str(tmp_path))
+    az = ["Ağdam", "Cəbrayıl", "Çıraqlı", "İrəvan", "Laçın dəhlizi", "Qarabağ", "Şuşa",
+          "Xankəndi", "Hadrut", "Kəlbəcər"]
+    # The Azerbaijani alphabet: ... H X I İ J K Q L ... (X after H, Q after K).
+    assert [az[i] for i in collation_order(az, "az")] == [
+        "Ağdam", "Cəbrayıl", "Çıraqlı", "Hadrut", "Xankəndi", "İrəvan", "Kəlbəcər", "Qarabağ",
+        "Laçın dəhlizi", "Şuşa"]
+    fa = ["هلال احمر", "وزارت دفاع", "لاچین", "گوریس", "کلبجر"]
+    # Persian: ک before گ before ل, and و before ه.
+    assert [fa[i] for i in collation_order(fa, "fa")] == [
+        "کلبجر", "گوریس", "لاچین", "وزارت دفاع", "هلال احمر"]
+
+
+# --- the editions ------------------------------------------------------------------------
+
+ARMENIAN = """\
+---
+title: Լաչինի միջանցքը փակ է
+standfirst: Ճանապարհը "Ստեփանակերտ" տանող միակ ուղին է։
+date: 2023-09-19
+lang: hy
+authors: [Խմբագրություն]
+corrections:
+  - {date: 2023-09-20, text: Ճշտվել է ամսաթիվը։}
+glossary:
+  entries:
+    - term: Լաչինի միջանցք
+      definition: Հայաստանը Լեռնային Ղարաբաղին կապող ճանապարհ։
+---
+Ըստ "պաշտոնյաների 'խոսքով' նորություն" չկա։ Լաչինի միջանցք ճանապարհը փակ է։[^1]
+
+[^1]: Ծանոթագրություն։
+"""
+
+
+def _prepared(tmp_path: Path, text: str):
+    from exporter.run.render import context, prepare
+
+    folder = tmp_path / "source"
+    folder.mkdir()
+    source = folder / "article.md"
+    source.write_text(text, "utf-8")
+    return context(prepare(source))
+
+
+def test_an_armenian_article_gets_armenian_words_and_quotes(tmp_path):
+    ctx = _prepared(tmp_path, ARMENIAN)
+    assert ctx.doc.warnings == []
+    html = "\n".join(part.html for part in ctx.html.parts)
+    for armenian in ("Բառարան", "Ուղղումներ", "Հեղինակ՝ Խմբագրություն",
+                     "19 սեպտեմբերի, 2023 թ.", "Հրատարակություն 1", "Տիտղոսաթերթ"):
+        assert armenian in html or armenian in [p.title for p in ctx.html.parts], armenian
+    # Quotation marks: outer «…», inner «…» (Armenian nests the same marks), none English.
+    assert "«պաշտոնյաների «խոսքով» նորություն»" in html
+    assert "«Ստեփանակերտ»" in ctx.doc.meta_text("subtitle")
+    assert not re.search("[“”‘]", html)
+    for english in ("Glossary", "Corrections", "By ", "Edition ", "Title page",
+                    "Back to the text", "Used on page", "back to the first use", "note 1"):
+        assert english not in html, english
+
+
+def test_an_article_in_a_language_without_catalogue_warns_and_marks_english(tmp_path):
+    text = ARMENIAN.replace("lang: hy", "lang: pt")
+    ctx = _prepared(tmp_path, text)
+    (warning,) = ctx.doc.warnings
+    assert re.search(r"article\.md:5: no catalogue for the language 'pt'", warning)
+    html = "\n".join(part.html for part in ctx.html.parts)
+    assert re.search(r'<h1[^>]* lang="en"[^>]*>Glossary</h1>', html)
+    assert re.search(r'<h2[^>]* lang="en"[^>]*>Corrections</h2>', html)
+    assert '<p class="edition" lang="en">Edition 1</p>' in html
