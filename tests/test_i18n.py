@@ -194,3 +194,59 @@ def test_an_article_in_a_language_without_catalogue_warns_and_marks_english(tmp_
     assert re.search(r'<h1[^>]* lang="en"[^>]*>Glossary</h1>', html)
     assert re.search(r'<h2[^>]* lang="en"[^>]*>Corrections</h2>', html)
     assert '<p class="edition" lang="en">Edition 1</p>' in html
+
+
+# --- terms and places in their inflected forms ---------------------------------------------
+
+def _linked(markdown: str, lang: str, *entries: dict) -> list[str]:
+    from test_glossary import linked, run
+
+    doc, _report = run(markdown, *entries, lang=lang, link="every")
+    return [text for text, _target in linked(doc)]
+
+
+def _entry(term: str, **extra) -> dict:
+    return {"term": term, "definition": f"About {term}.", **extra}
+
+
+@pytest.mark.parametrize("lang, terms, text, found", [
+    ("hy", ["Արցախ", "Լաչինի միջանցք"], "Արցախի իշխանությունները փակեցին Լաչինի միջանցքով "
+     "երթևեկությունը։", ["Արցախի", "Լաչինի միջանցքով"]),
+    ("ru", ["Лачинский коридор", "Эвакуация"], "Колонна шла по Лачинскому коридору. "
+     "Началась эвакуация жителей.", ["Лачинскому коридору", "эвакуация"]),
+    ("ka", ["თბილისი", "ბაქო", "ყარაბაღი"], "თბილისში და ბაქოსა შორის; ყარაბაღიდან წავიდნენ.",
+     ["თბილისში", "ბაქოსა", "ყარაბაღიდან"]),
+    ("az", ["Qarabağ", "Laçın dəhlizi"], "Qarabağda və Laçın dəhlizində yollar bağlandı.",
+     ["Qarabağda", "Laçın dəhlizində"]),
+    ("tr", ["Karabağ"], "Karabağ'da ve İran'da.", ["Karabağ\u2019da"]),  # smart apostrophe
+    ("en", ["refugee", "Armenia"], "Refugees left Armenian villages; the refugee and "
+     "Armenia.", ["Refugees", "refugee", "Armenia"]),
+])
+def test_terms_are_found_in_their_inflected_forms(lang, terms, text, found):
+    assert _linked(text, lang, *(_entry(t) for t in terms)) == found
+
+
+def test_exact_match_and_forms_are_the_authors_to_choose():
+    text = "Արցախի ու Արցախ. Ստեփանակերտում."
+    assert _linked(text, "hy", _entry("Արցախ", match="exact")) == ["Արցախ"]
+    # A spelling the stemmer does not reach, named by the author.
+    assert _linked("پناهندگان و پناهنده", "fa", _entry("پناهنده")) == ["پناهنده"]
+    assert _linked("پناهندگان و پناهنده", "fa",
+                   _entry("پناهنده", forms=["پناهندگان"])) == ["پناهندگان", "پناهنده"]
+
+
+def test_english_names_keep_their_capitals():
+    assert _linked("The lachin corridor and baku.", "en", _entry("Lachin Corridor"),
+                   _entry("Baku")) == []
+
+
+def test_an_own_entry_never_used_is_a_located_warning(tmp_path):
+    text = ARMENIAN.replace("""    - term: Լաչինի միջանցք
+      definition: Հայաստանը Լեռնային Ղարաբաղին կապող ճանապարհ։""", """    - term: Լաչինի միջանցք
+      definition: Հայաստանը Լեռնային Ղարաբաղին կապող ճանապարհ։
+    - term: Գորիս
+      definition: Քաղաք Հայաստանում։""")
+    ctx = _prepared(tmp_path, text)
+    (warning,) = ctx.doc.warnings
+    assert re.search(r"article\.md:13: glossary entry 'Գորիս' is defined but does not occur",
+                     warning)

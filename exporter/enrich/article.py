@@ -41,6 +41,10 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
     glossary = load_glossary(doc.root, settings, locator)
     report = apply_glossary(doc.ast, glossary, settings, doc.meta.lang)
     doc.warnings += report.warnings
+    # The article's own entries must be in its text (the shared glossary.yml serves many
+    # articles: an entry one of them does not use is no mistake).
+    doc.warnings += [w for t, w in zip(report.unused, report.unused_warnings())
+                     if t.file == doc.source]
     if maps_ready is not None:
         maps_ready()
     add_maps(doc, locator)

@@ -27,7 +27,7 @@ def apply_glossary(ast: pf.Doc, glossary: Glossary, settings: GlossarySettings,
     ones get identifiers and back-references.
     """
     clashes = _existing_ids(ast, glossary)
-    hits = Linker(Matcher(glossary), settings.link).run(ast)
+    hits = Linker(Matcher(glossary, lang), settings.link).run(ast)
 
     by_slug: dict[str, list[Occurrence]] = {e.slug: [] for e in glossary}
     for hit in hits:

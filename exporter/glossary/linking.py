@@ -46,22 +46,54 @@ def _pattern(name: str) -> str:
 
 
 class Matcher:
-    """One regular expression for every name of every entry, longest name first."""
+    """One regular expression for every name of every entry, longest name first.
 
-    def __init__(self, glossary: Glossary) -> None:
-        #: Name as it must appear -> (entry, allowed only at a sentence start).
-        self.variants: dict[str, tuple[GlossaryEntry, bool]] = {}
+    In a language whose words inflect (``forms.Forms``), each name is also found in its
+    inflected forms, case folded; an entry with ``match: exact`` only as written. Its
+    ``forms:`` are further spellings, found as written.
+    """
+
+    def __init__(self, glossary: Glossary, lang: str = "en") -> None:
+        from .forms import Forms
+
+        self.forms = Forms(lang)
+        #: Group name -> (entry, allowed only at a sentence start, the name's words when
+        #: the group admits inflected forms).
+        self.variants: dict[str, tuple[GlossaryEntry, bool, tuple[str, ...] | None]] = {}
+        patterns: list[tuple[str, str, str]] = []  # (name, group, pattern)
+        exact: dict[str, tuple[GlossaryEntry, bool]] = {}
+        inflected: dict[str, GlossaryEntry] = {}
         for entry in glossary:
+            inflects = self.forms.inflects and getattr(entry, "match", "inflected") != "exact"
             for name in entry.names:
-                self.variants.setdefault(_normalise(name), (entry, False))
-        for text, (entry, _) in list(self.variants.items()):
+                if inflects:
+                    inflected.setdefault(_normalise(name), entry)
+                else:
+                    exact.setdefault(_normalise(name), (entry, False))
+            for form in getattr(entry, "forms", ()):
+                exact.setdefault(_normalise(form), (entry, False))
+        for text, (entry, _) in list(exact.items()):
             if _is_common_noun(text):
-                self.variants.setdefault(text[0].upper() + text[1:], (entry, True))
+                exact.setdefault(text[0].upper() + text[1:], (entry, True))
+        for i, (text, (entry, needs_start)) in enumerate(exact.items()):
+            self.variants[f"x{i}"] = (entry, needs_start, None)
+            patterns.append((text, f"x{i}", _pattern(text)))
+        from .forms import CASE_KEPT
+
+        capitals = [(text[0].upper() + text[1:], entry, True) for text, entry in inflected.items()
+                    if self.forms.code in CASE_KEPT and _is_common_noun(text)]
+        for i, (text, entry, needs_start) in enumerate(
+                [(t, e, False) for t, e in inflected.items()] + capitals):
+            words = tuple(text.split(" "))
+            self.variants[f"f{i}"] = (entry, needs_start, words)
+            patterns.append((text, f"f{i}",
+                             r"\s+".join(self.forms.word_pattern(w) for w in words)))
         # Longest first, so "Lachin Corridor" wins over "Lachin" at the same position.
-        names = sorted(self.variants, key=lambda n: (-len(n), n))
+        patterns.sort(key=lambda p: (-len(p[0]), p[0], p[1]))
         self.regex = (
-            re.compile(rf"(?<!{_WORD})(?:{'|'.join(_pattern(n) for n in names)})(?!{_WORD})")
-            if names else None
+            re.compile(rf"(?<!{_WORD})(?:{'|'.join(f'(?P<{g}>{p})' for _, g, p in patterns)})"
+                       rf"(?!{_WORD})")
+            if patterns else None
         )
 
     def find(self, text: str) -> list[tuple[int, int, GlossaryEntry]]:
@@ -71,9 +103,13 @@ class Matcher:
             return found
         pos = 0
         while (m := self.regex.search(text, pos)) is not None:
-            entry, needs_start = self.variants[_normalise(m.group())]
+            entry, needs_start, words = self.variants[m.lastgroup]
             if needs_start and not _at_sentence_start(text, m.start()):
                 pos = m.start() + 1
+                continue
+            if words is not None and not all(
+                    self.forms.same(a, b) for a, b in zip(words, m.group().split())):
+                pos = m.start() + 1  # an inflection of another word: look on
                 continue
             found.append((m.start(), m.end(), entry))
             pos = m.end()

@@ -84,6 +84,11 @@ class Entry(BaseModel, extra="forbid"):
     definition: str
     aliases: list[Alias] = []
     see_also: list[str] = []
+    #: Further spellings to find in the text, as written (not shown as aliases).
+    forms: list[str] = []
+    #: "inflected" (default): also the term's inflected forms, where the language has
+    #: them (``glossary.forms``); "exact": only as written.
+    match: Literal["inflected", "exact"] = "inflected"
 
     @model_validator(mode="before")
     @classmethod
@@ -108,7 +113,7 @@ class Entry(BaseModel, extra="forbid"):
                 )
         return value
 
-    @field_validator("aliases", "see_also", mode="before")
+    @field_validator("aliases", "see_also", "forms", mode="before")
     @classmethod
     def _lists(cls, value: Any) -> Any:
         return [] if value is None else _one_or_many(value)
@@ -117,6 +122,11 @@ class Entry(BaseModel, extra="forbid"):
     @classmethod
     def _see_also(cls, value: list[str]) -> list[str]:
         return [_clean_name(v, "'see also' name") for v in value]
+
+    @field_validator("forms")
+    @classmethod
+    def _forms(cls, value: list[str]) -> list[str]:
+        return [_clean_name(v, "form") for v in value]
 
 
 class GlossaryFile(BaseModel, extra="forbid"):
@@ -178,6 +188,16 @@ class GlossaryEntry:
     def names(self) -> list[str]:
         """The term first, then every alias."""
         return [self.entry.term, *(a.name for a in self.entry.aliases)]
+
+    @property
+    def forms(self) -> list[str]:
+        """Spellings the author lists to be found as written (``forms:``)."""
+        return self.entry.forms
+
+    @property
+    def match(self) -> str:
+        """"inflected" or "exact" (``match:``)."""
+        return self.entry.match
 
     @property
     def where(self) -> str:

@@ -64,7 +64,8 @@ class GlossaryReport:
     def unused_warnings(self) -> list[str]:
         """One located warning per defined-but-unused entry."""
         return [f"{t.defined_at}: glossary entry '{t.term}' is defined but does not occur "
-                "in the text" for t in self.unused]
+                "in the text (nor any inflected form); add the spelling used under 'forms:' "
+                "or remove the entry" for t in self.unused]
 
     def lines(self) -> list[str]:
         """A plain-text listing: each used term with where it occurs."""

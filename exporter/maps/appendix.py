@@ -54,6 +54,9 @@ class _Target:
     number: int
     #: The map's title, for the link's accessible name ("see Map 2: ...").
     title: str = ""
+    #: The gazetteer's ``forms:`` and ``match:`` for the place (see ``glossary.forms``).
+    forms: tuple[str, ...] = ()
+    match: str = "inflected"
 
 
 class _MapLinker(Linker):
@@ -278,9 +281,9 @@ def add_maps(doc: Document, locator: Locator,
                 continue
             targets.append(_Target(names=(place.name, *(a.name for a in place.alt_names)),
                                    slug=place.name, map_id=result.id, number=number,
-                                   title=result.title))
+                                   title=result.title, forms=place.forms, match=place.match))
     unique = list({t.slug: t for t in reversed(targets)}.values())[::-1]  # first map wins
-    linker = _MapLinker(Matcher(unique), "first")
+    linker = _MapLinker(Matcher(unique, doc.meta.lang), "first")
     linker.words = words
     linker.run(doc.ast)
 

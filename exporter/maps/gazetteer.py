@@ -61,6 +61,10 @@ class Place(BaseModel):
     note: str | None = None
     #: Text used on maps instead of the composed label (e.g. "Nakhchivan (Azerbaijan)").
     map_label: str | None = None
+    #: Further spellings to find in the text, as written; and whether inflected forms
+    #: count ("inflected", the default) or only the names as written ("exact").
+    forms: tuple[str, ...] = ()
+    match: Literal["inflected", "exact"] = "inflected"
 
     @field_validator("kind")
     @classmethod
