@@ -46,4 +46,4 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     document, _root = lay_out(doc, parts, stylesheet(ctx.styles, page), ctx.timestamp)
     # Untagged: imposed pages keep no reading order a screen reader could follow.
     data = write_pdf(document, doc, parts, ctx.timestamp, None, tagged=False)
-    return saddle_stitch(data, SHEETS_MM[sheet])
+    return saddle_stitch(data, SHEETS_MM[sheet], rtl=doc.meta.direction == "rtl")

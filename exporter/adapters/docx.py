@@ -165,26 +165,29 @@ def _picture_descriptions(body: bytes) -> bytes:
 
 
 #: The start of a numbered caption: "Map 1. ..." in the first run of a Caption paragraph.
+#: A caption's first run: its label and number in any language ("Map 1", "Քարտեզ 1",
+#: "نقشهٔ ۱"), matched on the decoded text so that \d is any script's digit.
 _CAPTION_NUMBER = re.compile(
-    rb'(<w:pStyle w:val="Caption" ?/></w:pPr>)<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?'
-    rb'<w:t xml:space="preserve">(\w+) (\d+)([^<]*)</w:t></w:r>')
+    r'(<w:pStyle w:val="Caption" ?/>(?:<w:bidi ?/>)?</w:pPr>)<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?'
+    r'<w:t xml:space="preserve">(\S+) (\d+)([^<]*)</w:t></w:r>')
 
 
-def _seq_field(match: re.Match) -> bytes:
-    """The caption's label, its number as a SEQ field named by the label, the rest."""
+def _seq_field(match: re.Match) -> str:
+    """The caption's label, its number as a SEQ field, the rest. The sequence is named
+    "Map" in every language (an identifier: the label shown is the language's)."""
     ppr, rpr, label, number, rest = match.groups()
-    rpr = rpr or b""
+    rpr = rpr or ""
 
-    def run(text: bytes) -> bytes:
-        return b'<w:r>' + rpr + b'<w:t xml:space="preserve">' + text + b'</w:t></w:r>'
+    def run(text: str) -> str:
+        return '<w:r>' + rpr + '<w:t xml:space="preserve">' + text + '</w:t></w:r>'
 
     # A complex field (begin, instruction, separate, result, end): its result is an
     # ordinary run, which every reader of the file sees as text.
-    field = (b'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText '
-             b'xml:space="preserve"> SEQ ' + label + b' \\* ARABIC </w:instrText></w:r>'
-             b'<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + run(number)
-             + b'<w:r><w:fldChar w:fldCharType="end"/></w:r>')
-    return ppr + run(label + b" ") + field + (run(rest) if rest else b"")
+    field = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText '
+             'xml:space="preserve"> SEQ Map \\* ARABIC </w:instrText></w:r>'
+             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + run(number)
+             + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    return ppr + run(label + " ") + field + (run(rest) if rest else "")
 
 
 def _lists(node):
@@ -209,6 +212,8 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         pandoc_meta["author"] = {"t": "MetaList", "c": [_meta_string(a) for a in meta.authors]}
     pandoc_meta["date"] = _meta_string(words(meta.lang).date(meta.date))
     pandoc_meta["lang"] = _meta_string(meta.lang)
+    if meta.direction == "rtl":  # pandoc then writes w:bidi paragraphs and w:rtl runs
+        pandoc_meta["dir"] = _meta_string("rtl")
     if meta.subjects:
         pandoc_meta["subject"] = _meta_string(meta.subjects[0])
         pandoc_meta["keywords"] = {"t": "MetaList",
@@ -233,7 +238,43 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         # Figure captions in Word's own Caption style (pandoc uses "Image Caption"),
         # numbered by SEQ fields ("Map 1"), so Word's table of figures finds them.
         body = body.replace(b'w:pStyle w:val="ImageCaption"', b'w:pStyle w:val="Caption"')
-        return _picture_descriptions(_CAPTION_NUMBER.sub(_seq_field, body))
+        body = _CAPTION_NUMBER.sub(_seq_field, body.decode("utf-8")).encode("utf-8")
+        if meta.direction == "rtl":
+            body = _right_to_left(body)
+        return _picture_descriptions(body)
+
+    def styles(part: bytes) -> bytes:
+        # Word's language for complex scripts: the edition's, not the template's ar-SA.
+        if meta.direction != "rtl":
+            return part
+        return re.sub(rb'w:bidi="[^"]*"', b'w:bidi="' + _word_language(meta.lang) + b'"', part)
 
     return normalize_zip(data, first=("[Content_Types].xml",),
-                         rewrite={"docProps/core.xml": dated, "word/document.xml": captions})
+                         rewrite={"docProps/core.xml": dated, "word/document.xml": captions,
+                                  "word/styles.xml": styles})
+
+
+def _word_language(tag: str) -> bytes:
+    """A language tag as Word names languages: with its region ("fa" -> "fa-IR")."""
+    import icu
+
+    likely = icu.Locale.addLikelySubtags(icu.Locale.forLanguageTag(tag))
+    region = likely.getCountry()
+    return (f"{likely.getLanguage()}-{region}" if region else likely.getLanguage()).encode()
+
+
+def _right_to_left(body: bytes) -> bytes:
+    """What pandoc's ``dir: rtl`` leaves out: tables laid out right to left
+    (``w:bidiVisual``) and the section's right-to-left pages, gutter on the right."""
+    # The schema's order: bidiVisual after tblStyle (and tblpPr, tblOverlap, which pandoc
+    # does not write); bidi and rtlGutter after the page settings, before docGrid.
+    body = re.sub(rb"(<w:tblPr>(?:<w:tblStyle [^>]*/>)?)", rb"\1<w:bidiVisual/>", body)
+
+    def section(m: re.Match) -> bytes:
+        inner = m[2]
+        at = inner.find(b"<w:docGrid")
+        at = len(inner) if at < 0 else at
+        return m[1] + inner[:at] + b"<w:bidi/><w:rtlGutter/>" + inner[at:] + m[3]
+
+    return re.sub(rb"(<w:sectPr>)((?:(?!</w:sectPr>).)*?)(</w:sectPr>)", section, body,
+                  flags=re.S)

@@ -27,7 +27,7 @@ NEEDS = ("page_starts",)
 _XHTML = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" \
-lang="{lang}" xml:lang="{lang}">
+lang="{lang}" xml:lang="{lang}" dir="{dir}">
 <head>
 <meta charset="utf-8"/>
 <title>{title}</title>
@@ -205,7 +205,7 @@ def _ncx_entry(epub, node: tuple, uid: str):
 
 
 def _nav_document(lang: str, toc: list, landmarks: list, loi: list,
-                  page_list: list | None = None) -> str:
+                  page_list: list | None = None, direction: str | None = None) -> str:
     """The EPUB 3 navigation document: toc, landmarks, list of illustrations and the
     page list (the print edition's pages)."""
     from ..i18n import words
@@ -236,7 +236,8 @@ def _nav_document(lang: str, toc: list, landmarks: list, loi: list,
     if page_list:
         body += (f'<nav epub:type="page-list" id="page-list" role="doc-pagelist" '
                  f'hidden="hidden"><h2{en}>{esc(_("Pages"))}</h2>{ol(page_list)}</nav>\n')
-    return _XHTML.format(lang=lang, title=esc(_("Contents")), body_attrs="", body=body)
+    return _XHTML.format(lang=lang, dir=_.direction if direction is None else direction,
+                         title=esc(_("Contents")), body_attrs="", body=body)
 
 
 def render(doc: Document, ctx: RenderContext) -> bytes:
@@ -250,8 +251,11 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
 
     meta = doc.meta
     lang = meta.lang
+    direction = meta.direction
     title = doc.meta_text("title")
     book = epub.EpubBook()
+    if direction == "rtl":  # the spine's page-progression-direction: pages turn leftwards
+        book.set_direction(direction)
     book.set_identifier(meta.stable_identifier(doc.slug))
     book.set_title(title)
     book.set_language(lang)
@@ -298,7 +302,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     cover_page = epub.EpubItem(
         uid="cover", file_name="cover.xhtml", media_type="application/xhtml+xml",
         content=_XHTML.format(
-            lang=lang, title=html.escape(title), body_attrs=' class="cover" epub:type="cover"',
+            lang=lang, dir=direction, title=html.escape(title), body_attrs=' class="cover" epub:type="cover"',
             body=f'<section class="cover-image"><img src="images/cover.png" '
                  f'alt="{html.escape(title)}"/></section>').encode())
     book.add_item(cover_page)
@@ -327,7 +331,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         if not set(kinds) & {"titlepage", "frontmatter", "bodymatter"}:
             outer.insert(0, "backmatter")
         body_attrs = f' epub:type="{" ".join(outer)}"' if outer else ""
-        content = _XHTML.format(lang=lang, title=html.escape(part.title),
+        content = _XHTML.format(lang=lang, dir=direction, title=html.escape(part.title),
                                 body_attrs=body_attrs, body=body)
         item = epub.EpubItem(uid=f"part-{part.id}", file_name=name,
                              media_type="application/xhtml+xml", content=content.encode())
@@ -352,7 +356,8 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     pages = [(f"{files[s.part]}#page-{s.number}", str(s.number), [])
              for s in sorted(starts, key=lambda s: s.number)]
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
-                        content=_nav_document(lang, toc, landmarks, loi, pages).encode())
+                        content=_nav_document(lang, toc, landmarks, loi, pages,
+                                              direction).encode())
     nav.properties = ["nav"]
     book.add_item(nav)
     stylesheet.content = _embed_book_face(book, css, [item.content for item in spine + [nav]])

@@ -140,6 +140,18 @@ class Words:
         return icu.ListFormatter.createInstance(self._locale).format(items) if items else ""
 
     @cached_property
+    def direction(self) -> str:
+        """"rtl" for a language written right to left (Persian, Arabic, Hebrew, Urdu ...,
+        as ICU's likely script for the tag says), else "ltr"."""
+        import icu
+
+        script = icu.Locale.addLikelySubtags(self._locale).getScript()
+        if not script:
+            return "ltr"
+        codes = icu.Script.getCode(script)
+        return "rtl" if codes and icu.Script(codes[0]).isRightToLeft() else "ltr"
+
+    @cached_property
     def quotes(self) -> tuple[str, str, str, str]:
         """(open, close, inner open, inner close): the language's quotation marks."""
         import icu

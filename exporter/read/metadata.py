@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -93,6 +93,8 @@ class Metadata(BaseModel):
     corrections: list[Correction] = Field(
         default_factory=list, description="Corrections since publication, oldest first.")
     print: PrintSettings | None = Field(None, description="Paper, bleed and crop marks.")
+    dir: Literal["ltr", "rtl"] | None = Field(
+        None, description="Writing direction; default: the language's (rtl for fa, ar ...).")
 
     @field_validator("title", "standfirst", "publisher", "rights", "abstract", "description")
     @classmethod
@@ -141,6 +143,13 @@ class Metadata(BaseModel):
     def modified(self) -> dt.date:
         """The day of the latest correction, or the publication date if there is none."""
         return max([self.date] + [c.date for c in self.corrections])
+
+    @property
+    def direction(self) -> str:
+        """"rtl" or "ltr": the front-matter's ``dir``, else the language's."""
+        from ..i18n import words
+
+        return self.dir or words(self.lang).direction
 
     @property
     def byline(self) -> str:

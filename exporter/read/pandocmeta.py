@@ -31,7 +31,7 @@ IGNORED = frozenset({
     "link-citations", "linkcolor", "urlcolor", "citecolor", "colorlinks", "css",
     "bibliography", "csl", "nocite", "references", "pagetitle", "title-prefix",
     "institute", "thanks", "indent", "lof", "lot", "fontenc", "mainlang", "otherlangs",
-    "dir", "hyperrefoptions", "lang-locale", "epub-cover-image", "page-progression-direction",
+    "hyperrefoptions", "lang-locale", "epub-cover-image", "page-progression-direction",
     "ibooks", "stylesheet", "creator", "contributor", "type", "format", "relation",
     "coverage", "belongs-to-collection", "group-position", "source",
 })

@@ -54,7 +54,8 @@ class Unit:
 
     @property
     def on_right(self) -> bool:
-        """Whether the unit starts on a right-hand page (``break-before: right``)."""
+        """Whether the unit starts on a recto (``break-before: recto``): a right-hand
+        page, or a left-hand one in a right-to-left book."""
         return "part-chapter" in part_classes(self.parts[0]).split()
 
 
@@ -151,8 +152,8 @@ def unit_css(stylesheet: str, unit: Unit, first_page: int) -> str:
         css = _FIRST.sub("@page exporter-not-first", css)
     if unit.kind != "chapter":
         css = _TARGET_PAGE.sub("attr(data-page)", css)
-    if first_page % 2 == 0:
-        css += "\nhtml { break-before: left; }\n"
+    if first_page % 2 == 0:  # an even page is a verso, left or (right to left) right
+        css += "\nhtml { break-before: verso; }\n"
     return css
 
 
@@ -161,7 +162,8 @@ def folio_css(stylesheet: str) -> str:
     return _contents(stylesheet, lambda value: bool(_FOLIO.search(value)))
 
 
-def folio_html(lang: str, names: Sequence[str], blank: Sequence[bool]) -> str:
+def folio_html(lang: str, names: Sequence[str], blank: Sequence[bool],
+               direction: str = "ltr") -> str:
     """One empty page per page of the book, on its named page; a blank page of the book
     is left blank here by breaking to the side the next page is on."""
     pages = []
@@ -174,11 +176,12 @@ def folio_html(lang: str, names: Sequence[str], blank: Sequence[bool]) -> str:
         if number == 1:
             brk = ""
         elif blank[number - 2]:
-            brk = "break-before: right;" if number % 2 else "break-before: left;"
+            brk = "break-before: recto;" if number % 2 else "break-before: verso;"
         else:
             brk = "break-before: page;"
         pages.append(f'<div style="{brk} {page} height: 1px"></div>')
-    return (f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8"><title>'
+    return (f'<!DOCTYPE html><html lang="{html.escape(lang)}" dir="{direction}"><head>'
+            f'<meta charset="utf-8"><title>'
             f'</title></head><body>{"".join(pages)}</body></html>')
 
 
@@ -445,7 +448,7 @@ def _folios(doc: Document, laid: list[LaidOut], blank: list[bool], stylesheet: s
         name, empty_here = ("", True) if empty else next(pages)
         names.append(name)
         empties.append(empty_here)
-    markup = folio_html(doc.meta.lang, names, empties)
+    markup = folio_html(doc.meta.lang, names, empties, doc.meta.direction)
     css = folio_css(stylesheet)
     import weasyprint
 

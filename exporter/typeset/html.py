@@ -186,7 +186,7 @@ def render_html(doc: Document) -> RenderedHtml:
                 article.append(block)
         body.append(block)
     _article_headings(article)
-    _mark_for_print(article)
+    _mark_for_print(article, names=doc.meta.direction == "ltr")
     ast["blocks"] = body
     ast["meta"] = {}
     out = run_pandoc(["--from", "json", "--to", "html5", "--wrap=none",
@@ -283,16 +283,20 @@ WIDE_COLUMNS, LANDSCAPE_COLUMNS = 7, 11
 _NAME_MIN = 6
 
 
-def _mark_for_print(blocks: list) -> None:
+def _mark_for_print(blocks: list, names: bool = True) -> None:
     """Mark what the print style treats apart: capitalised words (names, never hyphenated)
-    as ``span.name``, wide tables as ``table.wide`` / ``.landscape``."""
+    as ``span.name``, wide tables as ``table.wide`` / ``.landscape``.
+
+    Not the names of a right-to-left document: a Latin name in Persian text must stay one
+    run of text, which the Unicode bidi algorithm orders as a whole; cut into boxes, the
+    layout would set its words right to left (and nothing hyphenates it there anyway)."""
 
     def inlines(items: list) -> None:
         for i, node in enumerate(items):
             if not isinstance(node, dict):
                 continue
             kind = node.get("t")
-            if kind == "Str":
+            if kind == "Str" and names:
                 text = node["c"]
                 if text[:1].isupper() and sum(ch.isalpha() for ch in text) >= _NAME_MIN:
                     items[i] = {"t": "Span", "c": [["", ["name"], []], [node]]}

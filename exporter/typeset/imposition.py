@@ -13,12 +13,13 @@ import io
 MM = 72 / 25.4
 
 
-def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
+def saddle_stitch_order(pages: int, rtl: bool = False) -> list[tuple[int | None, int | None]]:
     """(left, right) page indexes (0-based; None: a blank) of each sheet side in order.
 
     The count is padded to a multiple of 4 with blanks at the end. Sheet ``s`` carries
     (n-1-2s, 2s) on its front and (2s+1, n-2-2s) on its back, so the first side holds
-    the last and the first page.
+    the last and the first page. A right-to-left booklet (``rtl``) binds on the right:
+    each side is mirrored, the first page on the left half of the first side.
     """
     n = max(4, -(-pages // 4) * 4)
 
@@ -29,7 +30,7 @@ def saddle_stitch_order(pages: int) -> list[tuple[int | None, int | None]]:
     for s in range(n // 4):
         sides.append((real(n - 1 - 2 * s), real(2 * s)))
         sides.append((real(2 * s + 1), real(n - 2 - 2 * s)))
-    return sides
+    return [(b, a) for a, b in sides] if rtl else sides
 
 
 def _save(pdf) -> bytes:
@@ -38,10 +39,10 @@ def _save(pdf) -> bytes:
     return out.getvalue()
 
 
-def saddle_stitch(data: bytes, sheet_mm: tuple[float, float]) -> bytes:
+def saddle_stitch(data: bytes, sheet_mm: tuple[float, float], rtl: bool = False) -> bytes:
     """The PDF ``data`` (pages of one size) imposed 2-up on landscape sheets of
-    ``sheet_mm`` (width, height), in saddle-stitch order; bookmarks lead to the sheet
-    side that shows their page."""
+    ``sheet_mm`` (width, height), in saddle-stitch order (bound on the right when
+    ``rtl``); bookmarks lead to the sheet side that shows their page."""
     import pikepdf
 
     sheet_w, sheet_h = sheet_mm[0] * MM, sheet_mm[1] * MM
@@ -50,7 +51,7 @@ def saddle_stitch(data: bytes, sheet_mm: tuple[float, float]) -> bytes:
         count = len(originals)
         forms = [page.as_form_xobject() for page in originals]
         side_of: dict[int, int] = {}
-        sides = saddle_stitch_order(count)
+        sides = saddle_stitch_order(count, rtl)
         for number, pair in enumerate(sides):
             sheet = pdf.add_blank_page(page_size=(sheet_w, sheet_h))
             commands = []

@@ -85,8 +85,21 @@ def print_html(doc: Document, parts, timestamp: int) -> str:
     for part in parts:
         sections.append(f'<section class="{part_classes(part)}" id="{PART_ID_PREFIX}{part.id}" '
                         f'data-title="{esc(part.title)}">\n{part.html}\n</section>')
-    return (f'<!DOCTYPE html>\n<html lang="{esc(meta.lang)}">\n<head>{"".join(head)}</head>\n'
+    # dir="rtl" lays a right-to-left language out mirrored: WeasyPrint starts on a left
+    # (recto) page and Pango orders mixed-direction lines by the Unicode bidi algorithm.
+    # A language with no hyphenation patterns is set ragged (print.css: html.ragged):
+    # justified without hyphens, its lines would open rivers of space.
+    ragged = "" if has_hyphenation(meta.lang) else ' class="ragged"'
+    return (f'<!DOCTYPE html>\n<html lang="{esc(meta.lang)}" dir="{meta.direction}"{ragged}>\n'
+            f'<head>{"".join(head)}</head>\n'
             f'<body>\n{"".join(sections)}\n</body>\n</html>\n')
+
+
+def has_hyphenation(lang: str) -> bool:
+    """Whether WeasyPrint can hyphenate language ``lang`` (Pyphen has its patterns)."""
+    import pyphen
+
+    return pyphen.language_fallback(lang.replace("-", "_")) is not None
 
 
 def chosen_paper(doc: Document, styles) -> Paper | None:
@@ -239,14 +252,20 @@ def _stable_xmp_ids(pdf, identifier: str) -> None:
                           if isinstance(part, bytes) else part for part in obj.stream]
 
 
-def _describe_links(descriptions: dict[str, str], identifier: str = ""):
+def _describe_links(descriptions: dict[str, str], identifier: str = "",
+                    direction: str = "ltr"):
     """A WeasyPrint finisher that gives every link annotation its description, the
-    document its page labels and its XMP a stable document id."""
+    document its page labels and its XMP a stable document id; a right-to-left
+    document is shown two pages side by side with the first on the right (/R2L)."""
     import pydyf
 
     def finish(_document, pdf) -> None:
         if identifier:
             _stable_xmp_ids(pdf, identifier)
+        if direction == "rtl":  # beside PDF/UA's DisplayDocTitle, if WeasyPrint set it
+            preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+            preferences["Direction"] = "/R2L"
+            pdf.catalog["ViewerPreferences"] = preferences
         # Page labels as the folios number the pages (a book laid out by chapter has
         # them too, see ``pdfmerge``).
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(
@@ -276,7 +295,7 @@ def write_pdf(document, doc: Document, parts, timestamp: int, variant: str | Non
                                   pdf_variant=variant, pdf_tags=tagged,
                                   **({"output_intent": output_intent} if output_intent else {}),
                                   finisher=_describe_links(_link_descriptions(parts),
-                                                           identifier))
+                                                           identifier, doc.meta.direction))
     finally:
         if saved is None:
             del os.environ["SOURCE_DATE_EPOCH"]

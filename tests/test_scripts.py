@@ -1,0 +1,113 @@
+"""Issue 22: every script on the page. A right-to-left article (Persian, written for these
+tests in tests/fixtures/scripts/fa) built in every format and read back as readers'
+software reads it: direction in the EPUB, the PDF and the DOCX; a Latin name inside
+Persian in its own order; the booklet bound on the right; text set ragged where the
+language has no hyphenation patterns."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import ROOT, read_member, run_cli
+
+PERSIAN = ROOT / "tests" / "fixtures" / "scripts" / "fa"
+SLUG = "azerbaijan-operation"
+
+
+@pytest.fixture(scope="module")
+def persian(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("fa")
+    result = run_cli("build", PERSIAN, "--out", out, "--format", "epub", "--format", "pdf",
+                     "--format", "docx", "--format", "booklet")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def _words(pdf: Path, page: int) -> list[tuple[float, float, float, str]]:
+    """(xMin, xMax, yMin, word) of every word pdftotext finds on ``page``."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf),
+                          "-"], capture_output=True, text=True, check=True).stdout
+    return [(float(a), float(b), float(y), w) for a, y, b, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+        out)]
+
+
+def test_the_epub_reads_right_to_left(persian):
+    epub = persian / f"{SLUG}.epub"
+    opf = read_member(epub, "EPUB/content.opf").decode()
+    assert re.search(r'<spine [^>]*page-progression-direction="rtl"', opf)
+    with zipfile.ZipFile(epub) as archive:
+        pages = [n for n in archive.namelist() if n.endswith(".xhtml")]
+        for name in pages:
+            root = re.search(r"<html [^>]*>", archive.read(name).decode()).group()
+            assert 'dir="rtl"' in root and 'lang="fa"' in root, name
+
+
+def test_the_pdf_is_set_right_to_left(persian):
+    pdf = persian / f"{SLUG}.pdf"
+    with pikepdf.open(pdf) as opened:
+        assert opened.Root.ViewerPreferences.Direction == "/R2L"
+        assert opened.Root.ViewerPreferences.DisplayDocTitle  # PDF/UA's stays
+    words = _words(pdf, 2)
+    # The Latin name inside the Persian sentence keeps its own order, left to right.
+    nikol = next(w for w in words if "Nikol" in w[3])
+    pashinyan = next(w for w in words if "Pashinyan" in w[3])
+    assert nikol[0] < pashinyan[0] and abs(nikol[2] - pashinyan[2]) < 4
+    # Persian has no hyphenation patterns: lines flush right (the start), ragged left.
+    lines: dict[int, list[tuple[float, float]]] = {}
+    for x_min, x_max, y, word in words:
+        if y > 60 and re.search("[\u0600-\u06ff]", word):  # below the running head
+            lines.setdefault(round(y / 3), []).append((x_min, x_max))
+    rights = sorted(max(b for _a, b in line) for line in lines.values() if len(line) > 4)
+    lefts = [min(a for a, _b in line) for line in lines.values() if len(line) > 4]
+    assert len(rights) >= 6
+    edge = rights[len(rights) // 2]
+    # One right edge for nearly every line (a paragraph's indented first line aside).
+    assert sum(abs(r - edge) < 3 for r in rights) >= 0.75 * len(rights)
+    assert max(lefts) - min(lefts) > 30  # ragged on the left
+
+
+def test_the_booklet_binds_on_the_right(persian):
+    from exporter.typeset.imposition import saddle_stitch_order
+
+    assert saddle_stitch_order(4) == [(3, 0), (1, 2)]
+    assert saddle_stitch_order(4, rtl=True) == [(0, 3), (2, 1)]
+    with pikepdf.open(persian / f"{SLUG}-booklet.pdf") as booklet:
+        first = booklet.pages[0]
+        placed = [str(op[0]) for op, name in pikepdf.parse_content_stream(first)
+                  if str(name) == "Do"]
+    # The first side: the first page on the left half, the last on the right.
+    assert placed[0] == "/P0"
+
+
+def test_the_docx_is_right_to_left(persian):
+    document = read_member(persian / f"{SLUG}.docx", "word/document.xml").decode()
+    styles = read_member(persian / f"{SLUG}.docx", "word/styles.xml").decode()
+    paragraphs = re.findall(r"<w:p>.*?</w:p>", document, re.S)
+    text_paragraphs = [p for p in paragraphs if "<w:t" in p]
+    assert sum("<w:bidi" in p for p in text_paragraphs) >= 0.9 * len(text_paragraphs)
+    assert "<w:rtl" in document
+    assert 'w:bidi="fa-IR"' in styles and "ar-SA" not in styles
+    assert "<w:bidiVisual/>" in document  # the gazetteer table
+    section = re.search(r"<w:sectPr>.*?</w:sectPr>", document, re.S).group()
+    assert "<w:bidi/>" in section and "<w:rtlGutter/>" in section
+    # Map captions keep their SEQ field, numbered in Persian.
+    assert re.search(r"نقشهٔ </w:t>.*? SEQ Map .*?>۱</w:t>", document, re.S)
+
+
+def test_direction_comes_from_the_language_or_the_front_matter(tmp_path):
+    from exporter.read.source import load_metadata
+
+    meta, *_ = load_metadata("---\ntitle: T\ndate: 2023-09-19\nlang: ar\n---\n", Path("a.md"))
+    assert meta.direction == "rtl"
+    meta, *_ = load_metadata("---\ntitle: T\ndate: 2023-09-19\nlang: en\ndir: rtl\n---\n",
+                            Path("a.md"))
+    assert meta.direction == "rtl"
+    meta, *_ = load_metadata("---\ntitle: T\ndate: 2023-09-19\nlang: hy\n---\n", Path("a.md"))
+    assert meta.direction == "ltr"
