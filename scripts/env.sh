@@ -24,6 +24,9 @@ command -v java >/dev/null 2>&1 || APT_PACKAGES+=(default-jre-headless)
 # cairosvg draws the maps' PNG copies with Cairo.
 ldconfig -p 2>/dev/null | grep 'libcairo.so.2' >/dev/null || APT_PACKAGES+=(libcairo2)
 fc-list 2>/dev/null | grep 'DejaVu Serif' >/dev/null || APT_PACKAGES+=(fonts-dejavu-core fonts-dejavu-extra fontconfig)
+# Faces for the scripts the book face lacks (Arabic and Persian, Hebrew, Armenian,
+# Georgian ...): Debian's Noto (OFL).
+fc-list 2>/dev/null | grep 'Noto Naskh Arabic' >/dev/null || APT_PACKAGES+=(fonts-noto-core)
 "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
 # The tests read PDFs the way readers' tools do (pdftotext, pdftoppm).
 command -v pdftotext >/dev/null 2>&1 || APT_PACKAGES+=(poppler-utils)

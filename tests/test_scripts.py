@@ -111,3 +111,53 @@ def test_direction_comes_from_the_language_or_the_front_matter(tmp_path):
     assert meta.direction == "rtl"
     meta, *_ = load_metadata("---\ntitle: T\ndate: 2023-09-19\nlang: hy\n---\n", Path("a.md"))
     assert meta.direction == "ltr"
+
+
+# --- exporter check sees what a reader sees ------------------------------------------------
+
+def _rewritten(source: Path, target: Path, member: str, change) -> Path:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            new.writestr(info, change(data) if info.filename == member else data)
+    return target
+
+
+def test_check_passes_the_persian_editions(persian):
+    from exporter.publish.checks import check
+
+    for name in (f"{SLUG}.epub", f"{SLUG}.pdf", f"{SLUG}.docx"):
+        assert [str(f) for f in check(persian / name) if f.level == "error"] == []
+
+
+def test_check_fails_a_right_to_left_edition_laid_out_left_to_right(persian, tmp_path):
+    from exporter.publish.checks import check
+
+    epub = _rewritten(persian / f"{SLUG}.epub", tmp_path / "no-dir.epub", "EPUB/article.xhtml",
+                      lambda data: data.replace(b' dir="rtl"', b""))
+    assert any("article.xhtml: the language 'fa' is written right to left" in f.message
+               for f in check(epub))
+    docx = _rewritten(persian / f"{SLUG}.docx", tmp_path / "no-bidi.docx", "word/document.xml",
+                      lambda data: re.sub(rb"<w:bidi ?/>", b"", data))
+    assert any("paragraphs are set left to right" in f.message for f in check(docx))
+    pdf = tmp_path / "no-r2l.pdf"
+    with pikepdf.open(persian / f"{SLUG}.pdf") as opened:
+        del opened.Root.ViewerPreferences["/Direction"]
+        opened.save(pdf)
+    assert any("PDF is laid out left to right" in f.message for f in check(pdf))
+
+
+def test_check_fails_characters_printed_as_empty_boxes(tmp_path):
+    """No font has U+E000 (private use): WeasyPrint draws .notdef, which the check finds
+    in the PDF's fonts; the Tangut character beside it has a face (Noto) and passes."""
+    from exporter.publish.checks import check
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "boxes.md").write_text("---\ntitle: Boxes\ndate: 2023-09-19\nlang: en\n---\n"
+                                     "A private \ue000 sign and \U00017000 here.\n", "utf-8")
+    result = run_cli("build", folder, "--out", tmp_path / "out", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    messages = [f.message for f in check(tmp_path / "out" / "boxes.pdf")]
+    assert any("print as empty boxes" in m and "U+E000" in m for m in messages), messages
+    assert not any("U+17000" in m for m in messages)

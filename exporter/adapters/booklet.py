@@ -43,7 +43,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
 
     page, sheet = booklet_paper(paper_of(doc, ctx.styles).name)
     parts = ctx.html.parts
-    document, _root = lay_out(doc, parts, stylesheet(ctx.styles, page), ctx.timestamp)
+    document, _root = lay_out(doc, parts, stylesheet(ctx.styles, page, lang=doc.meta.lang), ctx.timestamp)
     # Untagged: imposed pages keep no reading order a screen reader could follow.
     data = write_pdf(document, doc, parts, ctx.timestamp, None, tagged=False)
     return saddle_stitch(data, SHEETS_MM[sheet], rtl=doc.meta.direction == "rtl")

@@ -111,7 +111,7 @@ def _file_name(part: Part) -> str:
 
 
 def _xhtml_body(fragment: str, id_files: dict[str, str], own_file: str,
-                images: dict[str, str], starts: list = ()) -> str:
+                images: dict[str, str], starts: list = (), folio=str) -> str:
     """Well-formed XHTML for an HTML fragment, with cross-file links and semantics, and
     a page-break marker where each of the print edition's pages ``starts``."""
     import lxml.etree as etree
@@ -124,7 +124,7 @@ def _xhtml_body(fragment: str, id_files: dict[str, str], own_file: str,
     def marker(number: int):
         return wrapper.makeelement("span", {
             "id": f"page-{number}", "role": "doc-pagebreak", "data-epub-type": "pagebreak",
-            "aria-label": str(number)})
+            "aria-label": folio(number)})
 
     # Last page first: a marker changes no position that an earlier page refers to.
     for start in sorted(starts, key=lambda s: s.number, reverse=True):
@@ -320,7 +320,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     for part in parts:
         name = _file_name(part)
         body = _xhtml_body(part.html, id_files, name, images,
-                           [s for s in starts if s.part == part.id])
+                           [s for s in starts if s.part == part.id], folio=_.folio)
         kinds = part.epub_type.split()
         # Semantics with an ARIA role go on an element that can carry the role (not <body>).
         outer = [k for k in kinds if k not in _ROLES]
@@ -353,7 +353,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     if loi:
         landmarks.append(("loi", "nav.xhtml#loi", named["loi"]))
     files = {part.id: _file_name(part) for part in parts}
-    pages = [(f"{files[s.part]}#page-{s.number}", str(s.number), [])
+    pages = [(f"{files[s.part]}#page-{s.number}", _.folio(s.number), [])
              for s in sorted(starts, key=lambda s: s.number)]
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
                         content=_nav_document(lang, toc, landmarks, loi, pages,
@@ -421,7 +421,7 @@ def _page_starts(doc: Document, ctx: RenderContext) -> tuple:
         from ..typeset.pagination import page_starts
 
         document, root = lay_out(doc, ctx.html.parts,
-                                 stylesheet(ctx.styles, chosen_paper(doc, ctx.styles)),
+                                 stylesheet(ctx.styles, chosen_paper(doc, ctx.styles), lang=doc.meta.lang),
                                  ctx.timestamp)
         starts = ctx.extras["page_starts"] = page_starts(document, root, PART_ID_PREFIX)
     return starts

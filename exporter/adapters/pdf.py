@@ -52,7 +52,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     from ..typeset.pagination import page_starts
 
     parts = ctx.html.parts
-    css = stylesheet(ctx.styles, chosen_paper(doc, ctx.styles))
+    css = stylesheet(ctx.styles, chosen_paper(doc, ctx.styles), lang=doc.meta.lang)
     units = units_of(parts, bool(doc.chapters))
     if units is not None:  # a collection or a long book: laid out by chapter, cached
         book = lay_out_book(doc, units, css, ctx.timestamp, ctx.jobs)

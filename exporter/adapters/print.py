@@ -48,7 +48,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     parts = ctx.html.parts
     # The output intent is sRGB, the space the styles and the maps are drawn in: the
     # shop converts to its press's CMYK (no CMYK profile ships with free software here).
-    document, _root = lay_out(doc, parts, stylesheet(ctx.styles, paper, settings.bleed_mm),
+    document, _root = lay_out(doc, parts, stylesheet(ctx.styles, paper, settings.bleed_mm, doc.meta.lang),
                               ctx.timestamp, output_intent="srgb")
     data = write_pdf(document, doc, parts, ctx.timestamp, "pdf/x-4", output_intent="srgb")
     if settings.crop_marks:

@@ -132,6 +132,17 @@ class Words:
             formatter.setMaximumFractionDigits(places)
         return formatter.format(value)
 
+    def folio(self, page: int) -> str:
+        """A page number as the print edition shows it: the language's digits, no
+        grouping ("۱۲۳۴" in Persian, as CSS's ``persian`` counter writes it)."""
+        if self.counter_style == "decimal":
+            return str(page)
+        import icu
+
+        formatter = icu.NumberFormat.createInstance(self._locale)
+        formatter.setGroupingUsed(False)
+        return formatter.format(page)
+
     def join(self, items: list[str]) -> str:
         """"a, b and c" as the language joins a list (CLDR list patterns)."""
         import icu
@@ -152,6 +163,15 @@ class Words:
         return "rtl" if codes and icu.Script(codes[0]).isRightToLeft() else "ltr"
 
     @cached_property
+    def counter_style(self) -> str:
+        """The CSS counter style of the language's own digits, for page numbers
+        ("persian" in fa, "arabic-indic" in ar); "decimal" for 0-9."""
+        import icu
+
+        system = icu.NumberingSystem.createInstance(self._locale).getName()
+        return _COUNTER_STYLES.get(system, "decimal")
+
+    @cached_property
     def quotes(self) -> tuple[str, str, str, str]:
         """(open, close, inner open, inner close): the language's quotation marks."""
         import icu
@@ -166,6 +186,15 @@ class Words:
         """A key function that sorts text in this language's alphabet (ICU collation
         with the language's CLDR tailoring: Azerbaijani X after H, Persian گ after ک)."""
         return collator(self.tag).getSortKey
+
+
+#: CLDR numbering systems -> the CSS counter styles that write the same digits.
+_COUNTER_STYLES = {
+    "arab": "arabic-indic", "arabext": "persian", "beng": "bengali", "deva": "devanagari",
+    "gujr": "gujarati", "guru": "gurmukhi", "khmr": "khmer", "knda": "kannada", "laoo": "lao",
+    "mlym": "malayalam", "mymr": "myanmar", "orya": "oriya", "telu": "telugu", "thai": "thai",
+    "tibt": "tibetan",
+}
 
 
 @lru_cache(maxsize=None)

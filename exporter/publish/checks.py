@@ -7,6 +7,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import script_checks
+
 
 #: Formats whose editions must pass a validator before they replace the ones in the
 #: output folder (``refuse_invalid``), and the validator's name.
@@ -42,6 +44,9 @@ def check_epub(path: Path) -> list[Finding]:
     findings = [Finding(path, level, message) for level, message in epubcheck(path)]
     if not any(f.level in ("error", "fatal") for f in findings):
         findings += epub_accessibility(path)
+        with zipfile.ZipFile(path) as archive:
+            findings += [Finding(path, level, message)
+                         for level, message in script_checks.epub_findings(archive)]
     return findings
 
 
@@ -176,6 +181,8 @@ def check_pdf(path: Path) -> list[Finding]:
     if not reader.outline and kind != "booklet":
         findings.append(Finding(path, "error", "has no bookmarks (outline)"))
     findings += pdf_page_edges(path)
+    findings += [Finding(path, level, message)
+                 for level, message in script_checks.pdf_findings(path)]
     if kind == "print":
         return findings + pdf_print_ready(path)
     if kind == "booklet":
@@ -330,6 +337,10 @@ def check_docx(path: Path) -> list[Finding]:
         findings.append(Finding(path, "warning", "core property created is missing"))
     if not any(p.text.strip() for p in document.paragraphs):
         findings.append(Finding(path, "error", "has no text"))
+    with zipfile.ZipFile(path) as archive:
+        findings += [Finding(path, level, message) for level, message in
+                     script_checks.docx_findings(archive.read("word/document.xml"),
+                                                 archive.read("word/styles.xml"))]
     return findings
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 from .breaks import NO_HYPHENS, bad_breaks, unhyphenate
 from ..document import RESOURCE_SCHEME, Document
@@ -119,13 +120,29 @@ def paper_of(doc: Document, styles) -> Paper:
     return chosen_paper(doc, styles) or paper(DEFAULT_PAPER)
 
 
-def stylesheet(styles, on: Paper | None, bleed_mm: float = 0.0) -> str:
+def stylesheet(styles, on: Paper | None, bleed_mm: float = 0.0, lang: str = "en") -> str:
     """The print stylesheet: the book face, print.css, the page rules of paper ``on``
-    (none: print.css's own) and the bleed, then the theme (typeface, size)."""
+    (none: print.css's own) and the bleed, then the theme (typeface, size); page numbers
+    in the digits of language ``lang`` (Persian digits in a Persian edition)."""
+    from ..i18n import words
+
     pages = page_css(on) if on is not None else ""
     if bleed_mm:
         pages += f"@page {{ bleed: {bleed_mm:g}mm; }}\n"
-    return font_face_css() + styles.css("print.css", "pdf", before_theme=pages)
+    return native_digits(font_face_css() + styles.css("print.css", "pdf", before_theme=pages),
+                         words(lang).counter_style)
+
+
+#: A page counter in CSS without a style: counter(page), target-counter(..., page).
+_PAGE_COUNTER = re.compile(r"((?<![-\w])(?:target-)?counter\((?:[^()]|\([^()]*\))*?"
+                           r"\bpages?)\s*\)")
+
+
+def native_digits(css: str, style: str) -> str:
+    """``css`` with every page counter written in counter style ``style``."""
+    if style == "decimal":
+        return css
+    return _PAGE_COUNTER.sub(rf"\1, {style})", css)
 
 
 #: Layouts after the first that may turn hyphenation off where it broke badly (see
