@@ -94,6 +94,7 @@ def test_the_docx_is_right_to_left(persian):
     assert sum("<w:bidi" in p for p in text_paragraphs) >= 0.9 * len(text_paragraphs)
     assert "<w:rtl" in document
     assert 'w:bidi="fa-IR"' in styles and "ar-SA" not in styles
+    assert 'w:cs="Noto Naskh Arabic"' in styles and "w:cstheme" not in styles
     assert "<w:bidiVisual/>" in document  # the gazetteer table
     section = re.search(r"<w:sectPr>.*?</w:sectPr>", document, re.S).group()
     assert "<w:bidi/>" in section and "<w:rtlGutter/>" in section
@@ -161,3 +162,23 @@ def test_check_fails_characters_printed_as_empty_boxes(tmp_path):
     messages = [f.message for f in check(tmp_path / "out" / "boxes.pdf")]
     assert any("print as empty boxes" in m and "U+E000" in m for m in messages), messages
     assert not any("U+17000" in m for m in messages)
+
+
+def test_a_face_for_the_script_in_every_edition(persian):
+    """Literata has no Arabic: Noto Naskh Arabic sets it, embedded (subset, with its
+    notice) in the EPUB, used in the PDF and on the generated cover."""
+    from exporter.enrich.cover import _face, _upper
+
+    epub = persian / f"{SLUG}.epub"
+    with zipfile.ZipFile(epub) as archive:
+        names = archive.namelist()
+        css = archive.read("EPUB/style/epub.css").decode()
+    assert "EPUB/fonts/NotoNaskhArabic.ttf" in names
+    assert 'font-family: "Noto Naskh Arabic"' in css and "Noto Project Authors" in css
+    fonts = subprocess.run(["pdffonts", str(persian / f"{SLUG}.pdf")], capture_output=True,
+                           text=True, check=True).stdout
+    assert "Noto-Naskh-Arabic" in fonts
+    assert _face("آذربایجان", bold=True, size=40).path.endswith("NotoNaskhArabic-Bold.ttf")
+    # No capitals the face cannot draw: Georgian stays as written (DejaVu has no Mtavruli);
+    # Azerbaijani capitals keep the dotted İ.
+    assert _upper("İrəvan", "az") == "İRƏVAN"

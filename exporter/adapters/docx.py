@@ -244,10 +244,19 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         return _picture_descriptions(body)
 
     def styles(part: bytes) -> bytes:
-        # Word's language for complex scripts: the edition's, not the template's ar-SA.
+        # Word's language for complex scripts: the edition's, not the template's ar-SA;
+        # and a face that has the script for complex-script text (w:cs), not Georgia.
         if meta.direction != "rtl":
             return part
-        return re.sub(rb'w:bidi="[^"]*"', b'w:bidi="' + _word_language(meta.lang) + b'"', part)
+        from ..house.fonts import complex_script_face
+
+        part = re.sub(rb'w:bidi="[^"]*"', b'w:bidi="' + _word_language(meta.lang) + b'"', part)
+        face = complex_script_face(meta.lang)
+        if face:
+            part = re.sub(rb'(<w:rFonts [^>]*?)w:cs="[^"]*"', rb'\1w:cs="' + face.encode() + b'"',
+                          part)
+            part = re.sub(rb'w:cstheme="[^"]*"', b'w:cs="' + face.encode() + b'"', part)
+        return part
 
     return normalize_zip(data, first=("[Content_Types].xml",),
                          rewrite={"docProps/core.xml": dated, "word/document.xml": captions,

@@ -12,6 +12,7 @@ SIZE = (1600, 2400)
 _SERIF_BOLD = "DejaVuSerif-Bold.ttf"
 _SERIF = "DejaVuSerif.ttf"
 _SANS = "DejaVuSans.ttf"
+_SANS_BOLD = "DejaVuSans-Bold.ttf"
 
 
 def _wrap(draw, text: str, font, width: int) -> list[str]:
@@ -38,7 +39,9 @@ def _make_cover_png(doc: Document) -> bytes:
     if doc.cover is not None:
         return _as_png(doc.resources[doc.cover].best(("image/png", "image/jpeg", "image/gif",
                                                         "image/webp"))[1])
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
+
+    from ..i18n import words
 
     width, height = SIZE
     margin = 140
@@ -47,41 +50,94 @@ def _make_cover_png(doc: Document) -> bytes:
     tone = _tones(accent)
     image = Image.new("L" if accent is None else "RGB", SIZE, tone(_GROUND))
     draw = ImageDraw.Draw(image)
-    kicker = ImageFont.truetype(_SANS, 44)
-    title_font = ImageFont.truetype(_SERIF_BOLD, 118)
-    stand_font = ImageFont.truetype(_SERIF, 54)
-    small = ImageFont.truetype(_SANS, 40)
-
-    y = 260
-    if doc.meta.subjects:
-        draw.text((margin, y), doc.meta.subjects[0].upper(), font=kicker, fill=tone(200))
-        y += 90
-    draw.rectangle((margin, y, margin + 220, y + 10), fill=tone(235))
-    y += 90
-    for line in _wrap(draw, doc.meta_text("title"), title_font, width - 2 * margin):
-        draw.text((margin, y), line, font=title_font, fill=tone(255))
-        y += 150
-    y += 60
-    standfirst = doc.meta_text("subtitle")
-    if standfirst:
-        for line in _wrap(draw, standfirst, stand_font, width - 2 * margin):
-            draw.text((margin, y), line, font=stand_font, fill=tone(215))
-            y += 78
-    from ..i18n import words
-
+    rtl = doc.meta.direction == "rtl"
+    title, standfirst = doc.meta_text("title"), doc.meta_text("subtitle")
     footer = [doc.meta.cover_text or words(doc.meta.lang).date(doc.meta.date)]
     if doc.meta.byline:
         footer.insert(0, doc.meta.byline)
     if doc.meta.publisher:
         footer.append(doc.meta.publisher)
+
+    def line(y: int, text: str, font, fill) -> None:
+        # Shaped and ordered by Raqm (HarfBuzz, FriBiDi); set from the right in a
+        # right-to-left language.
+        x = width - margin - draw.textlength(text, font=font) if rtl else margin
+        draw.text((x, y), text, font=font, fill=fill)
+
+    y = 260
+    if doc.meta.subjects:
+        subject = _upper(doc.meta.subjects[0], doc.meta.lang)
+        kicker = _face(subject, bold=False, sans=True, size=44)
+        if not _covers(kicker, subject):  # no capitals this face can draw: as written
+            subject = doc.meta.subjects[0]
+            kicker = _face(subject, bold=False, sans=True, size=44)
+        line(y, subject, kicker, tone(200))
+        y += 90
+    rule_x = width - margin - 220 if rtl else margin
+    draw.rectangle((rule_x, y, rule_x + 220, y + 10), fill=tone(235))
+    y += 90
+    title_font = _face(title, bold=True, size=118)
+    for text in _wrap(draw, title, title_font, width - 2 * margin):
+        line(y, text, title_font, tone(255))
+        y += 150
+    y += 60
+    if standfirst:
+        stand_font = _face(standfirst, bold=False, size=54)
+        for text in _wrap(draw, standfirst, stand_font, width - 2 * margin):
+            line(y, text, stand_font, tone(215))
+            y += 78
     y = height - margin - 60 * len(footer)
     draw.rectangle((margin, y - 50, width - margin, y - 46), fill=tone(160))
-    for line in footer:
-        draw.text((margin, y), line, font=small, fill=tone(220))
+    for text in footer:
+        line(y, text, _face(text, bold=False, sans=True, size=40), tone(220))
         y += 60
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def _upper(text: str, lang: str) -> str:
+    """``text`` in capitals the language's way (Azerbaijani and Turkish dotted İ)."""
+    import icu
+
+    return str(icu.UnicodeString(text).toUpper(icu.Locale.forLanguageTag(lang)))
+
+
+def _covers(font, text: str) -> bool:
+    """Whether ``font`` (a Pillow font) has a glyph for every letter of ``text``."""
+    cmap = _cmap(font.path)
+    return all(ord(c) in cmap for c in text if not c.isspace())
+
+
+def _cmap(path: str) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    found = _CMAPS.get(path)
+    if found is None:
+        font = TTFont(path, lazy=True)
+        found = _CMAPS[path] = frozenset(font.getBestCmap())
+        font.close()
+    return found
+
+
+_CMAPS: dict[str, frozenset[int]] = {}
+
+
+def _face(text: str, *, bold: bool, size: int, sans: bool = False):
+    """The first face, of the cover's own and the script faces, that has every letter
+    of ``text`` (the cover of a Persian article is set in Noto Naskh Arabic); with
+    Raqm layout, so joined scripts are shaped and mixed directions ordered."""
+    from PIL import ImageFont
+
+    from ..house.fonts import SCRIPT_FACES, fallback_file
+
+    own = (_SANS_BOLD if bold else _SANS) if sans else (_SERIF_BOLD if bold else _SERIF)
+    candidates = [own] + [face.files["-Bold" if bold and "-Bold" in face.files else ""]
+                          for face in SCRIPT_FACES]
+    paths = [str(path) for name in candidates if (path := fallback_file(name))]
+    chosen = next((p for p in paths if all(ord(c) in _cmap(p) for c in text
+                                           if not c.isspace())), paths[0] if paths else own)
+    return ImageFont.truetype(chosen, size, layout_engine=ImageFont.Layout.RAQM)
 
 
 #: Grey of the generated cover's ground; text and rules are lighter greys on it.

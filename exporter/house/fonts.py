@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 #: URL scheme under which the layout's fetcher serves the shipped font files.
@@ -24,11 +25,63 @@ _FALLBACK_FILES = ("DejaVuSerif.ttf", "DejaVuSans.ttf", "DejaVuSansMono.ttf")
 
 
 def fallback_file(name: str) -> Path | None:
-    """A fallback font file of Debian's DejaVu (``DejaVuSerif-Bold.ttf``), if installed."""
-    for folder in _DEJAVU_DIRS:
+    """A fallback font file of Debian's DejaVu (``DejaVuSerif-Bold.ttf``) or Noto
+    (``NotoNaskhArabic-Bold.ttf``), if installed."""
+    for folder in (*_DEJAVU_DIRS, *_NOTO_DIRS):
         if (folder / name).is_file():
             return folder / name
     return None
+
+
+#: Where fontconfig finds Debian's Noto (``fonts-noto-core``).
+_NOTO_DIRS = (Path("/usr/share/fonts/truetype/noto"),)
+
+
+@dataclass(frozen=True)
+class ScriptFace:
+    """A face for the characters the book face lacks: its family and its files by
+    style suffix ("" regular, "-Bold", "-Italic", "-BoldItalic"; a face without an
+    italic is used upright)."""
+
+    family: str
+    files: dict[str, str]
+    #: Its copyright and licence, for the notice that travels with an embedded subset.
+    notice: str
+
+
+_NOTO_NOTICE = ("Copyright The Noto Project Authors (github.com/notofonts); SIL Open Font "
+                "Licence 1.1: https://openfontlicense.org")
+#: The faces that set what the book face (Literata: Latin, Greek, Cyrillic) lacks, in
+#: the order they are tried: DejaVu Serif (Armenian, Georgian and much more), then a
+#: text face for each script DejaVu Serif lacks. Every edition names them in this order.
+SCRIPT_FACES = (
+    ScriptFace("DejaVu Serif", {"": "DejaVuSerif.ttf", "-Bold": "DejaVuSerif-Bold.ttf",
+                                "-Italic": "DejaVuSerif-Italic.ttf",
+                                "-BoldItalic": "DejaVuSerif-BoldItalic.ttf"},
+               "Bitstream Vera Fonts Copyright (c) 2003 by Bitstream, Inc.; DejaVu changes "
+               "are in the public domain. Licence: https://dejavu-fonts.github.io/License.html"),
+    ScriptFace("Noto Naskh Arabic", {"": "NotoNaskhArabic-Regular.ttf",
+                                     "-Bold": "NotoNaskhArabic-Bold.ttf"}, _NOTO_NOTICE),
+    ScriptFace("Noto Serif Hebrew", {"": "NotoSerifHebrew-Regular.ttf",
+                                     "-Bold": "NotoSerifHebrew-Bold.ttf"}, _NOTO_NOTICE),
+)
+
+
+#: The face Word names for a right-to-left script's text (``w:rFonts w:cs``).
+COMPLEX_SCRIPT_FACES = {"Arab": "Noto Naskh Arabic", "Hebr": "Noto Serif Hebrew"}
+
+
+def complex_script_face(lang: str) -> str | None:
+    """The face for the complex-script text of language ``lang`` (its likely script)."""
+    import icu
+
+    script = icu.Locale.addLikelySubtags(icu.Locale.forLanguageTag(lang)).getScript()
+    return COMPLEX_SCRIPT_FACES.get(script)
+
+
+def script_families() -> str:
+    """The script faces as a CSS font-family list, in order ("DejaVu Serif", ...)."""
+    return ", ".join(f'"{face.family}"' for face in SCRIPT_FACES)
 
 
 def book_files() -> dict[str, Path]:
@@ -98,6 +151,7 @@ def covered() -> frozenset[int]:
     points: set[int] = set()
     paths = list(book_files().values())
     paths += [d / f for d in _DEJAVU_DIRS for f in _FALLBACK_FILES if (d / f).is_file()]
+    paths += [path for face in SCRIPT_FACES if (path := fallback_file(face.files[""]))]
     for path in paths:
         font = TTFont(path, lazy=True)
         points.update(font.getBestCmap())

@@ -22,7 +22,8 @@ import io
 import re
 from dataclasses import dataclass
 
-from ..house.fonts import BOOK_FACE, book_face_digests, book_files, fallback_file, licence
+from ..house.fonts import (BOOK_FACE, SCRIPT_FACES, book_face_digests, book_files,
+                           fallback_file, licence)
 
 #: The optical size the text faces are instanced at (Literata's own default: body text).
 OPTICAL_SIZE = 12
@@ -77,19 +78,9 @@ def faces(chars: str) -> list[Face]:
     return out
 
 
-#: The fallback embedded for the characters the book face lacks (Armenian and Georgian,
-#: the region's own scripts, among others): DejaVu Serif, the PDF's fallback too
-#: (Debian's ``fonts-dejavu-core``), already in epub.css's font stack after Literata.
-FALLBACK_FAMILY = "DejaVu Serif"
+#: Style suffix of a script face's file -> (CSS font-style, weight).
 _FALLBACK_STYLES = {"": ("normal", 400), "-Bold": ("normal", 700),
                     "-Italic": ("italic", 400), "-BoldItalic": ("italic", 700)}
-#: DejaVu's licence (Bitstream Vera's, DejaVu's changes in the public domain) allows
-#: modified copies under another name than "Bitstream" or "Vera"; the notice travels
-#: in the fonts' name table and here.
-FALLBACK_NOTICE = (
-    "/* The embedded fonts fonts/DejaVuSerif*.ttf are subsets of DejaVu Serif: Bitstream "
-    "Vera Fonts Copyright (c) 2003 by Bitstream, Inc.; DejaVu changes are in the public "
-    "domain. Licence: https://dejavu-fonts.github.io/License.html */")
 
 
 @functools.lru_cache(maxsize=1)
@@ -105,8 +96,10 @@ def _book_face_covers() -> frozenset[int]:
 
 
 def fallback_faces(chars: str) -> list[Face]:
-    """DejaVu Serif, subset to the characters of ``chars`` the book face lacks, in the
-    styles installed; none when the book face has every character."""
+    """The script faces (``house.fonts.SCRIPT_FACES``: DejaVu Serif for Armenian and
+    Georgian, Noto Naskh Arabic for Arabic and Persian ...), each subset to the characters
+    of ``chars`` the book face and the faces before it lack, in the styles installed;
+    none when the book face has every character."""
     import unicodedata
 
     # The base set's punctuation a reader draws its own way (U+2011, a hyphen Literata
@@ -114,15 +107,37 @@ def fallback_faces(chars: str) -> list[Face]:
     lacking = "".join(c for c in chars if ord(c) not in _book_face_covers()
                       and c not in BASE_CHARACTERS and unicodedata.category(c)[0] not in "CZ")
     out = []
-    for suffix, (style, weight) in _FALLBACK_STYLES.items():
-        path = fallback_file(f"DejaVuSerif{suffix}.ttf") if lacking else None
-        if path is None:
+    for script_face in SCRIPT_FACES:
+        if not lacking:
+            break
+        regular = fallback_file(script_face.files[""])
+        if regular is None:
             continue
-        data = _fallback_subset(path, lacking)
-        if data is not None:
-            out.append(Face(f"{FOLDER}/DejaVuSerif{suffix}.ttf", style, weight, data,
-                            FALLBACK_FAMILY))
+        have = _cmap(regular)
+        mine = "".join(c for c in lacking if ord(c) in have)
+        if not mine:
+            continue
+        for suffix, name in script_face.files.items():
+            path = fallback_file(name)
+            data = _fallback_subset(path, mine) if path is not None else None
+            if data is not None:
+                style, weight = _FALLBACK_STYLES[suffix]
+                stem = script_face.family.replace(" ", "")
+                out.append(Face(f"{FOLDER}/{stem}{suffix}.ttf", style, weight, data,
+                                script_face.family))
+        lacking = "".join(c for c in lacking if c not in mine)
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def _cmap(path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
 
 
 def _fallback_subset(path, chars: str) -> bytes | None:
@@ -157,8 +172,11 @@ def font_face_css(embedded: list[Face], prefix: str = "../") -> str:
     """``@font-face`` rules for the embedded fonts (paths relative to the stylesheet),
     after the licence the OFL asks to travel with the fonts."""
     rules = [licence_css()]
-    if any(face.family == FALLBACK_FAMILY for face in embedded):
-        rules.append(FALLBACK_NOTICE)
+    for script_face in SCRIPT_FACES:
+        if any(face.family == script_face.family for face in embedded):
+            files = f"{FOLDER}/{script_face.family.replace(' ', '')}*.ttf"
+            rules.append(f"/* The embedded fonts {files} are subsets of "
+                         f"{script_face.family}: {script_face.notice} */")
     for face in embedded:
         rules.append(f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; '
                      f'font-weight: {face.weight}; src: url("{prefix}{face.file_name}"); }}')
