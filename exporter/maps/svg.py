@@ -5,8 +5,14 @@ the paper, as the label placer works); ``Canvas`` turns them into SVG user units
 (same scale, y down). The document is sized in millimetres, so it prints at its
 true size. Output is deterministic: fixed ids, numbers rounded to a tenth of a unit.
 
-Labels are real ``<text>``. Their halo is a stroked copy of the text drawn *under*
-the filled one, not ``paint-order``: WeasyPrint's SVG renderer ignores paint-order.
+Labels are glyph outlines (``label``): shaped by HarfBuzz (``shaping.py``), each glyph's
+outline defined once in ``<defs>`` and placed with ``<use>``, the words kept in the
+label group's ``aria-label`` and ``<title>``. Neither renderer that draws these maps
+(cairosvg for the PNG copies, WeasyPrint for the PDF) shapes complex scripts, so
+``<text>`` would print Persian reversed and unjoined. ``text`` writes real ``<text>``
+instead, for browsers, which shape it themselves. Either way the halo is a stroked copy
+drawn *under* the fill, not ``paint-order``: WeasyPrint's SVG renderer ignores
+paint-order.
 """
 
 from __future__ import annotations
@@ -17,7 +23,10 @@ from xml.sax.saxutils import escape, quoteattr
 if TYPE_CHECKING:
     import numpy as np
 
+    from .shaping import Shaped
+
 NS = "http://www.w3.org/2000/svg"
+XLINK = "http://www.w3.org/1999/xlink"
 
 
 def num(value: float) -> str:
@@ -133,16 +142,22 @@ class Canvas:
     def text(self, x: float, y: float, text: str, *, size: float, family: str,
              weight: str = "normal", style: str = "normal", colour: str = "#000000",
              anchor: str = "start", angle: float = 0.0, halo: tuple[str, float] | None = None,
-             line_height: float = 0.0) -> None:
-        """A label whose last line's baseline is at (x, y); lines split on newlines.
+             line_height: float = 0.0, rtl: bool = False) -> None:
+        """A label as ``<text>``, its last line's baseline at (x, y); lines split on
+        newlines. For a renderer that shapes text itself (a browser): see ``label``.
 
         ``halo`` (colour, width) draws a stroked copy first, so it lies under the text.
+        ``anchor`` is the side of the line at x ("start" the left); a right-to-left label
+        (``rtl``) says so, and its start is its right end.
         """
         lines = text.split("\n")
         sy = self.y(y)
+        if rtl:
+            anchor = {"start": "end", "end": "start"}.get(anchor, anchor)
         font = attrs(font_family=f"{family}, sans-serif", font_size=size,
                      font_weight=None if weight == "normal" else weight,
                      font_style=None if style == "normal" else style,
+                     direction="rtl" if rtl else None,
                      text_anchor=None if anchor == "start" else anchor)
         rotate = f"rotate({num(-angle)} {num(x)} {num(sy)})" if angle else None
         self.parts.append(f"<g{attrs(transform=rotate)}{font}>" if (rotate or font) else "<g>")
@@ -157,10 +172,55 @@ class Canvas:
                 self.parts.append(f"<text{attrs(x=x, y=ly)}{paint}>{escape(line)}</text>")
         self.parts.append("</g>")
 
+    def label(self, shaped: Shaped, x: float, y: float, *, size: float,
+              colour: str = "#000000", anchor: str = "start", angle: float = 0.0,
+              halo: tuple[str, float] | None = None, line_height: float = 0.0,
+              words: str | None = None) -> None:
+        """A shaped label as glyph outlines, its last line's baseline at (x, y); ``size``
+        is the em in display units.
+
+        One group, named by ``aria-label`` and a ``<title>`` (``words``, default the
+        label's text), holds the halo (the same glyphs stroked, ``aria-hidden``) and then
+        the fill. The glyphs are in font units under one transform, so the numbers stay
+        short and each glyph's outline is written once per map.
+        """
+        from .shaping import glyph_path
+
+        words = shaped.text.replace("\n", " ") if words is None else words
+        k = size / shaped.upem
+        transform = f"translate({num(x)} {num(self.y(y))})"
+        if angle:
+            transform += f" rotate({num(-angle)})"
+        transform += f" scale({k:.6g} {-k:.6g})"  # font units, y up
+        uses = []
+        count = len(shaped.lines)
+        for i, line in enumerate(shaped.lines):
+            left = {"start": 0.0, "middle": -line.width / 2, "end": -line.width}[anchor]
+            rise = (count - 1 - i) * line_height / k
+            for glyph in line.glyphs:
+                data = glyph_path(glyph.face, glyph.gid)
+                if not data:  # a space: nothing to draw
+                    continue
+                ref = self.define(f"glyph:{glyph.face.path}:{glyph.face.slant}:{glyph.gid}",
+                                  lambda id_, d=data: f"<path{attrs(id=id_, d=d)}/>")
+                gx, gy = left + glyph.x, rise + glyph.y
+                place = (f" transform=\"translate({num(gx)} {num(gy)}) scale({glyph.scale:.6g})\""
+                         if glyph.scale != 1 else attrs(x=gx or None, y=gy or None))
+                uses.append(f"<use xlink:href=\"#{ref}\"{place}/>")
+        self.parts.append(f"<g{attrs(class_='label', role='img', aria_label=words, transform=transform)}>"
+                          f"<title>{escape(words)}</title>")
+        if halo is not None and halo[1] > 0 and uses:
+            self.parts.append(f"<g{attrs(class_='halo', fill='none', stroke=halo[0], stroke_width=halo[1] / k, stroke_linejoin='round', aria_hidden='true')}>"
+                              + "".join(uses) + "</g>")
+        if uses:
+            self.parts.append(f"<g{attrs(class_='ink', fill=colour)}>" + "".join(uses) + "</g>")
+        self.parts.append("</g>")
+
     def to_bytes(self, title: str = "", desc: str = "") -> bytes:
         """The finished document."""
         w_mm, h_mm = self.size_mm
-        head = (f'<svg xmlns="{NS}" version="1.1"'
+        xlink = f' xmlns:xlink="{XLINK}"' if any(k.startswith("glyph:") for k in self._ids) else ""
+        head = (f'<svg xmlns="{NS}"{xlink} version="1.1"'
                 f'{attrs(width=f"{w_mm:g}mm", height=f"{h_mm:g}mm")}'
                 f' viewBox="0 0 {num(self.width)} {num(self.height)}">')
         meta = ""
