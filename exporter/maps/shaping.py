@@ -151,6 +151,11 @@ class Faces:
     main: FaceRef
     fallback: FaceRef | None = None
 
+    @property
+    def upem(self) -> int:
+        """Units per em of the label's face: positions are given in them."""
+        return _upem(self.main.path)
+
     def covers(self, char: str) -> bool:
         code = ord(char)
         return code in _cmap(self.main.path) or (
