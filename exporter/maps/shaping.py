@@ -201,7 +201,13 @@ def _upper(word: str, lang: str | None) -> str:
 
 def _levels(text: str) -> list[int]:
     """The resolved embedding level of each character of one paragraph (UAX #9, P2 to
-    I2, and L1 for trailing white space)."""
+    I2, and L1 for trailing white space).
+
+    python-bidi's Python implementation gives the steps (its Rust one gives only the
+    reordered string, which cannot say which glyph came from which character); it
+    predates rule N0, which ``_paired_brackets`` adds: without it "Aghdam (آغدام) 12"
+    would put the 12 inside the brackets.
+    """
     classes = [unicodedata.bidirectional(c) for c in text]
     if not _BIDI_CLASSES.intersection(classes):
         return [0] * len(text)
@@ -216,6 +222,7 @@ def _levels(text: str) -> list[int]:
     records = list(storage["chars"])
     uba.explicit_embed_and_overrides(storage, False)
     uba.resolve_weak_types(storage, False)
+    _paired_brackets(storage)
     uba.resolve_neutral_types(storage, False)
     uba.resolve_implicit_levels(storage, False)
     kept = {id(r) for r in storage["chars"]}
@@ -232,6 +239,63 @@ def _levels(text: str) -> list[int]:
             break
         levels[i] = base
     return levels
+
+
+def _paired_brackets(storage: dict) -> None:
+    """Rule N0 (UAX #9 since Unicode 6.3) on python-bidi's storage, between W7 and N1:
+    a pair of brackets takes the direction of the strong text inside it, or of the text
+    before it when what is inside runs against the embedding direction.
+
+    Pairs (BD16) are opening and closing punctuation that mirror each other, with
+    U+2329/U+232A the same as U+3008/U+3009; EN and AN count as R.
+    """
+    from bidi.mirror import MIRRORED
+
+    same = {"\u2329": "\u3008", "\u232a": "\u3009"}
+    chars = storage["chars"]
+
+    def strong(record) -> str | None:
+        kind = record["type"]
+        return "L" if kind == "L" else "R" if kind in ("R", "AL", "EN", "AN") else None
+
+    for run in storage["runs"]:
+        start, end = run["start"], run["start"] + run["length"]
+        stack: list[tuple[str, int]] = []
+        pairs = []
+        for i in range(start, end):
+            record = chars[i]
+            if record["type"] != "ON":
+                continue
+            char = same.get(record["ch"], record["ch"])
+            kind = unicodedata.category(char)
+            if kind == "Ps" and char in MIRRORED:
+                if len(stack) == 63:  # BD16: too deep, stop looking in this run
+                    break
+                stack.append((same.get(MIRRORED[char], MIRRORED[char]), i))
+            elif kind == "Pe":
+                for depth in range(len(stack) - 1, -1, -1):
+                    if stack[depth][0] == char:
+                        pairs.append((stack[depth][1], i))
+                        del stack[depth:]
+                        break
+        embedding = "LR"[chars[start]["level"] % 2]
+        for opening, closing in sorted(pairs):
+            inside = {strong(chars[i]) for i in range(opening + 1, closing)} - {None}
+            if not inside:
+                continue  # N0 d: left to N1 and N2
+            if embedding in inside:
+                direction = embedding
+            else:
+                before = next((strong(chars[i]) for i in range(opening - 1, start - 1, -1)
+                               if strong(chars[i])), run["sor"])
+                direction = before if before != embedding else embedding
+            chars[opening]["type"] = chars[closing]["type"] = direction
+            # Marks on a bracket follow it (N0, last paragraph).
+            for i in (opening, closing):
+                j = i + 1
+                while j < end and chars[j]["orig"] == "NSM":
+                    chars[j]["type"] = direction
+                    j += 1
 
 
 def _scripts(text: str) -> list[str]:

@@ -207,14 +207,14 @@ class Canvas:
                 place = (f" transform=\"translate({num(gx)} {num(gy)}) scale({glyph.scale:.6g})\""
                          if glyph.scale != 1 else attrs(x=gx or None, y=gy or None))
                 uses.append(f"<use xlink:href=\"#{ref}\"{place}/>")
-        self.parts.append(f"<g{attrs(class_='label', role='img', aria_label=words, transform=transform)}>"
-                          f"<title>{escape(words)}</title>")
+        out = (f"<g{attrs(class_='label', role='img', aria_label=words, transform=transform)}>"
+               f"<title>{escape(words)}</title>")
         if halo is not None and halo[1] > 0 and uses:
-            self.parts.append(f"<g{attrs(class_='halo', fill='none', stroke=halo[0], stroke_width=halo[1] / k, stroke_linejoin='round', aria_hidden='true')}>"
-                              + "".join(uses) + "</g>")
+            out += (f"<g{attrs(class_='halo', fill='none', stroke=halo[0], stroke_width=halo[1] / k, stroke_linejoin='round', aria_hidden='true')}>"
+                    + "".join(uses) + "</g>")
         if uses:
-            self.parts.append(f"<g{attrs(class_='ink', fill=colour)}>" + "".join(uses) + "</g>")
-        self.parts.append("</g>")
+            out += f"<g{attrs(class_='ink', fill=colour)}>" + "".join(uses) + "</g>"
+        self.parts.append(out + "</g>")  # one line per label
 
     def to_bytes(self, title: str = "", desc: str = "") -> bytes:
         """The finished document."""
