@@ -466,15 +466,17 @@ class _PathPen:
     first so that errors never add up: the outlines are most of a map's SVG.
     """
 
-    def __init__(self):
+    def __init__(self, scale: float = 1.0):
         self.parts: list[str] = []
         self.at = self.start = (0, 0)
+        self.scale = scale
 
     def _rel(self, point) -> tuple[int, int]:
-        return round(point[0]) - self.at[0], round(point[1]) - self.at[1]
+        return (round(point[0] * self.scale) - self.at[0],
+                round(point[1] * self.scale) - self.at[1])
 
     def _go(self, point) -> None:
-        self.at = (round(point[0]), round(point[1]))
+        self.at = (round(point[0] * self.scale), round(point[1] * self.scale))
 
     def moveTo(self, p):  # noqa: N802 (the pen protocol's names)
         dx, dy = self._rel(p)
@@ -523,8 +525,9 @@ def _pair(x: int, y: int) -> str:
 
 
 @lru_cache(maxsize=None)
-def glyph_path(face: FaceRef, gid: int) -> str:
-    """SVG path data of a glyph's outline in font units, y up (cached per face and id)."""
-    pen = _PathPen()
+def glyph_path(face: FaceRef, gid: int, scale: float = 1.0) -> str:
+    """SVG path data of a glyph's outline in font units (times ``scale``), y up, from
+    the origin: the first move is absolute, the rest relative. Cached per face and id."""
+    pen = _PathPen(scale)
     _font(face).draw_glyph_with_pen(gid, pen)
     return "".join(pen.parts)

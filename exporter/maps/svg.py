@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 NS = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
+#: Units per em of label outlines in the SVG.
+OUTLINE_UNITS = 512
 
 
 def num(value: float) -> str:
@@ -54,6 +56,16 @@ def dash_array(dashes, width: float) -> str | None:
     if not dashes:
         return None
     return " ".join(num(d * width) for d in dashes)
+
+
+def _placed(outline: str, dx: float, dy: float) -> str:
+    """A glyph's path data (relative, from the origin) moved by (dx, dy) font units: its
+    first move made absolute; everything after it is relative and moves with it."""
+    import re
+
+    first = re.match(r"m(-?\d+) ?(-?\d+)", outline)
+    x, y = int(first.group(1)) + round(dx), int(first.group(2)) + round(dy)
+    return f"M{x} {y}" + outline[first.end():]
 
 
 class Canvas:
@@ -179,47 +191,49 @@ class Canvas:
         """A shaped label as glyph outlines, its last line's baseline at (x, y); ``size``
         is the em in display units.
 
-        One group, named by ``aria-label`` and a ``<title>`` (``words``, default the
-        label's text), holds the halo (the same glyphs stroked, ``aria-hidden``) and then
-        the fill. The glyphs are in font units under one transform, so the numbers stay
-        short and each glyph's outline is written once per map.
+        The glyphs' outlines, each put at its place, make one path in ``<defs>`` (in font
+        units under one transform: short numbers). The label is a group named by
+        ``aria-label`` and a ``<title>`` (``words``, default the label's text) that draws
+        that path twice: stroked for the halo (``aria-hidden``), then filled. One path
+        per label, not one element per glyph: both renderers spend their time per
+        element (per-glyph ``<use>`` doubled the time cairosvg and WeasyPrint took).
         """
         from .shaping import glyph_path
 
         words = shaped.text.replace("\n", " ") if words is None else words
-        k = size / shaped.upem
+        # Outlines on a grid of OUTLINE_UNITS per em: a 512th of a 9.5 pt em is 0.02 pt,
+        # far below what any printer sets apart, and the numbers stay short.
+        grid = OUTLINE_UNITS / shaped.upem
+        k = size / OUTLINE_UNITS
         transform = f"translate({num(x)} {num(self.y(y))})"
         if angle:
             transform += f" rotate({num(-angle)})"
         transform += f" scale({k:.6g} {-k:.6g})"  # font units, y up
-        uses = []
+        data = []
         count = len(shaped.lines)
         for i, line in enumerate(shaped.lines):
             left = {"start": 0.0, "middle": -line.width / 2, "end": -line.width}[anchor]
             rise = (count - 1 - i) * line_height / k
             for glyph in line.glyphs:
-                data = glyph_path(glyph.face, glyph.gid)
-                if not data:  # a space: nothing to draw
-                    continue
-                ref = self.define(f"glyph:{glyph.face.path}:{glyph.face.slant}:{glyph.gid}",
-                                  lambda id_, d=data: f"<path{attrs(id=id_, d=d)}/>")
-                gx, gy = left + glyph.x, rise + glyph.y
-                place = (f" transform=\"translate({num(gx)} {num(gy)}) scale({glyph.scale:.6g})\""
-                         if glyph.scale != 1 else attrs(x=gx or None, y=gy or None))
-                uses.append(f"<use xlink:href=\"#{ref}\"{place}/>")
+                outline = glyph_path(glyph.face, glyph.gid, glyph.scale * grid)
+                if outline:  # a space has none
+                    data.append(_placed(outline, (left + glyph.x) * grid,
+                                        rise + glyph.y * grid))
         out = (f"<g{attrs(class_='label', role='img', aria_label=words, transform=transform)}>"
                f"<title>{escape(words)}</title>")
-        if halo is not None and halo[1] > 0 and uses:
-            out += (f"<g{attrs(class_='halo', fill='none', stroke=halo[0], stroke_width=halo[1] / k, stroke_linejoin='round', aria_hidden='true')}>"
-                    + "".join(uses) + "</g>")
-        if uses:
-            out += f"<g{attrs(class_='ink', fill=colour)}>" + "".join(uses) + "</g>"
+        if data:
+            ref = self.define(f"label:{len(self._ids)}",
+                              lambda id_: f"<path{attrs(id=id_, d=''.join(data))}/>")
+            if halo is not None and halo[1] > 0:
+                out += (f"<use xlink:href=\"#{ref}\""
+                        f"{attrs(class_='halo', fill='none', stroke=halo[0], stroke_width=halo[1] / k, stroke_linejoin='round', aria_hidden='true')}/>")
+            out += f"<use xlink:href=\"#{ref}\"{attrs(class_='ink', fill=colour)}/>"
         self.parts.append(out + "</g>")  # one line per label
 
     def to_bytes(self, title: str = "", desc: str = "") -> bytes:
         """The finished document."""
         w_mm, h_mm = self.size_mm
-        xlink = f' xmlns:xlink="{XLINK}"' if any(k.startswith("glyph:") for k in self._ids) else ""
+        xlink = f' xmlns:xlink="{XLINK}"' if any(k.startswith("label:") for k in self._ids) else ""
         head = (f'<svg xmlns="{NS}"{xlink} version="1.1"'
                 f'{attrs(width=f"{w_mm:g}mm", height=f"{h_mm:g}mm")}'
                 f' viewBox="0 0 {num(self.width)} {num(self.height)}">')

@@ -13,6 +13,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from exporter.maps import MapSpec, load_gazetteer, render_map
 from exporter.maps.shaping import faces, glyph_path, shape, upper
+from exporter.maps.svg import OUTLINE_UNITS
 
 from .conftest import FIXTURES, STYLE, SVG, XLINK, svg_words
 
@@ -76,12 +77,15 @@ def test_a_persian_label_is_harfbuzz_shaping_right_to_left_and_joined(scripts_ma
         advances.append(advances[-1] + pos.x_advance)
     assert [g.x for g in line.glyphs] == advances
 
-    # The map draws those glyphs' outlines in that order, left to right.
+    # The map draws those glyphs' outlines in that order, left to right: the label's
+    # path is one absolute move per glyph, then that glyph's outline.
     group, paths = _label_group(scripts_map.svg, text)
-    uses = group.find(f"{SVG}g[@class='ink']").findall(f"{SVG}use")
-    assert [paths[u.get(f"{XLINK}href")[1:]] for u in uses] == [
-        glyph_path(main, gid) for gid in expected]
-    xs = [float(u.get("x", 0)) for u in uses]
+    data = paths[group.find(f"{SVG}use[@class='ink']").get(f"{XLINK}href")[1:]]
+    placed = re.findall(r"M(-?\d+) (-?\d+)([^M]*)", data)
+    grid = OUTLINE_UNITS / shaped.upem
+    assert [rest for _, _, rest in placed] == [
+        re.sub(r"^m-?\d+ ?-?\d+", "", glyph_path(main, gid, grid)) for gid in expected]
+    xs = [int(x) for x, _, _ in placed]
     assert xs == sorted(xs)
 
 
@@ -140,7 +144,7 @@ def test_a_latin_name_inside_a_persian_label_reads_left_to_right(scripts_map):
     assert "Lachin" in visual  # not "nihcaL"
     assert visual.index("Lachin") < visual.index("ل")  # and it stands left of the Persian
     group, _ = _label_group(scripts_map.svg, "لاچین (Lachin)")
-    assert group.find(f"{SVG}g[@class='halo']") is not None
+    assert group.find(f"{SVG}use[@class='halo']") is not None
 
 
 def _ink(image: Image.Image) -> Image.Image:
@@ -168,7 +172,7 @@ def test_the_png_copy_of_a_persian_label_reads_as_the_shaped_text(scripts_gazett
                     style_path=STYLE)
     assert rm.labels["Aghdam"] == text
     # The label's ink alone: the print PNG against the same map with its fill left out.
-    bare = re.sub(rf'(<g class="label"[^>]*aria-label="{text}".*?<g class="ink") '
+    bare = re.sub(rf'(<g class="label"[^>]*aria-label="{text}".*? class="ink") '
                   r'fill="#[0-9a-fA-F]{6}"'.encode(), rb'\1 fill="none"', rm.svg)
     assert bare != rm.svg
     size = rm.png_size_px
@@ -220,10 +224,10 @@ def test_a_character_the_font_lacks_is_reported_and_not_drawn(tmp_path):
     assert "'Tokyo'" in warning and "U+6771" in warning and "U+4EAC" in warning
     assert f"{tmp_path / 'places.yml'}:3" in warning  # the place's entry
     group, paths = _label_group(rm.svg, "Tokyo 東京")
-    uses = group.find(f"{SVG}g[@class='ink']").findall(f"{SVG}use")
-    assert len(uses) == len("Tokyo")  # the two ideographs are left out...
-    notdef = glyph_path(faces(FAMILY).main, 0)
-    assert notdef and notdef not in paths.values()  # ...not drawn as boxes
+    data = paths[group.find(f"{SVG}use[@class='ink']").get(f"{XLINK}href")[1:]]
+    assert data.count("M") == len("Tokyo")  # the two ideographs are left out...
+    notdef = glyph_path(faces(FAMILY).main, 0, OUTLINE_UNITS / faces(FAMILY).upem)
+    assert notdef and re.sub(r"^m-?\d+ ?-?\d+", "", notdef) not in data  # ...no boxes
     # Written as <text> (for a browser), the label leaves them out too.
     text = render_map(spec, gaz, {}, style_path=STYLE, outlines=False)
     assert "Tokyo" in [w.strip() for w in svg_words(text.svg)]
