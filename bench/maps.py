@@ -5,9 +5,10 @@
 Draws each map the sample article declares, as a build does with an empty cache: the
 print version (SVG, and its 300 dpi PNG for the DOCX) and the small-screen version (SVG,
 and its e-reader PNG for the EPUB); then lays out a page holding each print SVG with
-WeasyPrint, as the PDF does. Prints wall and CPU seconds (this process's, from
-``time.process_time``) for the first round, which loads fonts and libraries, and the
-median of N more rounds.
+WeasyPrint, as the PDF does. Each round runs in a fresh process, as a build's worker
+draws each map once (libraries imported before the clock starts; fonts, shaping and
+outline caches cold). Prints the median wall and CPU seconds (the process's own, from
+``time.process_time``) of N rounds, per step.
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ sys.path.insert(0, str(ROOT))
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if not args.one:
+        return _rounds(args.repeat)
 
     from exporter.maps import load_gazetteer, load_layers, render_map
     from exporter.maps.raster import ereader_png, print_png
@@ -66,27 +70,36 @@ def main() -> int:
             for rm in maps if not rm.screen)
         HTML(string=f"<html><body>{imgs}</body></html>").write_pdf()
 
+    import weasyprint  # noqa: F401 (imported before the clock, as in a warm worker)
+
     steps = {"SVG (4 drawings)": lambda state: state.setdefault("maps", svgs()),
              "PNG copies (print + e-reader)": lambda state: pngs(state["maps"]),
              "PDF of the 2 print SVGs": lambda state: pdf(state["maps"])}
-    rounds: dict[str, list[tuple[float, float]]] = {name: [] for name in steps}
-    for _ in range(args.repeat + 1):
-        state: dict = {}
-        for name, step in steps.items():
-            wall, cpu = time.perf_counter(), time.process_time()
-            step(state)
-            rounds[name].append((time.perf_counter() - wall, time.process_time() - cpu))
-    print(f"{'step':32s} {'first wall/CPU s':>18s} {'median wall/CPU s':>19s}")
-    for name, times in rounds.items():
-        first, rest = times[0], times[1:]
-        wall = statistics.median(t[0] for t in rest)
-        cpu = statistics.median(t[1] for t in rest)
-        print(f"{name:32s} {first[0]:8.3f} /{first[1]:7.3f} {wall:9.3f} /{cpu:7.3f}")
-    total = [sum(rounds[n][i][k] for n in steps) for i in range(1, args.repeat + 1)
-             for k in (0,)]
-    total_cpu = [sum(rounds[n][i][1] for n in steps) for i in range(1, args.repeat + 1)]
-    print(f"{'all (median)':32s} {'':18s} {statistics.median(total):9.3f} /"
-          f"{statistics.median(total_cpu):7.3f}")
+    state: dict = {}
+    for name, step in steps.items():
+        wall, cpu = time.perf_counter(), time.process_time()
+        step(state)
+        print(f"{name}\t{time.perf_counter() - wall}\t{time.process_time() - cpu}")
+    return 0
+
+
+def _rounds(repeat: int) -> int:
+    import subprocess
+
+    times: dict[str, list[tuple[float, float]]] = {}
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, __file__, "--one"], capture_output=True,
+                             text=True, check=True).stdout
+        for row in out.splitlines():
+            name, wall, cpu = row.split("\t")
+            times.setdefault(name, []).append((float(wall), float(cpu)))
+    print(f"{'step':32s} {'wall s':>8s} {'CPU s':>8s}   (median of {repeat} processes)")
+    for name, rows in times.items():
+        print(f"{name:32s} {statistics.median(r[0] for r in rows):8.3f} "
+              f"{statistics.median(r[1] for r in rows):8.3f}")
+    totals = [sum(rows[i][k] for rows in times.values()) for i in range(repeat) for k in (0,)]
+    cpus = [sum(rows[i][1] for rows in times.values()) for i in range(repeat)]
+    print(f"{'all':32s} {statistics.median(totals):8.3f} {statistics.median(cpus):8.3f}")
     return 0
 
 
