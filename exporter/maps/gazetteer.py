@@ -27,6 +27,8 @@ Kind = Literal[
     "incident", "site", "checkpoint",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
+#: The shape of a BCP 47 language tag ("fa", "az-Latn", "hy-AM").
+LANG_TAG = r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$"
 #: Kinds drawn with a symbol at their position; the others are labels only.
 POINT_KINDS = frozenset({"capital", "city", "town", "village", "mountain", "crossing",
                          "incident", "site", "checkpoint"})
@@ -42,7 +44,7 @@ class AltName(BaseModel):
     #: Show this name in brackets after the main name on maps.
     on_map: bool = False
     #: Language of the name (BCP 47, "hy", "fa"): shapes and upper-cases it on maps.
-    lang: str | None = None
+    lang: str | None = Field(default=None, pattern=LANG_TAG)
 
     @model_validator(mode="before")
     @classmethod
@@ -65,7 +67,7 @@ class Place(BaseModel):
     map_label: str | None = None
     #: Language of ``name`` and ``map_label`` (BCP 47: "az", "fa", "ka"). Maps shape the
     #: name for it and upper-case it by its rules (Azerbaijani i is İ).
-    lang: str | None = None
+    lang: str | None = Field(default=None, pattern=LANG_TAG)
 
     @field_validator("kind")
     @classmethod

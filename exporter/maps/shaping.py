@@ -450,12 +450,6 @@ def _shape_cached(text: str, family: str, weight: str, style: str,
                   rtl=_base_rtl(text), drawable_text="".join(c for c in text if c not in gone))
 
 
-def measure(text: str, size: float, family: str, weight: str = "normal",
-            style: str = "normal") -> tuple[float, float, float]:
-    """(width, height, descent) in points of ``text`` set at ``size`` points."""
-    return shape(text, family, weight, style).size(size)
-
-
 # Outlines.
 
 class _PathPen:
