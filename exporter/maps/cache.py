@@ -1,8 +1,9 @@
 """Rendered maps kept on disk, keyed by a hash of everything that shapes them.
 
 The key covers the map declaration, the gazetteer entries and layer files it
-uses, the style file's bytes, the drawing code (a hash of this package's source) and the versions of the drawing
-libraries and of the basemap data. An entry is a folder ``<key>/`` with
+uses, the style file's bytes, the drawing code (a hash of this package's source), the
+versions of the drawing and shaping libraries and of the basemap data, and the map
+font's files (their outlines are written into the SVG). An entry is a folder ``<key>/`` with
 ``map.svg`` and ``meta.json``, written to a temporary folder and renamed into place,
 so a half-written entry is never read; the PNG copies (``map.png``,
 ``map-ereader.png``) are added to it when first made, each by a rename.
@@ -21,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 #: Names the cache format; the drawing code itself is keyed by ``code_digest()``.
-CODE_VERSION = "maps-4"  # 3: SVG writer; 4: with the kinds and checks of issue 14
-LIBRARIES = ("cairosvg", "pillow", "pyproj", "shapely", "numpy", "basemap-data")
+CODE_VERSION = "maps-5"  # 3: SVG writer; 4: kinds and checks of issue 14; 5: shaped outlines
+LIBRARIES = ("cairosvg", "pillow", "pyproj", "shapely", "numpy", "basemap-data",
+             "uharfbuzz", "python-bidi", "fonttools")
 
 
 @functools.lru_cache(maxsize=1)
@@ -61,13 +63,28 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def cache_key(parts: dict[str, Any]) -> str:
-    """SHA-256 of ``parts`` (JSON-able), the code and the library versions."""
+@functools.lru_cache(maxsize=8)
+def font_digest(family: str) -> str:
+    """Hash of the map font's files: the SVG holds their glyphs' outlines, so a new
+    version of the font draws the maps again."""
+    from .fonts import font_files
+
+    h = hashlib.sha256()
+    for path in sorted(set(font_files(family).values())):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def cache_key(parts: dict[str, Any], family: str | None = None) -> str:
+    """SHA-256 of ``parts`` (JSON-able), the code, the library versions and the files
+    of the map font ``family``."""
     payload = {
         "code": [CODE_VERSION, code_digest()],
         "libraries": {name: _version(name) for name in LIBRARIES},
         **parts,
     }
+    if family is not None:
+        payload["font"] = font_digest(family)
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 

@@ -2,10 +2,12 @@
 
 The SVG is written directly (``svg.py``): no plotting library. pyproj, shapely and
 numpy are imported inside functions only, so importing ``exporter.maps`` stays
-cheap. Output is deterministic: fixed ids, rounded numbers, no dates. Labels are
-real ``<text>`` in the map font (DejaVu Sans from the system's font files, measured
-with FreeType); each has a halo, a stroked copy drawn under it. The PNG copies are
-made from it by ``raster.py`` when first needed.
+cheap. Output is deterministic: fixed ids, rounded numbers, no dates. Every word on
+the map (labels, the key, the scale bar) is shaped once with HarfBuzz in the map font
+(``shaping.py``: DejaVu Sans from the system's font files), measured from that shaping
+and, by default, written as glyph outlines with a halo, a stroked copy drawn under it:
+the PNG copies (``raster.py``) and the PDF then draw the same shapes, in any script.
+``outlines=False`` writes real ``<text>`` instead, for a browser to shape.
 """
 
 from __future__ import annotations
@@ -55,14 +57,16 @@ class Drawing:
 
 
 def draw_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], style: MapStyle,
-             title: str = "", screen: bool = False) -> Drawing:
+             title: str = "", screen: bool = False, outlines: bool = True) -> Drawing:
     """Draw ``spec``; return the SVG and the labels actually shown (the PNG copies are
     made from the SVG by ``raster.MapRasters``).
 
     The credits are not drawn: every edition sets them once, as text, in the map's
     caption. ``screen``: the version for small screens: no key inside the image (the
     EPUB sets it as text beside the map), and labels that find no room are left out
-    without a warning (the print version names them).
+    without a warning (the print version names them). ``outlines``: words as glyph
+    outlines (for cairosvg and WeasyPrint, which do not shape complex scripts); False
+    writes ``<text>`` for a browser to shape.
     """
     import numpy as np
 
@@ -128,6 +132,8 @@ def draw_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], style: Map
         key.append(Entry(style.legend.sea_label, "water"))
     legend = build_legend(key, style, frame.metres_per_mm / PT_PER_MM,
                           frame.width_mm * PT_PER_MM * 0.22)
+    if not screen:
+        drawing.warnings += [f"map '{spec.id}': {w}" for w in legend.warnings]
     drawing.scale_km = legend.bar_km
     drawing.key = [entry.label for entry in key]
     drawing.across_km = frame.width_mm * frame.metres_per_mm / 1000
@@ -138,12 +144,12 @@ def draw_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], style: Map
     if not screen:
         obstacles.rects.append(("legend", box))
 
-    _draw_labels(canvas, shown, sheet, style, obstacles, drawing, spec.id)
+    _draw_labels(canvas, shown, sheet, style, obstacles, drawing, spec.id, gaz, outlines)
     drawing.shown = [place.name for place, _, _ in shown]
     if screen:  # fewer labels where crowded: that is the point of this version
         drawing.warnings = [w for w in drawing.warnings if "the label of" not in w]
     else:
-        draw_legend(canvas, legend, style, box[0], box[3], pt)
+        draw_legend(canvas, legend, style, box[0], box[3], pt, outlines)
     canvas.close()
     canvas.add(f"<rect id=\"frame\"{attrs(x=fx0, y=canvas.y(fy1), width=fx1 - fx0, height=fy1 - fy0, fill='none', stroke=style.frame.color, stroke_width=style.frame.width * pt)}/>")
 
@@ -173,46 +179,67 @@ def _radius(kind: KindStyle) -> float:
     return kind.marker_size / 2 + kind.marker_edge_width
 
 
-def _measure(text: str, kind: KindStyle, style: MapStyle, pt: float) -> Size:
-    from .fonts import measure
+def _label(place, kind: KindStyle, family: str) -> tuple[str, list[str | None]]:
+    """The text of a place's label and the language of each of its characters; in
+    upper case where the kind asks for it and the font has the capitals."""
+    from .shaping import faces, upper
 
-    size = measure(text, kind.font_size, style.font_family, kind.weight, kind.style)
-    return Size(size.width * pt, size.height * pt, size.descent * pt)
+    can_draw = faces(family, kind.weight, kind.style).covers
+    text, langs = "", []
+    for part, lang in place.label_parts():
+        if kind.upper:
+            part = upper(part, lang, can_draw)
+        text += part
+        langs += [lang] * len(part)
+    return text, langs
 
 
 def _draw_labels(canvas: Canvas, shown, sheet: Sheet, style: MapStyle, obstacles: Obstacles,
-                 drawing: Drawing, map_id: str) -> None:
-    from .fonts import LINE_SPACING
+                 drawing: Drawing, map_id: str, gaz: Gazetteer, outlines: bool = True) -> None:
+    from .shaping import LINE_SPACING, shape
 
     pt = sheet.pt
+    family = style.font_family
     requests, texts = [], {}
     for place, dx, dy in sorted(shown, key=lambda s: PRIORITY.index(s[0].kind)):
         kind = style.kinds[place.kind]
-        text = place.label.upper() if kind.upper else place.label
+        text, langs = _label(place, kind, family)
         point = place.is_point and bool(kind.marker)
         along = nearest_segment(sheet.roads, dx, dy, ALONG_WITHIN_PT * pt) if (
             place.kind in ALONG_KINDS) else None
+        # The variants keep the text's length (a space becomes a line break), so the
+        # languages still line up with the characters.
         variants = [text] if point or along else _variants(text)
-        sizes = tuple(_measure(v, kind, style, pt) for v in variants)
+        shaped = [shape(v, family, kind.weight, kind.style, langs) for v in variants]
+        if shaped[0].missing:
+            drawing.warnings.append(
+                f"map '{map_id}': the map font ({family}) has no glyph for "
+                f"{_named(shaped[0].missing)} in the label of '{place.name}' "
+                f"({gaz.where(place.name)}); left out of the map")
+        sizes = tuple(Size(*(v * pt for v in s.size(kind.font_size))) for s in shaped)
         requests.append(LabelRequest(
             place.name, dx, dy, point, sizes, _radius(kind) * pt if point else 0.0,
             along=along[0] if along else None,
             offset=((along[1] / 2) if along else 0.0) * pt + pt))
-        texts[place.name] = (variants, kind)
+        texts[place.name] = (shaped, kind)
     rules = style.labels
     placements = place_labels(requests, obstacles, gap=rules.gap * pt,
                               padding=rules.padding * pt, frame_padding=rules.frame_padding * pt)
     anchors = {"left": "start", "center": "middle", "right": "end"}
     canvas.open("labels")
     for placement in placements:
-        variants, kind = texts[placement.key]
-        text = variants[placement.variant]
+        shaped, kind = texts[placement.key]
+        label = shaped[placement.variant]
         halo = (kind.halo or style.halo.color, style.halo.width * 2 * pt)
-        canvas.text(placement.x, placement.y, text, size=kind.font_size * pt,
-                    family=style.font_family, weight=kind.weight, style=kind.style,
-                    colour=kind.color, anchor=anchors[placement.ha], angle=placement.angle,
-                    halo=halo, line_height=kind.font_size * LINE_SPACING * pt)
-        drawing.labels[placement.key] = text
+        common = dict(colour=kind.color, anchor=anchors[placement.ha], angle=placement.angle,
+                      halo=halo, line_height=kind.font_size * LINE_SPACING * pt)
+        if outlines:
+            canvas.label(label, placement.x, placement.y, size=kind.font_size * pt, **common)
+        else:
+            canvas.text(placement.x, placement.y, label.drawable_text,
+                        size=kind.font_size * pt, family=family, weight=kind.weight,
+                        style=kind.style, rtl=label.rtl, **common)
+        drawing.labels[placement.key] = label.text
         if not placement.clean:
             drawing.warnings.append(f"map '{map_id}': the label of '{placement.key}' "
                                     "overlaps another")
@@ -220,6 +247,13 @@ def _draw_labels(canvas: Canvas, shown, sheet: Sheet, style: MapStyle, obstacles
     for place, _, _ in shown:
         if place.name not in drawing.labels:
             drawing.warnings.append(f"map '{map_id}': no room for the label of '{place.name}'")
+
+
+def _named(chars) -> str:
+    """'\u10f2' (U+10F2 GEORGIAN LETTER HAR), ... for a warning."""
+    import unicodedata
+
+    return ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in chars)
 
 
 def _variants(text: str) -> list[str]:

@@ -1,14 +1,12 @@
-"""The map font: its files on this machine, and the size of a label set in it.
+"""The map font: its files on this machine.
 
-Labels are measured with FreeType (through Pillow) from the same files the
-rasteriser is given, so the placer, the PNG and the PDF agree on every box.
-Nothing is fetched: the files are the system's fonts (DejaVu, installed by
-``scripts/env.sh``).
+``shaping.py`` shapes, measures and outlines every word on a map from these files, so
+the placer, the PNG and the PDF agree on every box and every glyph. Nothing is
+fetched: the files are the system's fonts (DejaVu, installed by ``scripts/env.sh``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,22 +14,6 @@ from ..errors import BuildError
 
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"),
              Path.home() / ".local/share/fonts", Path.home() / ".fonts")
-#: Measure at this many pixels per em, then scale (FreeType hints small sizes).
-_EM = 1000
-#: Line spacing of multi-line labels, in ems.
-LINE_SPACING = 1.2
-
-
-@dataclass(frozen=True)
-class TextSize:
-    """A label's box in points: width, height, and the baseline of its last line above
-    the box's bottom."""
-
-    width: float
-    height: float
-    descent: float
-
-
 def _face(path: Path) -> tuple[str, str] | None:
     from PIL import ImageFont
 
@@ -75,30 +57,3 @@ def font_file(family: str, weight: str = "normal", style: str = "normal") -> Pat
     style = "italic" if style in ("italic", "oblique") else "normal"
     return (files.get((weight, style)) or files.get((weight, "normal"))
             or files[("normal", "normal")])
-
-
-@lru_cache(maxsize=16)
-def _font(path: Path):
-    from PIL import ImageFont
-
-    return ImageFont.truetype(str(path), _EM)
-
-
-@lru_cache(maxsize=16)
-def _line_metrics(path: Path) -> tuple[float, float]:
-    """Ink height above and below the baseline of a line, in ems (as "lp" shows it)."""
-    font = _font(path)
-    left, top, right, bottom = font.getbbox("lp", anchor="ls")
-    return -top / _EM, bottom / _EM
-
-
-def measure(text: str, size: float, family: str, weight: str = "normal",
-            style: str = "normal") -> TextSize:
-    """The box of ``text`` (lines split on newlines) set at ``size`` points."""
-    path = font_file(family, weight, style)
-    font = _font(path)
-    lines = text.split("\n")
-    width = max(font.getlength(line) for line in lines) / _EM * size
-    above, below = _line_metrics(path)
-    height = (above + below + LINE_SPACING * (len(lines) - 1)) * size
-    return TextSize(width, height, below * size)

@@ -27,6 +27,8 @@ Kind = Literal[
     "incident", "site", "checkpoint",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
+#: The shape of a BCP 47 language tag ("fa", "az-Latn", "hy-AM").
+LANG_TAG = r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$"
 #: Kinds drawn with a symbol at their position; the others are labels only.
 POINT_KINDS = frozenset({"capital", "city", "town", "village", "mountain", "crossing",
                          "incident", "site", "checkpoint"})
@@ -41,6 +43,8 @@ class AltName(BaseModel):
     note: str | None = None
     #: Show this name in brackets after the main name on maps.
     on_map: bool = False
+    #: Language of the name (BCP 47, "hy", "fa"): shapes and upper-cases it on maps.
+    lang: str | None = Field(default=None, pattern=LANG_TAG)
 
     @model_validator(mode="before")
     @classmethod
@@ -65,6 +69,9 @@ class Place(BaseModel):
     #: count ("inflected", the default) or only the names as written ("exact").
     forms: tuple[str, ...] = ()
     match: Literal["inflected", "exact"] = "inflected"
+    #: Language of ``name`` and ``map_label`` (BCP 47: "az", "fa", "ka"). Maps shape the
+    #: name for it and upper-case it by its rules (Azerbaijani i is İ).
+    lang: str | None = Field(default=None, pattern=LANG_TAG)
 
     @field_validator("kind")
     @classmethod
@@ -94,8 +101,20 @@ class Place(BaseModel):
         """The map label: "Khankendi (Stepanakert)" when another name is shown too."""
         if self.map_label:
             return self.map_label
-        shown = [alt.name for alt in self.alt_names if alt.on_map]
-        return f"{self.name} ({' / '.join(shown)})" if shown else self.name
+        return "".join(text for text, _ in self.label_parts())
+
+    def label_parts(self) -> list[tuple[str, str | None]]:
+        """The map label as (text, language) pieces: the name, and each other name shown."""
+        if self.map_label:
+            return [(self.map_label, self.lang)]
+        shown = [alt for alt in self.alt_names if alt.on_map]
+        if not shown:
+            return [(self.name, self.lang)]
+        parts: list[tuple[str, str | None]] = [(self.name + " (", self.lang)]
+        for i, alt in enumerate(shown):
+            parts.append((alt.name, alt.lang))
+            parts.append((" / " if i < len(shown) - 1 else ")", self.lang))
+        return parts
 
     @property
     def is_point(self) -> bool:
@@ -119,6 +138,8 @@ class Gazetteer:
     path: Path
     places: list[Place]
     _index: dict[str, Place] = field(default_factory=dict, repr=False)
+    #: Place name -> the line of its entry in the file (for warnings about it).
+    lines: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for place in self.places:
@@ -146,6 +167,11 @@ class Gazetteer:
             out.extend(alt.name for alt in place.alt_names)
         return out
 
+    def where(self, name: str) -> str:
+        """"places.yml:12", the file and line of a place's entry (the file alone if unknown)."""
+        line = self.lines.get(name)
+        return f"{self.path}:{line}" if line else str(self.path)
+
     def suggest(self, name: str) -> str | None:
         """A did-you-mean hint for an unknown ``name``."""
         close = difflib.get_close_matches(name, self.names(), n=1, cutoff=0.6)
@@ -160,7 +186,11 @@ def load_gazetteer(path: Path) -> Gazetteer:
         raise locator.error("the gazetteer is empty", (), "add a 'places:' list")
     parsed = validate_model(_GazetteerFile, data, locator, "gazetteer")
     seen: dict[str, tuple[str, int | None]] = {}
+    lines: dict[str, int] = {}
     for i, place in enumerate(parsed.places):
+        line = locator.line(("places", i))
+        if line:
+            lines.setdefault(place.name, line)
         names = [((i, "name"), place.name)]
         names += [((i, "alt_names", j), alt.name) for j, alt in enumerate(place.alt_names)]
         for loc, name in names:
@@ -175,4 +205,4 @@ def load_gazetteer(path: Path) -> Gazetteer:
                     "each name and alternative name may belong to one place only",
                 )
             seen[key] = (place.name, line)
-    return Gazetteer(path=path, places=parsed.places)
+    return Gazetteer(path=path, places=parsed.places, lines=lines)

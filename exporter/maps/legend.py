@@ -1,6 +1,7 @@
 """The key of a map: symbols, layers, borders, water, and a scale bar in km.
 
-Laid out in points, measured with the map font, and written as one SVG group;
+Laid out in points, its words shaped and measured in the map font (``shaping.py``) and
+drawn as glyph outlines like the labels (or as ``<text>``), written as one SVG group;
 the renderer puts it in the corner where it hides least.
 """
 
@@ -39,6 +40,8 @@ class Legend:
     bar_top: float = 0.0
     bar_km: float = 0.0
     bar_length: float = 0.0
+    #: Words of the key with characters the map font cannot draw (left out).
+    warnings: list[str] = field(default_factory=list)
 
 
 def nice_length(max_km: float) -> float:
@@ -54,39 +57,46 @@ def _km(value: float) -> str:
 def build_legend(entries: list[Entry], style: MapStyle, metres_per_point: float,
                  max_bar_points: float) -> Legend:
     """The key laid out (sizes in points), with a scale bar of a round number of km."""
-    from .fonts import measure
+    from .shaping import shape
 
     lg, sb = style.legend, style.scale_bar
     pad = lg.padding
     y, width = pad, 0.0
     rows = []
+    warnings = []
     for entry in entries:
-        text = measure(entry.label, lg.font_size, style.font_family)
-        row_h = max(ROW_H, text.height)
+        shaped = shape(entry.label, style.font_family)
+        if shaped.missing:
+            warnings.append(f"the map font ({style.font_family}) has no glyph for "
+                            + ", ".join(f"'{c}' (U+{ord(c):04X})" for c in shaped.missing)
+                            + f" in the key's '{entry.label}'; left out of the map")
+        text_w, text_h, _ = shaped.size(lg.font_size)
+        row_h = max(ROW_H, text_h)
         rows.append((entry, y + (row_h - ROW_H) / 2))
-        width = max(width, SYMBOL_W + SYMBOL_SEP + text.width)
+        width = max(width, SYMBOL_W + SYMBOL_SEP + text_w)
         y += row_h + ROW_SEP
     km = nice_length(max_bar_points * metres_per_point / 1000)
     length = km * 1000 / metres_per_point
-    end = measure(f"{_km(km)} km", sb.font_size, style.font_family).width
-    half = measure(_km(km), sb.font_size, style.font_family).width / 2
+    end = shape(f"{_km(km)} km", style.font_family).size(sb.font_size)[0]
+    half = shape(_km(km), style.font_family).size(sb.font_size)[0] / 2
     bar_w = length - half + end
     bar_h = sb.font_size * 1.25 + 1.5 + sb.height
     width = max(width, bar_w)
     return Legend(width=width + 2 * pad, height=y + bar_h + pad, rows=rows, bar_top=y,
-                  bar_km=km, bar_length=length)
+                  bar_km=km, bar_length=length, warnings=warnings)
 
 
 def draw_legend(canvas: Canvas, legend: Legend, style: MapStyle, left: float, top: float,
-                pt: float) -> None:
-    """Write the key with its top-left corner at (left, top) in display units (y up)."""
+                pt: float, outlines: bool = True) -> None:
+    """Write the key with its top-left corner at (left, top) in display units (y up);
+    its words as glyph outlines, or as ``<text>`` (``outlines`` False)."""
     lg = style.legend
     ox, oy = left, canvas.y(top)  # SVG coordinates of the corner
 
     def at(x_pt: float, y_pt: float) -> tuple[str, str]:
         return num(ox + x_pt * pt), num(oy + y_pt * pt)
 
-    canvas.open("legend", font_family=f"{style.font_family}, sans-serif")
+    canvas.open("legend", font_family=None if outlines else f"{style.font_family}, sans-serif")
     w, h = legend.width * pt, legend.height * pt
     canvas.add(f"<rect{attrs(x=ox, y=oy, width=w, height=h, fill=lg.background, stroke=lg.edge.color, stroke_width=lg.edge.width * pt)}/>")
     pad = lg.padding
@@ -94,11 +104,23 @@ def draw_legend(canvas: Canvas, legend: Legend, style: MapStyle, left: float, to
         canvas.open(None, class_="entry")
         _symbol(canvas, entry, style, ox + pad * pt, oy + top_pt * pt, pt)
         x, y = at(pad + SYMBOL_W + SYMBOL_SEP, top_pt + ROW_H / 2 + lg.font_size * 0.36)
-        canvas.add(f"<text x=\"{x}\" y=\"{y}\"{attrs(font_size=lg.font_size * pt)}>"
-                   f"{_escape(entry.label)}</text>")
+        _words(canvas, entry.label, float(x), float(y), lg.font_size * pt, style, outlines)
         canvas.close()
-    _scale_bar(canvas, legend, style, ox + pad * pt, oy + legend.bar_top * pt, pt)
+    _scale_bar(canvas, legend, style, ox + pad * pt, oy + legend.bar_top * pt, pt, outlines)
     canvas.close()
+
+
+def _words(canvas: Canvas, text: str, x: float, y: float, size: float, style: MapStyle,
+           outlines: bool, anchor: str = "start") -> None:
+    """Words of the key at (x, y) in SVG units (y down), baseline there, no halo."""
+    from .shaping import shape
+
+    shaped = shape(text, style.font_family)
+    if outlines:
+        canvas.label(shaped, x, canvas.y(y), size=size, anchor=anchor)
+        return
+    canvas.add(f"<text{attrs(x=x, y=y, font_size=size, direction='rtl' if shaped.rtl else None, text_anchor=None if anchor == 'start' else anchor)}>"
+               f"{_escape(shaped.drawable_text)}</text>")
 
 
 def _escape(text: str) -> str:
@@ -163,23 +185,23 @@ def marker(kind: KindStyle, x: float, y: float, pt: float) -> str:
 
 
 def _scale_bar(canvas: Canvas, legend: Legend, style: MapStyle, x: float, y: float,
-               pt: float) -> None:
+               pt: float, outlines: bool = True) -> None:
     """The bar (alternating black and white parts) under its 0 / half / N km labels."""
     sb = style.scale_bar
     km, length = legend.bar_km, legend.bar_length * pt
     parts = 4 if (km / 4) == int(km / 4) or km < 4 else 2
     text_h = sb.font_size * 1.25 * pt
     bar_y = y + text_h + 1.5 * pt
-    canvas.open("scale-bar", font_size=sb.font_size * pt)
+    canvas.open("scale-bar")
     for i in range(parts):
         canvas.add(f"<rect{attrs(x=x + i * length / parts, y=bar_y, width=length / parts, height=sb.height * pt, fill='#000000' if i % 2 == 0 else '#ffffff', stroke='#000000', stroke_width=sb.line_width * pt)}/>")
-    base = num(bar_y - 1.5 * pt - sb.font_size * 0.25 * pt)
-    canvas.add(f"<text x=\"{num(x)}\" y=\"{base}\" text-anchor=\"middle\">0</text>")
-    canvas.add(f"<text x=\"{num(x + length / 2)}\" y=\"{base}\" text-anchor=\"middle\">"
-               f"{_km(km / 2)}</text>")
+    base = bar_y - 1.5 * pt - sb.font_size * 0.25 * pt
+    size = sb.font_size * pt
+    _words(canvas, "0", x, base, size, style, outlines, "middle")
+    _words(canvas, _km(km / 2), x + length / 2, base, size, style, outlines, "middle")
     # "N km" starts half its number's width before the end, so "N" sits on the tick.
-    from .fonts import measure
+    from .shaping import shape
 
-    half = measure(_km(km), sb.font_size, style.font_family).width / 2 * pt
-    canvas.add(f"<text x=\"{num(x + length - half)}\" y=\"{base}\">{_km(km)} km</text>")
+    half = shape(_km(km), style.font_family).size(sb.font_size)[0] / 2 * pt
+    _words(canvas, f"{_km(km)} km", x + length - half, base, size, style, outlines)
     canvas.close()

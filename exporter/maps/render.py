@@ -77,11 +77,13 @@ def screen_spec(spec: MapSpec) -> MapSpec:
 
 def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
                style_path: Path, cache_dir: Path | None = None,
-               screen: bool = False) -> RenderedMap:
+               screen: bool = False, outlines: bool = True) -> RenderedMap:
     """Draw ``spec`` (or take it from ``cache_dir`` when nothing it depends on changed).
 
     ``layers`` must hold every layer the spec names (see ``spec_checks``). ``screen``:
     the version for small screens (``SCREEN_WIDTH_MM`` wide, key as text).
+    ``outlines``: words as shaped glyph outlines (the PDF and the PNG copies); False
+    writes ``<text>`` for a browser to shape (its PNG copies would not be shaped).
     """
     if screen:
         spec = screen_spec(spec)
@@ -91,6 +93,9 @@ def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
     except OSError:
         raise SourceError("map style file not found", file=style_path,
                           hint="styles/maps.yml holds the map fonts, lines and greys") from None
+    from .style import load_style
+
+    style = load_style(style_path)
     used = {name: layers[name] for name in spec.layer_names()}
     text = credits(spec, used)
     key = cache.cache_key({
@@ -99,7 +104,8 @@ def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
         "layers": {name: layer.digest for name, layer in used.items()},
         "style": hashlib.sha256(style_bytes).hexdigest(),
         "screen": screen,
-    })
+        "outlines": outlines,
+    }, style.font_family)
     if cache_dir is not None:
         hit = cache.read_entry(cache_dir, key)
         if hit is not None:
@@ -107,10 +113,9 @@ def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
             return _result(spec, meta, svg, cache_dir / key, from_cache=True, screen=screen)
 
     from .draw import draw_map
-    from .style import load_style
 
-    style = load_style(style_path)
-    drawing = draw_map(spec, gaz, used, style, title=spec.title, screen=screen)
+    drawing = draw_map(spec, gaz, used, style, title=spec.title, screen=screen,
+                       outlines=outlines)
     draw_count += 1
     shown = [gaz[name] for name in drawing.shown]
     meta = {

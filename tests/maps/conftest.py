@@ -8,6 +8,8 @@ import pytest
 
 from exporter.maps import load_gazetteer, load_layers, load_specs, render_map
 
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "source"
 STYLE = ROOT / "styles" / "maps.yml"
@@ -48,3 +50,19 @@ def small():
     gaz = load_gazetteer(SMALL / "places.yml")
     (spec,) = load_specs(SMALL / "maps.yml")
     return spec, gaz, load_layers(SMALL, spec.layer_names())
+
+
+def svg_words(svg: bytes) -> list[str]:
+    """The words on a map as a reader of its SVG gets them: each outlined label's
+    accessible name (checked against its ``<title>``), and any ``<text>``."""
+    import xml.etree.ElementTree as ET
+
+    words = []
+    for el in ET.fromstring(svg).iter():
+        if el.tag == f"{SVG}g" and el.get("class") == "label":
+            title = el.find(f"{SVG}title")
+            assert title is not None and title.text == el.get("aria-label")
+            words.append(el.get("aria-label"))
+        elif el.tag == f"{SVG}text" and el.get("class") != "halo":
+            words.append(el.text or "")
+    return words

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-
 from exporter.maps import MapSpec, load_gazetteer, render_map
 from exporter.maps.appendix import _naming_map
 
 from .conftest import SMALL, STYLE
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def _texts(svg: bytes) -> list[str]:
-    return [el.text or "" for el in ET.fromstring(svg).iter(f"{SVG}text")]
+from .conftest import svg_words as _texts
 
 
 def test_a_fit_extent_grows_to_every_listed_place():

@@ -1,4 +1,5 @@
-"""Rendering: SVG with real text, PNG at print resolution, cache, determinism, words."""
+"""Rendering: SVG with shaped words as outlines, PNG at print resolution, cache,
+determinism, words."""
 
 from __future__ import annotations
 
@@ -12,25 +13,24 @@ from PIL import Image
 
 from exporter.maps import render, render_map
 
-from .conftest import STYLE
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def _texts(svg: bytes) -> list[str]:
-    root = ET.fromstring(svg)
-    return [el.text or "" for el in root.iter(f"{SVG}text")]
+from .conftest import STYLE, SVG, XLINK
+from .conftest import svg_words as _texts
 
 
 @pytest.mark.parametrize("map_id", ["south-caucasus", "nagorno-karabakh"])
-def test_svg_parses_and_every_label_is_text(sample_maps, map_id):
+def test_svg_parses_and_every_label_is_named_outlines(sample_maps, map_id):
     rm = sample_maps[map_id]
-    texts = _texts(rm.svg)
-    for name in rm.places:
-        label = rm.labels[name]
-        for line in label.split("\n"):
-            assert line in texts, f"{name}: {line!r} is not a <text> element"
     root = ET.fromstring(rm.svg)
+    assert not list(root.iter(f"{SVG}text")), "words are outlines: no renderer shapes <text>"
+    words = _texts(rm.svg)
+    defined = {p.get("id") for p in root.iter(f"{SVG}path") if p.get("id")}
+    for name in rm.places:
+        # The words of a label, lines joined, name the group that draws it.
+        assert rm.labels[name].replace("\n", " ") in words, name
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") == "label":
+            uses = list(group.iter(f"{SVG}use"))
+            assert uses and all(u.get(f"{XLINK}href")[1:] in defined for u in uses)
     assert root.get("width") == f"{rm.width_mm:g}mm"
     assert not rm.warnings
 
@@ -148,25 +148,32 @@ def test_every_label_has_a_halo_drawn_under_it(sample_maps, map_id):
     (labels,) = root.iterfind(f".//{SVG}g[@id='labels']")
     groups = list(labels)
     assert len(groups) == len(sample_maps[map_id].labels)
+    paths = {p.get("id"): p for p in root.iter(f"{SVG}path") if p.get("id")}
     for group in groups:
-        texts = group.findall(f"{SVG}text")
-        halos = [t for t in texts if t.get("class") == "halo"]
-        fills = [t for t in texts if t.get("class") != "halo"]
-        assert halos and len(halos) == len(fills)
-        # Stroked copy first (underneath), no fill of its own; the same words in the same place.
-        assert texts.index(halos[-1]) < texts.index(fills[0])
-        for halo, fill in zip(halos, fills):
-            assert halo.get("fill") == "none" and float(halo.get("stroke-width")) > 0
-            assert halo.get("stroke-linejoin") == "round"
-            assert (halo.text, halo.get("x"), halo.get("y")) == (
-                fill.text, fill.get("x"), fill.get("y"))
-            assert fill.get("fill") and fill.get("stroke") is None
+        assert group.get("class") == "label" and group.get("aria-label")
+        title, halo, fill = list(group)
+        assert title.tag == f"{SVG}title" and title.text == group.get("aria-label")
+        # Stroked copy first (underneath), no fill of its own; the same outlines in the
+        # same place: both draw the label's one path.
+        assert (halo.get("class"), fill.get("class")) == ("halo", "ink")
+        assert halo.tag == fill.tag == f"{SVG}use"
+        assert halo.get(f"{XLINK}href") == fill.get(f"{XLINK}href")
+        outline = paths[fill.get(f"{XLINK}href")[1:]]
+        assert outline.get("d") and outline.get("fill") is None and outline.get("stroke") is None
+        assert halo.get("fill") == "none" and float(halo.get("stroke-width")) > 0
+        assert halo.get("stroke-linejoin") == "round" and halo.get("aria-hidden") == "true"
+        assert fill.get("fill") and fill.get("stroke") is None
         assert "paint-order" not in group.get("style", "")  # WeasyPrint ignores it
 
 
+def _halos(root) -> dict[str, str]:
+    return {g.get("aria-label"): g.find(f"{SVG}use[@class='halo']").get("stroke")
+            for g in root.iter(f"{SVG}g") if g.get("class") == "label"
+            and g.find(f"{SVG}use[@class='halo']") is not None}
+
+
 def test_sea_names_have_a_water_grey_halo(sample_maps):
-    root = _tree(sample_maps["south-caucasus"].svg)
-    halos = {t.text: t.get("stroke") for t in root.iter(f"{SVG}text") if t.get("class") == "halo"}
+    halos = _halos(_tree(sample_maps["south-caucasus"].svg))
     assert halos["Black Sea"] == "#d2d2d2"
     assert halos["TURKEY"] == "#ffffff"
 
@@ -175,7 +182,8 @@ def test_legend_entries_and_scale_bar(sample_maps):
     rm = sample_maps["nagorno-karabakh"]
     root = _tree(rm.svg)
     (legend,) = root.iterfind(f".//{SVG}g[@id='legend']")
-    entries = [g.find(f"{SVG}text").text for g in legend.iterfind(f"{SVG}g[@class='entry']")]
+    entries = [g.find(f"{SVG}g[@class='label']").get("aria-label")
+               for g in legend.iterfind(f"{SVG}g[@class='entry']")]
     assert entries == ["City", "Town", "Nagorno-Karabakh (former autonomous oblast)",
                        "Lachin Corridor road", "Aghdam road", "International border"]
     hatched = [r for r in legend.iter(f"{SVG}rect") if (r.get("fill") or "").startswith("url(#")]
@@ -183,7 +191,8 @@ def test_legend_entries_and_scale_bar(sample_maps):
     pattern_id = hatched[0].get("fill")[5:-1]
     assert root.find(f".//{SVG}pattern[@id='{pattern_id}']") is not None
     (bar,) = legend.iterfind(f"{SVG}g[@id='scale-bar']")
-    assert [t.text for t in bar.iter(f"{SVG}text")] == ["0", "10", "20 km"]
+    assert [g.get("aria-label") for g in bar.iter(f"{SVG}g")
+            if g.get("class") == "label"] == ["0", "10", "20 km"]
     parts = bar.findall(f"{SVG}rect")
     assert [p.get("fill") for p in parts] == ["#000000", "#ffffff"] * 2
     assert rm.scale_km == 20
@@ -214,7 +223,8 @@ def _metres_per_mm(rm) -> float:
 def test_svg_is_lean_and_clipped(sample_maps):
     for rm in sample_maps.values():
         root = _tree(rm.svg)
-        assert len(rm.svg) < 60_000
+        # The labels' outlines are most of it (about 35 kB of 60 kB).
+        assert len(rm.svg) < 80_000
         (body,) = root.iterfind(f"{SVG}g[@id='map']")
         clip = body.get("clip-path")[5:-1]
         assert root.find(f".//{SVG}clipPath[@id='{clip}']") is not None

@@ -29,16 +29,18 @@ def screen_maps(sample_gazetteer, sample_specs, tmp_path_factory):
 
 
 def _label_sizes(svg: bytes) -> list[tuple[str, float]]:
-    """(label, type size in px when the image is shown SCREEN_PX wide) of every label."""
+    """(label, type size in px when the image is shown SCREEN_PX wide) of every label:
+    its em is the outlines' units per em times the scale they are drawn at."""
+    from exporter.maps.svg import OUTLINE_UNITS as upem
+
     root = etree.fromstring(svg)
     width = float(root.get("viewBox").split()[2])
     found = []
     for group in root.iter(f"{SVG}g"):
-        size = group.get("font-size")
-        texts = [t for t in group.findall(f"{SVG}text") if t.get("class") != "halo"]
-        if size and texts:
-            for text in texts:
-                found.append((text.text, float(size) * SCREEN_PX / width))
+        if group.get("class") == "label":
+            scale = re.search(r"scale\(([0-9.e-]+)", group.get("transform"))
+            found.append((group.get("aria-label"),
+                          float(scale.group(1)) * upem * SCREEN_PX / width))
     return found
 
 
@@ -65,7 +67,8 @@ def test_rendered_labels_measure_as_drawn(screen_maps):
     size = (SCREEN_PX, round(height * SCREEN_PX / width))
     with_labels = draw(screen.svg, size).convert("L")
     # The same map with the labels' fills (not the halos) made transparent.
-    bare = re.sub(rb'(<text[^>]*?) fill="#[0-9a-fA-F]{6}"', rb'\1 fill="none"', screen.svg)
+    bare = re.sub(rb'( class="ink") fill="#[0-9a-fA-F]{6}"', rb'\1 fill="none"', screen.svg)
+    assert bare != screen.svg
     without = draw(bare, size).convert("L")
     ink = ImageChops.difference(with_labels, without).point(lambda v: 255 if v > 64 else 0)
     assert ink.getbbox() is not None
