@@ -42,6 +42,15 @@ def shipped() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
+def catalogue_digest(language: str) -> str:
+    """A hash of ``language``'s catalogue (what a cached rendering of its words depends on)."""
+    import hashlib
+
+    path = CATALOGUES / f"{language}.po"
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+@lru_cache(maxsize=None)
 def _translations(language: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``language`` (Babel reads the .po; gettext serves it).
     Compiled once per catalogue content, then served from the cache."""

@@ -116,7 +116,9 @@ def update() -> list[Path]:
     for path in sorted(CATALOGUES.glob("*.po")):
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=path.stem)
-        catalog.update(pot, update_header_comment=False)
+        # No fuzzy matching: a guess from a similar message ("City" for "city") would be
+        # a wrong translation waiting to be noticed.
+        catalog.update(pot, no_fuzzy_matching=True, update_header_comment=False)
         write_catalog(catalog, path)
         written.append(path)
     return written

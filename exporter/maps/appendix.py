@@ -215,18 +215,19 @@ def prefetch(source: Path, style_path: Path = STYLES_DIR / "maps.yml") -> None:
         for spec in meta.maps:
             for screen in (False, True):
                 render_map(spec, gaz, load_layers(root, spec.layer_names()),
-                           style_path=style_path, cache_dir=folder / "maps", screen=screen)
+                           style_path=style_path, cache_dir=folder / "maps", screen=screen,
+                           lang=meta.lang)
     except Exception:  # noqa: BLE001 (the build reports it properly)
         return
 
 
 def _screen_png(spec, gaz: Gazetteer, layers: dict, style_path: Path,
-                cache_dir: Path | None) -> bytes:
+                cache_dir: Path | None, lang: str = "en") -> bytes:
     """The e-reader PNG of the small-screen drawing of ``spec`` (see ``render_map``)."""
     from .render import render_map
 
     return render_map(spec, gaz, layers, style_path=style_path, cache_dir=cache_dir,
-                      screen=True).ereader_png
+                      screen=True, lang=lang).ereader_png
 
 
 def add_maps(doc: Document, locator: Locator,
@@ -264,13 +265,13 @@ def add_maps(doc: Document, locator: Locator,
         layers = load_layers(doc.root, spec.layer_names(), where_loc, refs)
         spec_checks(spec, gaz, layers, where_loc, at)
         result = render_map(spec, gaz, layers, style_path=style_path,
-                            cache_dir=folder / "maps" if folder else None)
+                            cache_dir=folder / "maps" if folder else None, lang=doc.meta.lang)
         doc.warnings += [f"{doc.source}: {_naming_map(spec.id, w)}" for w in result.warnings]
         rendered.append(result)
         # The small-screen version, drawn when the EPUB asks for it (a picklable call:
         # the document may go to another process).
         screens.append(partial(_screen_png, spec, gaz, layers, style_path,
-                               folder / "maps" if folder else None))
+                               folder / "maps" if folder else None, doc.meta.lang))
 
     words = _ = _labels(doc.meta.lang)
     targets = []

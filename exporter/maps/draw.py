@@ -57,7 +57,8 @@ class Drawing:
 
 
 def draw_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], style: MapStyle,
-             title: str = "", screen: bool = False, outlines: bool = True) -> Drawing:
+             title: str = "", screen: bool = False, outlines: bool = True,
+             words=None) -> Drawing:
     """Draw ``spec``; return the SVG and the labels actually shown (the PNG copies are
     made from the SVG by ``raster.MapRasters``).
 
@@ -121,17 +122,19 @@ def draw_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], style: Map
     kinds = _draw_symbols(canvas, shown, style, obstacles, pt)
 
     # The key: symbols, layers, borders, water and the scale bar, in the emptiest corner.
-    key = [Entry(style.kinds[k].legend or k.capitalize(), "marker", style.kinds[k])
+    # The key's words in the map's language (``words``: the article's ``i18n.Words``).
+    _ = words if words is not None else (lambda text: text)
+    key = [Entry(_(style.kinds[k].legend or k.capitalize()), "marker", style.kinds[k])
            for k in PRIORITY if k in kinds]
     # Only what can be seen (maps/visible.py): no "International border" on a map with none.
     in_view = layers_in_view(spec, layers, frame)
     key += [e for name, e in zip(spec.drawn_layers(), entries) if name in in_view]
     if borders_in_view(frame):
-        key.append(Entry(style.legend.border_label, "border", style.border))
+        key.append(Entry(_(style.legend.border_label), "border", style.border))
     if has_water:
-        key.append(Entry(style.legend.sea_label, "water"))
+        key.append(Entry(_(style.legend.sea_label), "water"))
     legend = build_legend(key, style, frame.metres_per_mm / PT_PER_MM,
-                          frame.width_mm * PT_PER_MM * 0.22)
+                          frame.width_mm * PT_PER_MM * 0.22, words)
     if not screen:
         drawing.warnings += [f"map '{spec.id}': {w}" for w in legend.warnings]
     drawing.scale_km = legend.bar_km

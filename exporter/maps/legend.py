@@ -40,6 +40,8 @@ class Legend:
     bar_top: float = 0.0
     bar_km: float = 0.0
     bar_length: float = 0.0
+    #: The scale bar's words in the map's language: "0", the half and "N km".
+    bar_labels: tuple[str, str, str] = ("0", "", "")
     #: Words of the key with characters the map font cannot draw (left out).
     warnings: list[str] = field(default_factory=list)
 
@@ -50,14 +52,35 @@ def nice_length(max_km: float) -> float:
     return max(m * exp for m in (1, 2, 5) if m * exp <= max_km)
 
 
-def _km(value: float) -> str:
-    return f"{value:g}"
+def _km(value: float, _=None) -> str:
+    if _ is None:
+        return f"{value:g}"
+    return _.number(int(value) if value == int(value) else value)
+
+
+def _scale_end(_, number: str) -> str:
+    # TRANSLATORS: the end of a map's scale bar ("20 km").
+    return _("{n} km", n=number)
+
+
+def key_words(_) -> list[str]:
+    """The built-in key's words (styles/maps.yml) in the map's language; spelled out so
+    that the catalogue's extraction finds them. A house style's own words are kept."""
+    return [_("Capital"), _("City"), _("Town"), _("Village"), _("Mountain"), _("Crossing"),
+            _("Incident"), _("Site"), _("Checkpoint"), _("Sea, lake"),
+            _("International border")]
 
 
 def build_legend(entries: list[Entry], style: MapStyle, metres_per_point: float,
-                 max_bar_points: float) -> Legend:
-    """The key laid out (sizes in points), with a scale bar of a round number of km."""
+                 max_bar_points: float, words=None) -> Legend:
+    """The key laid out (sizes in points), with a scale bar of a round number of km;
+    its words in the language of ``words`` (``i18n.Words``; English without)."""
     from .shaping import shape
+
+    if words is None:
+        from ..i18n import words as language
+
+        words = language("en")
 
     lg, sb = style.legend, style.scale_bar
     pad = lg.padding
@@ -77,13 +100,14 @@ def build_legend(entries: list[Entry], style: MapStyle, metres_per_point: float,
         y += row_h + ROW_SEP
     km = nice_length(max_bar_points * metres_per_point / 1000)
     length = km * 1000 / metres_per_point
-    end = shape(f"{_km(km)} km", style.font_family).size(sb.font_size)[0]
-    half = shape(_km(km), style.font_family).size(sb.font_size)[0] / 2
+    labels = (words.number(0), _km(km / 2, words), _scale_end(words, _km(km, words)))
+    end = shape(labels[2], style.font_family).size(sb.font_size)[0]
+    half = shape(_km(km, words), style.font_family).size(sb.font_size)[0] / 2
     bar_w = length - half + end
     bar_h = sb.font_size * 1.25 + 1.5 + sb.height
     width = max(width, bar_w)
     return Legend(width=width + 2 * pad, height=y + bar_h + pad, rows=rows, bar_top=y,
-                  bar_km=km, bar_length=length, warnings=warnings)
+                  bar_km=km, bar_length=length, warnings=warnings, bar_labels=labels)
 
 
 def draw_legend(canvas: Canvas, legend: Legend, style: MapStyle, left: float, top: float,
@@ -197,11 +221,13 @@ def _scale_bar(canvas: Canvas, legend: Legend, style: MapStyle, x: float, y: flo
         canvas.add(f"<rect{attrs(x=x + i * length / parts, y=bar_y, width=length / parts, height=sb.height * pt, fill='#000000' if i % 2 == 0 else '#ffffff', stroke='#000000', stroke_width=sb.line_width * pt)}/>")
     base = bar_y - 1.5 * pt - sb.font_size * 0.25 * pt
     size = sb.font_size * pt
-    _words(canvas, "0", x, base, size, style, outlines, "middle")
-    _words(canvas, _km(km / 2), x + length / 2, base, size, style, outlines, "middle")
+    zero, middle, end = legend.bar_labels
+    _words(canvas, zero, x, base, size, style, outlines, "middle")
+    _words(canvas, middle, x + length / 2, base, size, style, outlines, "middle")
     # "N km" starts half its number's width before the end, so "N" sits on the tick.
     from .shaping import shape
 
-    half = shape(_km(km), style.font_family).size(sb.font_size)[0] / 2 * pt
-    _words(canvas, f"{_km(km)} km", x + length - half, base, size, style, outlines)
+    number = end.split(" ")[0] if " " in end else end
+    half = shape(number, style.font_family).size(sb.font_size)[0] / 2 * pt
+    _words(canvas, end, x + length - half, base, size, style, outlines)
     canvas.close()

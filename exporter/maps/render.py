@@ -77,14 +77,18 @@ def screen_spec(spec: MapSpec) -> MapSpec:
 
 def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
                style_path: Path, cache_dir: Path | None = None,
-               screen: bool = False, outlines: bool = True) -> RenderedMap:
+               screen: bool = False, outlines: bool = True, lang: str = "en") -> RenderedMap:
     """Draw ``spec`` (or take it from ``cache_dir`` when nothing it depends on changed).
 
     ``layers`` must hold every layer the spec names (see ``spec_checks``). ``screen``:
     the version for small screens (``SCREEN_WIDTH_MM`` wide, key as text).
     ``outlines``: words as shaped glyph outlines (the PDF and the PNG copies); False
     writes ``<text>`` for a browser to shape (its PNG copies would not be shaped).
+    ``lang``: the article's language, of the key, the alt text and the credits.
     """
+    from ..i18n import catalogue_digest, words
+
+    _ = words(lang)
     if screen:
         spec = screen_spec(spec)
     global draw_count
@@ -97,7 +101,7 @@ def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
 
     style = load_style(style_path)
     used = {name: layers[name] for name in spec.layer_names()}
-    text = credits(spec, used)
+    text = credits(spec, used, _)
     key = cache.cache_key({
         "spec": spec.model_dump(mode="json"),
         "places": _referenced(spec, gaz),
@@ -105,6 +109,7 @@ def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
         "style": hashlib.sha256(style_bytes).hexdigest(),
         "screen": screen,
         "outlines": outlines,
+        "words": [_.tag, catalogue_digest(_.language)],
     }, style.font_family)
     if cache_dir is not None:
         hit = cache.read_entry(cache_dir, key)
@@ -115,11 +120,11 @@ def render_map(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer], *,
     from .draw import draw_map
 
     drawing = draw_map(spec, gaz, used, style, title=spec.title, screen=screen,
-                       outlines=outlines)
+                       outlines=outlines, words=_)
     draw_count += 1
     shown = [gaz[name] for name in drawing.shown]
     meta = {
-        "alt": alt_text(spec, gaz, used, [p for p in shown if p.name in drawing.labels]),
+        "alt": alt_text(spec, gaz, used, [p for p in shown if p.name in drawing.labels], _),
         "credits": text,
         "width_mm": drawing.width_mm,
         "height_mm": drawing.height_mm,
