@@ -250,3 +250,14 @@ def test_an_own_entry_never_used_is_a_located_warning(tmp_path):
     (warning,) = ctx.doc.warnings
     assert re.search(r"article\.md:13: glossary entry 'Գորիս' is defined but does not occur",
                      warning)
+
+
+def test_a_name_whose_stem_shares_nothing_with_it_is_found_as_written():
+    """Arabic's stemmer writes أغدام as اغدام: no common beginning to build endings on.
+    The name is then matched as written; it must never match the empty string (which
+    once looped the linker until memory ran out)."""
+    from exporter.glossary.forms import Forms
+
+    assert Forms("ar").word_pattern("أغدام") == "أغدام"
+    assert _linked("طريق أغدام وممر لاتشين.", "ar", _entry("أغدام"), _entry("لاتشين")) == [
+        "أغدام", "لاتشين"]

@@ -129,6 +129,8 @@ class Forms:
                 while common < min(len(folded), len(base)) and folded[common] == base[common]:
                     common += 1
                 base, at = folded[:common], 0
+            if len(base) < 2:  # nothing the forms surely share (Arabic أ stemmed to ا)
+                return re.escape(word)
             longest = max(_ENDING, len(folded) - at - len(base) + 2)
         letters = "".join(re.escape(c) for c in base)
         before = PROCLITICS.get(self.code, "")

@@ -103,6 +103,9 @@ class Matcher:
             return found
         pos = 0
         while (m := self.regex.search(text, pos)) is not None:
+            if m.end() == m.start():  # an empty match names nothing: never loop on it
+                pos = m.start() + 1
+                continue
             entry, needs_start, words = self.variants[m.lastgroup]
             if needs_start and not _at_sentence_start(text, m.start()):
                 pos = m.start() + 1
