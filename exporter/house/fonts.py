@@ -79,6 +79,22 @@ def complex_script_face(lang: str) -> str | None:
     return COMPLEX_SCRIPT_FACES.get(script)
 
 
+@functools.lru_cache(maxsize=1)
+def font_tools_identity() -> str:
+    """What shapes the bytes of a font the exporter subsets or joins: fontTools' version,
+    and uharfbuzz's (fontTools serialises GSUB and GPOS with HarfBuzz's repacker when it
+    can import it). Part of the cache keys of made fonts."""
+    import importlib.metadata
+
+    import fontTools
+
+    try:
+        harfbuzz = importlib.metadata.version("uharfbuzz")
+    except importlib.metadata.PackageNotFoundError:
+        harfbuzz = "none"
+    return f"fontTools {fontTools.version}; uharfbuzz {harfbuzz}"
+
+
 def script_families() -> str:
     """The script faces as a CSS font-family list, in order ("DejaVu Serif", ...)."""
     return ", ".join(f'"{face.family}"' for face in SCRIPT_FACES)

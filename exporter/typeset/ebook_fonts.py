@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from ..house.fonts import (BOOK_FACE, SCRIPT_FACES, book_face_digests, book_files,
-                           fallback_file, licence)
+                           fallback_file, font_tools_identity, licence)
 
 #: The optical size the text faces are instanced at (Literata's own default: body text).
 OPTICAL_SIZE = 12
@@ -148,7 +148,8 @@ def _fallback_subset(path, chars: str) -> bytes | None:
     from .. import cache
 
     data = path.read_bytes()
-    key = cache.digest("ebook-fallback", hashlib.sha256(data).hexdigest(), chars)
+    key = cache.digest("ebook-fallback", font_tools_identity(), hashlib.sha256(data).hexdigest(),
+                       chars)
     found = cache.get("fonts", key)
     if found is not None:
         return found or None
@@ -192,11 +193,9 @@ def licence_css() -> str:
 
 def _static_subset(style: str, weight: int, chars: str) -> bytes:
     """The static font at ``weight`` of the variable ``style`` font, for ``chars`` (cached)."""
-    import fontTools
-
     from .. import cache
 
-    key = cache.digest("ebook-font", fontTools.version, book_face_digests()[style], str(weight),
+    key = cache.digest("ebook-font", font_tools_identity(), book_face_digests()[style], str(weight),
                        f"opsz={OPTICAL_SIZE}", chars)
     data = cache.get("fonts", key)
     if data is None:

@@ -366,8 +366,10 @@ def _cached_join(descriptors: list, widths: list, axes) -> bytes | None:
     of the font's glyphs), cached; None when they are not subsets of one font."""
     files = [d.FontFile2.read_bytes() for d in descriptors]
     used = [set(w) if w is not None else None for w in widths]
-    key = cache.digest("joined-font", *files, *(",".join(map(str, sorted(u))) if u is not None
-                                               else "*" for u in used),
+    from ..house.fonts import font_tools_identity
+
+    key = cache.digest("joined-font", font_tools_identity(), *files,
+                       *(",".join(map(str, sorted(u))) if u is not None else "*" for u in used),
                        repr(sorted((axes or {}).items())))
     joined = cache.get("joined-fonts", key)
     if joined is None:
