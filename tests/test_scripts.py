@@ -182,3 +182,60 @@ def test_a_face_for_the_script_in_every_edition(persian):
     # No capitals the face cannot draw: Georgian stays as written (DejaVu has no Mtavruli);
     # Azerbaijani capitals keep the dotted İ.
     assert _upper("İrəvan", "az") == "İRƏVAN"
+
+
+# --- the six languages of the region, each built in every format ---------------------------
+
+LANGUAGES = ("fa", "ar", "hy", "ka", "ru", "az")
+#: Words the exporter writes in English: none may be left in another language's edition.
+ENGLISH = ("Glossary", "Gazetteer", "Contents", "Landmarks", "Map ", "map ", "Key:", "City",
+           "Town", "International border", "Sources:", "Corrections", "Edition ", "Title page",
+           "Back to the text", "Used on page", "Other names", "Coordinates", "approximate",
+           "projection", "This publication", "back to")
+
+
+@pytest.fixture(scope="module", params=LANGUAGES)
+def language(request, tmp_path_factory) -> tuple[str, Path]:
+    out = tmp_path_factory.mktemp(f"lang-{request.param}")
+    result = run_cli("build", ROOT / "tests" / "fixtures" / "scripts" / request.param,
+                     "--out", out, "--format", "epub", "--format", "pdf", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr.lower(), result.stderr  # every term found
+    return request.param, out
+
+
+def test_each_language_passes_check_with_no_empty_boxes(language):
+    from exporter.publish.checks import check
+
+    _lang, out = language
+    for name in (f"{SLUG}.epub", f"{SLUG}.pdf", f"{SLUG}.docx"):
+        assert [str(f) for f in check(out / name)] == []
+
+
+def test_each_language_has_no_english_left(language):
+    import lxml.etree as etree
+
+    lang, out = language
+    with zipfile.ZipFile(out / f"{SLUG}.epub") as archive:
+        texts = []
+        for name in archive.namelist():
+            if not name.endswith((".xhtml", ".opf", ".ncx")):
+                continue
+            root = etree.fromstring(archive.read(name))
+            for element in root.iter():
+                if not isinstance(element.tag, str):
+                    continue
+                marked = element.xpath("ancestor-or-self::*[@lang][1]/@lang")
+                if marked and marked[0] == "en":
+                    continue
+                # The package's vocabulary values (tableOfContents, textual) are not words.
+                if name.endswith(".opf") and element.get("property", "").startswith(
+                        "schema:") and element.get("property") != "schema:accessibilitySummary":
+                    continue
+                texts += [element.text or "", element.tail or ""]
+                texts += [element.get(a) or "" for a in ("alt", "aria-label", "title")]
+    words = " ".join(texts)
+    assert [w for w in ENGLISH if w in words] == []
+    direction = "rtl" if lang in ("fa", "ar") else "ltr"
+    html = read_member(out / f"{SLUG}.epub", "EPUB/article.xhtml").decode()
+    assert f'dir="{direction}"' in html
