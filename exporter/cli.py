@@ -169,14 +169,30 @@ def _summary(editions) -> None:
 
     folders = sorted({str(ed.path.parent) for ed in editions})
     table = Table(title="Editions in " + ", ".join(folders))
-    for column in ("format", "file", "size", "pages / words", "seconds"):
-        table.add_column(column, justify="right" if column in ("size", "seconds") else "left",
-                         overflow="fold")
+    # "seconds" is the rendering; "check" the time the build then waited for the
+    # edition's validator (EPUBCheck) before the edition could replace the last one.
+    checked = any(ed.check_seconds is not None for ed in editions)
+    columns = ("format", "file", "size", "pages / words", "seconds") + (
+        ("check",) if checked else ())
+    for column in columns:
+        table.add_column(column, justify="right" if column in ("size", "seconds", "check")
+                         else "left", overflow="fold")
     for ed in editions:
         extent = f"{ed.pages} pages" if ed.pages is not None else f"{ed.words} words"
         seconds = "unchanged" if ed.skipped else f"{ed.seconds:.2f}"
-        table.add_row(ed.format, ed.path.name, f"{ed.size / 1024:.1f} KiB", extent, seconds)
-    Console().print(table)
+        row = [ed.format, ed.path.name, f"{ed.size / 1024:.1f} KiB", extent, seconds]
+        if checked:
+            row.append("" if ed.check_seconds is None else
+                       f"{ed.check_seconds:.2f} {_CHECKED_BY.get(ed.check_source, '')}")
+        table.add_row(*row)
+    console = Console()
+    console.print(table)
+    for note in dict.fromkeys(ed.check_note for ed in editions if ed.check_note):
+        console.print(note, highlight=False, markup=False)
+
+
+#: How the check column says where a verdict came from (``run.build.Edition``).
+_CHECKED_BY = {"warm": "(warm Java)", "java": "(new Java)", "cached": "(cached)"}
 
 
 def _published(out: Path, published) -> None:
