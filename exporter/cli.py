@@ -249,19 +249,27 @@ def check(
         help="Editions to validate; a folder means every edition in it.")],
 ) -> None:
     """Validate editions: EPUBCheck for EPUB; fonts, text, metadata for PDF; styles for DOCX."""
-    from .publish.checks import check as run_check
+    import contextlib
+
+    from .publish.checks import check as run_check, worth_a_warm_validator
+    from .run.executors import validator_beside
 
     failed = False
     try:
-        for path in _editions_in(files):
-            findings = run_check(path)
-            errors = [f for f in findings if f.level in ("error", "fatal")]
-            for finding in findings:
-                typer.echo(str(finding), err=True)
-            failed = failed or bool(findings)
-            status = "FAIL" if findings else "ok"
-            typer.echo(f"{status:4} {path} ({len(errors)} errors, "
-                       f"{len(findings) - len(errors)} warnings)")
+        paths = _editions_in(files)
+        with contextlib.ExitStack() as stack:
+            # Several EPUBs to check: one Java, warmed once, checks them all.
+            validator = (stack.enter_context(validator_beside(["epub"]))
+                         if worth_a_warm_validator(paths) else None)
+            for path in paths:
+                findings = run_check(path, validator)
+                errors = [f for f in findings if f.level in ("error", "fatal")]
+                for finding in findings:
+                    typer.echo(str(finding), err=True)
+                failed = failed or bool(findings)
+                status = "FAIL" if findings else "ok"
+                typer.echo(f"{status:4} {path} ({len(errors)} errors, "
+                           f"{len(findings) - len(errors)} warnings)")
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
         _fail(exc)
     if failed:

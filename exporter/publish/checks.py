@@ -354,14 +354,27 @@ def check_docx(path: Path) -> list[Finding]:
 CHECKERS = {".epub": check_epub, ".pdf": check_pdf, ".docx": check_docx}
 
 
-def check(path: Path) -> list[Finding]:
-    """Findings for one edition, chosen by its extension."""
+def check(path: Path, validator=None) -> list[Finding]:
+    """Findings for one edition, chosen by its extension (``validator``: a warm
+    EPUBCheck for the EPUBs, see ``start_validator``)."""
     checker = CHECKERS.get(path.suffix.lower())
     if checker is None:
         return [Finding(path, "error", "not an edition (expected .epub, .pdf or .docx)")]
     if not path.is_file():
         return [Finding(path, "error", "file not found")]
+    if checker is check_epub:
+        return check_epub(path, validator)
     return checker(path)
+
+
+def worth_a_warm_validator(paths) -> bool:
+    """Whether checking ``paths`` is quicker with a warm EPUBCheck: when two EPUBs or
+    more have no cached verdict (each would cost a Java start-up of about 5 s of CPU;
+    the warm one pays it once and then about 0.3 s an EPUB)."""
+    from .epubcheck import cached
+
+    return sum(1 for p in paths if p.suffix.lower() == ".epub" and p.is_file()
+               and not cached(p)) >= 2
 
 
 #: How far (points) a word or an image may reach past the page before it counts as

@@ -139,6 +139,14 @@ def verdict(data: bytes, name: str, validator: Validator | None = None) -> Verdi
     return Verdict(found, time.perf_counter() - start, source)
 
 
+def cached(path: Path) -> bool:
+    """Whether EPUBCheck's verdict on the EPUB at ``path`` is in the cache already."""
+    try:
+        return cache.get("epubcheck", _key(path.read_bytes())) is not None
+    except OSError:
+        return False
+
+
 def findings(path: Path, validator: Validator | None = None) -> list[tuple[str, str]]:
     """EPUBCheck's errors and warnings for the EPUB at ``path``: (level, message) pairs,
     level "fatal", "error" or "warning"; empty when it passes."""
