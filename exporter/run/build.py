@@ -21,7 +21,7 @@ from ..errors import BuildError, SourceError, UsageError
 from ..house.styles import SAMPLE_DIR, HouseStyle, house_style
 from ..publish.checks import VALIDATED, refuse_invalid
 from ..publish.folder import write_atomically
-from .executors import Executor, LocalProcesses, Progress
+from .executors import Executor, LocalProcesses, Progress, validator_beside
 from .render import Built, build_source, prepare, producers
 
 #: The default when no SOURCE is given: ``source/`` in the working folder, else the
@@ -46,6 +46,13 @@ class Edition:
     slug: str = ""
     media_type: str = ""
     article: object = None
+    #: For an edition that must pass a validator (the EPUB: EPUBCheck): the seconds
+    #: the build waited for its verdict, where the verdict came from ("cached",
+    #: "warm": the validator started beside the build, "java": a subprocess), and what
+    #: the warm validator cost beside the build (a sentence for the summary).
+    check_seconds: float | None = None
+    check_source: str = ""
+    check_note: str = ""
 
 
 def find_sources(paths: Sequence[Path]) -> list[Path]:
@@ -123,6 +130,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             else:
                 todo.setdefault(source, []).append(fmt)
     results: dict[Path, Built] = {}
+    validator = None  # the build's warm EPUBCheck, started below
 
     def write(source: Path, built: Built) -> None:
         results[source] = built
@@ -130,12 +138,14 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             (warn or (lambda _w: None))(warning)
         # Editions that must pass a validator (the EPUB: EPUBCheck) are checked before
         # any edition of their source is replaced: one that fails leaves them in place.
+        verdicts = {}
         for item in built.rendered:
             if item.format in VALIDATED:
                 name = f"{built.slug}.{adapter(item.format).EXTENSION}"
                 if progress:
                     progress(f"checking {name}")
-                refuse_invalid(item.format, item.data, name)
+                verdicts[item.format] = refuse_invalid(item.format, item.data, name,
+                                                       validator)
         for item in built.rendered:
             target = out_dir / file_name(item.format, built.slug)
             # An edition rendered again to the same bytes (a print style that moved no
@@ -146,9 +156,12 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
                 write_atomically(target, item.data)
             freshness.record(target, digests[source, item.format], item.data,
                              pages=item.pages, words=item.words)
-            editions[source, item.format] = Edition(item.format, target, len(item.data),
-                                                    item.seconds, item.pages, item.words,
-                                                    skipped=same)
+            checked = verdicts.get(item.format)
+            editions[source, item.format] = Edition(
+                item.format, target, len(item.data), item.seconds, item.pages, item.words,
+                skipped=same, check_seconds=checked.seconds if checked else None,
+                check_source=checked.source if checked else "",
+                check_note=_validator_note(validator) if checked else "")
 
     if todo:
         if scheduler:
@@ -158,7 +171,10 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             executor: Executor = DaskCluster(scheduler, notice, task=build_source)
         else:
             executor = LocalProcesses(max(1, jobs or os.cpu_count() or 1))
-        failures = executor.run(todo, houses, allow_remote, write, progress, strict)
+        # The validator starts before the editions are rendered and warms up meanwhile
+        # (on the cluster's path too: the client checks what the workers send back).
+        with validator_beside(f for formats_ in todo.values() for f in formats_) as validator:
+            failures = executor.run(todo, houses, allow_remote, write, progress, strict)
         if failures:
             raise BuildError(
                 f"{len(failures)} of {len(todo)} sources failed:\n"
@@ -168,6 +184,15 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     return [dataclasses.replace(editions[source, fmt], slug=slug, article=articles[source],
                                 media_type=adapter(fmt).MEDIA_TYPE)
             for source, slug in zip(paths, slugs) for fmt in formats]
+
+
+def _validator_note(validator) -> str:
+    """What the warm validator cost beside the build, for the summary ("" without one)."""
+    stats = getattr(validator, "stats", None)
+    if stats is None or stats.ready_after is None:
+        return ""
+    return (f"EPUBCheck ran in a Java VM started beside the build: ready after "
+            f"{stats.ready_after:.1f} s, {stats.cpu:.1f} s of CPU in all")
 
 
 def _articles(paths: Sequence[Path], slugs: Sequence[str], results: dict[Path, Built],

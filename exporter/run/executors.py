@@ -89,6 +89,24 @@ def process_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     pool.shutdown(wait=True)
 
 
+@contextlib.contextmanager
+def validator_beside(formats) -> Iterator[object | None]:
+    """The warm validator of a build that will write editions in ``formats``
+    (``publish.validator.Validator``, or None: the checks then run in a subprocess),
+    started now so that it warms up while the editions are rendered, and ended however
+    the build ends (an error, Ctrl-C, SIGTERM)."""
+    from ..publish.checks import start_validator
+
+    with contextlib.ExitStack() as stack:
+        # Started with the signals held, and its ending registered before they are
+        # taken again: a Ctrl-C at that moment cannot leave the child running.
+        with forking():
+            validator = start_validator(formats)
+            if validator is not None:
+                stack.callback(validator.close)
+        yield validator
+
+
 def _draw_maps(source: Path, map_style: Path) -> None:
     _child_signals()
     from ..maps.appendix import prefetch

@@ -2,8 +2,10 @@
 
 What makes a rebuild quick is what a fresh ``exporter build`` pays every time and a
 watcher pays once: starting Python, importing the libraries, starting the PDF worker
-and loading WeasyPrint into it. The worker stays warm between rebuilds; the text is
-parsed, linked and written as EPUB and DOCX here while it lays out the PDF.
+and loading WeasyPrint into it, and starting Java for EPUBCheck. The worker and the
+validator (``publish.validator``) stay warm between rebuilds; the text is parsed,
+linked and written as EPUB and DOCX here while the worker lays out the PDF, and each
+EPUB passes EPUBCheck before it replaces the last one, as in ``exporter build``.
 
 Changes are found by polling: the source folders and the styles are a few dozen
 files, and a scan of the sample's 11 costs 0.43 ms even on a busy machine (measured),
@@ -13,7 +15,7 @@ editor may save in two writes). A file-system notification library (watchfiles)
 would save those few hundredths of a second at the price of a dependency.
 
 A bad save is reported in one line and nothing is written: the last good editions
-stay as they are. Ctrl-C (or SIGTERM) ends the worker and exits 130.
+stay as they are. Ctrl-C (or SIGTERM) ends the worker and the validator and exits 130.
 """
 
 from __future__ import annotations
@@ -30,11 +32,12 @@ from pathlib import Path
 from ..adapters import DEFAULT_FORMATS, adapter, file_name
 from ..errors import ExporterError
 from ..house.styles import STYLES_DIR, HouseStyle, house_style
+from ..publish.checks import VALIDATED, refuse_invalid
 from ..publish.folder import write_atomically
 from ..slug import slugify
 from . import freshness
 from .build import Edition, find_sources
-from .executors import forking, process_pool
+from .executors import forking, process_pool, validator_beside
 from .render import context, for_worker, in_order, needs, prepare, producers, render_one, warm_up
 
 #: Seconds between two scans of the watched files, and of quiet before a rebuild.
@@ -62,7 +65,11 @@ class Round:
             return (f"{stamp} {self.source.name}: error: {self.error} "
                     "(the last good editions are kept)")
         formats = ", ".join(e.format for e in self.editions)
-        return f"{stamp} {self.source.name}: rebuilt {formats} in {self.seconds:.2f} s"
+        # The time the rebuild waited for EPUBCheck is part of its time: said, not hidden.
+        checks = [e.check_seconds for e in self.editions if e.check_seconds is not None]
+        check = f", EPUBCheck {sum(checks):.2f} s" if checks else ""
+        return (f"{stamp} {self.source.name}: rebuilt {formats} in {self.seconds:.2f} s"
+                f"{check}")
 
 
 def snapshot(paths: Sequence[Path]) -> Snapshot:
@@ -100,11 +107,14 @@ class Watcher:
         jobs = max(1, jobs or os.cpu_count() or 1)
         self.use_worker = jobs > 1 and bool(self.layouts)
         self.pool: ProcessPoolExecutor | None = None
+        self.validator = None  # the warm EPUBCheck (publish.validator), while running
 
     @contextlib.contextmanager
     def running(self) -> Iterator[Watcher]:
-        """Start the PDF worker (loading WeasyPrint); end it however the watch ends."""
+        """Start the PDF worker (loading WeasyPrint) and the validator (starting Java);
+        end them however the watch ends."""
         with contextlib.ExitStack() as stack:
+            self.validator = stack.enter_context(validator_beside(self.formats))
             if self.use_worker:
                 self.pool = stack.enter_context(process_pool(1))
                 self._warm()
@@ -169,13 +179,23 @@ class Watcher:
                                "(run with --debug for the traceback)")
         editions = []
         try:
+            # As the build does: an EPUB that fails EPUBCheck replaces nothing.
+            verdicts = {item.format: refuse_invalid(
+                item.format, item.data, file_name(item.format, doc.slug), self.validator)
+                for item in rendered if item.format in VALIDATED}
+        except ExporterError as exc:
+            return Round(source, time.perf_counter() - start, error=str(exc))
+        try:
             for item in sorted(rendered, key=lambda r: self.formats.index(r.format)):
                 target, digest = stale[item.format]
                 write_atomically(target, item.data)
                 freshness.record(target, digest, item.data, pages=item.pages,
                                  words=item.words)
+                checked = verdicts.get(item.format)
                 editions.append(Edition(item.format, target, len(item.data), item.seconds,
-                                        item.pages, item.words))
+                                        item.pages, item.words,
+                                        check_seconds=checked.seconds if checked else None,
+                                        check_source=checked.source if checked else ""))
         except ExporterError as exc:  # the output folder: full, or not writable
             return Round(source, time.perf_counter() - start, tuple(editions), error=str(exc))
         return Round(source, time.perf_counter() - start, tuple(editions),
