@@ -263,3 +263,23 @@ def test_the_end_of_a_watch_leaves_no_process_behind(tmp_path):
         proc.wait(timeout=60)
     assert proc.returncode == 130
     assert _leftovers(tag) == {}
+
+
+def test_exporter_check_warms_a_validator_only_for_two_epubs_or_more_to_check(
+        tmp_path, own_cache):
+    import json
+
+    from exporter import cache
+    from exporter.publish.checks import worth_a_warm_validator
+    from exporter.publish.epubcheck import _key
+    from exporter.publish.validator import warm_up_epub
+
+    first, second, docx = tmp_path / "a.epub", tmp_path / "b.epub", tmp_path / "c.docx"
+    first.write_bytes(warm_up_epub())
+    second.write_bytes(_broken(warm_up_epub()))
+    docx.write_bytes(b"not checked by EPUBCheck")
+    assert worth_a_warm_validator([first, second, docx])
+    assert not worth_a_warm_validator([first, docx])
+    # A verdict the build has reached already is not checked again: one EPUB is left.
+    cache.put("epubcheck", _key(first.read_bytes()), json.dumps([]).encode())
+    assert not worth_a_warm_validator([first, second, docx])
