@@ -171,20 +171,21 @@ def _summary(editions) -> None:
     table = Table(title="Editions in " + ", ".join(folders))
     # "seconds" is the rendering; "check" the time the build then waited for the
     # edition's validator (EPUBCheck) before the edition could replace the last one.
+    # "seconds" stays the last column, where scripts reading the table look for it.
     checked = any(ed.check_seconds is not None for ed in editions)
-    columns = ("format", "file", "size", "pages / words", "seconds") + (
-        ("check",) if checked else ())
+    columns = ("format", "file", "size", "pages / words") + (
+        ("check",) if checked else ()) + ("seconds",)
     for column in columns:
         table.add_column(column, justify="right" if column in ("size", "seconds", "check")
                          else "left", overflow="fold")
     for ed in editions:
         extent = f"{ed.pages} pages" if ed.pages is not None else f"{ed.words} words"
         seconds = "unchanged" if ed.skipped else f"{ed.seconds:.2f}"
-        row = [ed.format, ed.path.name, f"{ed.size / 1024:.1f} KiB", extent, seconds]
+        row = [ed.format, ed.path.name, f"{ed.size / 1024:.1f} KiB", extent]
         if checked:
             row.append("" if ed.check_seconds is None else
                        f"{ed.check_seconds:.2f} {_CHECKED_BY.get(ed.check_source, '')}")
-        table.add_row(*row)
+        table.add_row(*row, seconds)
     console = Console()
     console.print(table)
     for note in dict.fromkeys(ed.check_note for ed in editions if ed.check_note):
@@ -192,7 +193,7 @@ def _summary(editions) -> None:
 
 
 #: How the check column says where a verdict came from (``run.build.Edition``).
-_CHECKED_BY = {"warm": "(warm Java)", "java": "(new Java)", "cached": "(cached)"}
+_CHECKED_BY = {"warm": "(warm Java)", "java": "(java -jar)", "cached": "(cached)"}
 
 
 def _published(out: Path, published) -> None:

@@ -121,7 +121,19 @@ def test_watch_keeps_one_validator_across_rebuilds_and_refuses_an_invalid_epub(
         assert "last good editions are kept" in third[0].line()
         assert {p.name: p.read_bytes() for p in editions(out)} == good
         assert validator.stats.checks == 3
+
+        # Killed from outside: the next rebuild starts another, ended with the watch.
+        monkeypatch.setattr(epub, "render", render)
+        validator.process.kill()
+        _small_source(tmp_path / "src", "Again")
+        fourth = watcher.rebuild()
+        assert [r.error for r in fourth] == [None]
+        assert watcher.validator is not validator
+        assert watcher.validator.process.poll() is None
+        assert watcher.validator.stats.checks == 1
+        second_validator = watcher.validator
     assert validator.process.poll() is not None  # ended with the watch
+    assert second_validator.process.poll() is not None
 
 
 def test_without_jpype_the_build_checks_in_a_java_subprocess(tmp_path, own_cache,
@@ -134,6 +146,18 @@ def test_without_jpype_the_build_checks_in_a_java_subprocess(tmp_path, own_cache
     epub = next(e for e in built if e.format == "epub")
     assert epub.check_source == "java" and epub.check_seconds > 0
     assert epub.check_note == ""
+
+
+def test_a_validator_that_dies_at_once_falls_back_to_the_subprocess(
+        tmp_path, own_cache, monkeypatch):
+    from exporter.publish import validator as module
+    from exporter.publish.epubcheck import verdict
+
+    monkeypatch.setattr(module.sys, "executable", "/bin/false")  # exits before a word
+    with _validator() as validator:
+        found = verdict(module.warm_up_epub(), "small.epub", validator)
+        assert not validator.lost  # it was never warm: not worth starting again
+    assert found.source == "java" and found.findings == []
 
 
 def test_a_validator_whose_jvm_cannot_start_falls_back_to_the_subprocess(
@@ -263,3 +287,23 @@ def test_the_end_of_a_watch_leaves_no_process_behind(tmp_path):
         proc.wait(timeout=60)
     assert proc.returncode == 130
     assert _leftovers(tag) == {}
+
+
+def test_exporter_check_warms_a_validator_only_for_two_epubs_or_more_to_check(
+        tmp_path, own_cache):
+    import json
+
+    from exporter import cache
+    from exporter.publish.checks import worth_a_warm_validator
+    from exporter.publish.epubcheck import _key
+    from exporter.publish.validator import warm_up_epub
+
+    first, second, docx = tmp_path / "a.epub", tmp_path / "b.epub", tmp_path / "c.docx"
+    first.write_bytes(warm_up_epub())
+    second.write_bytes(_broken(warm_up_epub()))
+    docx.write_bytes(b"not checked by EPUBCheck")
+    assert worth_a_warm_validator([first, second, docx])
+    assert not worth_a_warm_validator([first, docx])
+    # A verdict the build has reached already is not checked again: one EPUB is left.
+    cache.put("epubcheck", _key(first.read_bytes()), json.dumps([]).encode())
+    assert not worth_a_warm_validator([first, second, docx])

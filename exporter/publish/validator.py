@@ -136,6 +136,13 @@ class Validator:
     def pid(self) -> int:
         return self.process.pid
 
+    @property
+    def lost(self) -> bool:
+        """Whether a validator that was warm has ended since (killed from outside, or
+        ended after a time-out): a long-lived caller (``watch``) may start another.
+        One that never got warm is not: it would fail the same way again."""
+        return self._ready and (self._broken is not None or self.process.poll() is not None)
+
     @classmethod
     def start(cls, jar: Path) -> Validator | None:
         """Start the child (it warms up on its own); None when it cannot run here."""

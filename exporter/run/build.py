@@ -160,8 +160,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             editions[source, item.format] = Edition(
                 item.format, target, len(item.data), item.seconds, item.pages, item.words,
                 skipped=same, check_seconds=checked.seconds if checked else None,
-                check_source=checked.source if checked else "",
-                check_note=_validator_note(validator) if checked else "")
+                check_source=checked.source if checked else "")
 
     if todo:
         if scheduler:
@@ -175,6 +174,10 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
         # (on the cluster's path too: the client checks what the workers send back).
         with validator_beside(f for formats_ in todo.values() for f in formats_) as validator:
             failures = executor.run(todo, houses, allow_remote, write, progress, strict)
+        note = _validator_note(validator)  # its whole cost, now that it has ended
+        for key, edition in editions.items():
+            if note and edition.check_seconds is not None:
+                editions[key] = dataclasses.replace(edition, check_note=note)
         if failures:
             raise BuildError(
                 f"{len(failures)} of {len(todo)} sources failed:\n"

@@ -108,12 +108,14 @@ class Watcher:
         self.use_worker = jobs > 1 and bool(self.layouts)
         self.pool: ProcessPoolExecutor | None = None
         self.validator = None  # the warm EPUBCheck (publish.validator), while running
+        self._stack: contextlib.ExitStack | None = None
 
     @contextlib.contextmanager
     def running(self) -> Iterator[Watcher]:
         """Start the PDF worker (loading WeasyPrint) and the validator (starting Java);
         end them however the watch ends."""
         with contextlib.ExitStack() as stack:
+            self._stack = stack
             self.validator = stack.enter_context(validator_beside(self.formats))
             if self.use_worker:
                 self.pool = stack.enter_context(process_pool(1))
@@ -124,6 +126,14 @@ class Watcher:
         with forking():  # the first submit forks the worker
             for fmt in self.layouts:
                 self.pool.submit(warm_up, fmt)
+
+    def _warm_validator(self):
+        """The validator, started again if it was warm and has ended since (a watch
+        runs for hours: one killed from outside must not leave every later EPUB to a
+        cold Java); the new one is ended with the watch, as the first."""
+        if self.validator is not None and self.validator.lost and self._stack is not None:
+            self.validator = self._stack.enter_context(validator_beside(self.formats))
+        return self.validator
 
     def rebuild(self) -> list[Round]:
         """Rebuild every edition whose inputs changed; a round per source rebuilt."""
@@ -180,8 +190,9 @@ class Watcher:
         editions = []
         try:
             # As the build does: an EPUB that fails EPUBCheck replaces nothing.
+            validator = self._warm_validator()
             verdicts = {item.format: refuse_invalid(
-                item.format, item.data, file_name(item.format, doc.slug), self.validator)
+                item.format, item.data, file_name(item.format, doc.slug), validator)
                 for item in rendered if item.format in VALIDATED}
         except ExporterError as exc:
             return Round(source, time.perf_counter() - start, error=str(exc))
