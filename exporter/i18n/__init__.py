@@ -36,6 +36,7 @@ def primary(tag: str) -> str:
     return re.split(r"[-_]", (tag or SOURCE_LANGUAGE).strip(), maxsplit=1)[0].lower()
 
 
+@lru_cache(maxsize=1)
 def shipped() -> tuple[str, ...]:
     """The languages that have a catalogue (English, the source, always)."""
     return tuple(sorted({SOURCE_LANGUAGE} | {p.stem for p in CATALOGUES.glob("*.po")}))
@@ -81,7 +82,7 @@ class Words:
     #: The edition's language, as its front-matter gives it (BCP 47).
     tag: str
 
-    @property
+    @cached_property
     def language(self) -> str:
         """The catalogue used: the tag's primary language if shipped, else English."""
         wanted = primary(self.tag)
