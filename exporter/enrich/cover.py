@@ -105,22 +105,9 @@ def _upper(text: str, lang: str) -> str:
 
 def _covers(font, text: str) -> bool:
     """Whether ``font`` (a Pillow font) has a glyph for every letter of ``text``."""
-    cmap = _cmap(font.path)
-    return all(ord(c) in cmap for c in text if not c.isspace())
+    from ..house.fonts import cmap
 
-
-def _cmap(path: str) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    found = _CMAPS.get(path)
-    if found is None:
-        font = TTFont(path, lazy=True)
-        found = _CMAPS[path] = frozenset(font.getBestCmap())
-        font.close()
-    return found
-
-
-_CMAPS: dict[str, frozenset[int]] = {}
+    return all(ord(c) in cmap(font.path) for c in text if not c.isspace())
 
 
 def _face(text: str, *, bold: bool, size: int, sans: bool = False):
@@ -129,13 +116,13 @@ def _face(text: str, *, bold: bool, size: int, sans: bool = False):
     Raqm layout, so joined scripts are shaped and mixed directions ordered."""
     from PIL import ImageFont
 
-    from ..house.fonts import SCRIPT_FACES, fallback_file
+    from ..house.fonts import SCRIPT_FACES, cmap, fallback_file
 
     own = (_SANS_BOLD if bold else _SANS) if sans else (_SERIF_BOLD if bold else _SERIF)
     candidates = [own] + [face.files["-Bold" if bold and "-Bold" in face.files else ""]
                           for face in SCRIPT_FACES]
     paths = [str(path) for name in candidates if (path := fallback_file(name))]
-    chosen = next((p for p in paths if all(ord(c) in _cmap(p) for c in text
+    chosen = next((p for p in paths if all(ord(c) in cmap(p) for c in text
                                            if not c.isspace())), paths[0] if paths else own)
     return ImageFont.truetype(chosen, size, layout_engine=ImageFont.Layout.RAQM)
 

@@ -159,20 +159,25 @@ def font_file(name: str) -> bytes | None:
     return path.read_bytes() if path is not None else None
 
 
+@functools.lru_cache(maxsize=None)
+def cmap(path: Path | str) -> frozenset[int]:
+    """The code points the font file at ``path`` has a glyph for (read once)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True)
+    try:
+        return frozenset(font.getBestCmap() or ())
+    finally:
+        font.close()
+
+
 @functools.lru_cache(maxsize=1)
 def covered() -> frozenset[int]:
     """Every code point the book face or a fallback has a glyph for."""
-    from fontTools.ttLib import TTFont
-
-    points: set[int] = set()
     paths = list(book_files().values())
     paths += [d / f for d in _DEJAVU_DIRS for f in _FALLBACK_FILES if (d / f).is_file()]
     paths += [path for face in SCRIPT_FACES if (path := fallback_file(face.files[""]))]
-    for path in paths:
-        font = TTFont(path, lazy=True)
-        points.update(font.getBestCmap())
-        font.close()
-    return frozenset(points)
+    return frozenset().union(*(cmap(path) for path in paths))
 
 
 def _needs_glyph(char: str) -> bool:

@@ -18,6 +18,7 @@ import panflute as pf
 from ..document import Document, Resource
 from ..glossary.linking import Linker, Matcher
 from ..house.styles import STYLES_DIR
+from ..i18n import words
 from ..yamlfile import Locator
 from .gazetteer import Gazetteer, Place, load_gazetteer
 from .render import RenderedMap
@@ -26,12 +27,6 @@ PLACES_FILE = "places.yml"
 
 #: Places that give a map its context; linking every country or sea would be noise.
 _CONTEXT_KINDS = frozenset({"country", "sea", "lake"})
-
-def _labels(lang: str):
-    """The map appendix's words in ``lang`` (``exporter.i18n``)."""
-    from ..i18n import words
-
-    return words(lang)
 
 
 def _kind_name(_, kind: str) -> str:
@@ -273,7 +268,7 @@ def add_maps(doc: Document, locator: Locator,
         screens.append(partial(_screen_png, spec, gaz, layers, style_path,
                                folder / "maps" if folder else None, doc.meta.lang))
 
-    words = _ = _labels(doc.meta.lang)
+    _ = words(doc.meta.lang)
     targets = []
     for number, result in enumerate(rendered, 1):
         for name in result.places:
@@ -285,7 +280,7 @@ def add_maps(doc: Document, locator: Locator,
                                    title=result.title, forms=place.forms, match=place.match))
     unique = list({t.slug: t for t in reversed(targets)}.values())[::-1]  # first map wins
     linker = _MapLinker(Matcher(unique, doc.meta.lang), "first")
-    linker.words = words
+    linker.words = _
     linker.run(doc.ast)
 
     figures = []
@@ -297,13 +292,13 @@ def add_maps(doc: Document, locator: Locator,
             variants={"image/svg+xml": result.svg, "image/png": result.rasters.print_png},
             alt=result.alt, width_mm=result.width_mm, height_mm=result.height_mm,
             ereader_png=screen))
-        figures.append(_figure(number, result, url, words))
+        figures.append(_figure(number, result, url, _))
     appendix = pf.Div(
         pf.Header(*_text(_("Maps")), level=1, identifier="maps", classes=["appendix"],
                   attributes=_.marked),
         *figures,
         pf.Header(*_text(_("Gazetteer")), level=2, identifier="gazetteer", attributes=_.marked),
-        _gazetteer_table(gaz, rendered, words),
+        _gazetteer_table(gaz, rendered, _),
         identifier="maps-section", classes=["maps", "appendix"],
         attributes={"title": _("Maps"), "epub-type": "appendix"},
     )

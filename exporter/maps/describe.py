@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..i18n import words
+
 
 if TYPE_CHECKING:
     from .gazetteer import Gazetteer, Place
@@ -31,7 +33,7 @@ def _of(title: str, _=None) -> str:
 
 def layer_label(layer: Layer, _=None) -> str:
     """The layer's title, saying "approximate" when its provenance says so."""
-    _ = _ if _ is not None else _words("en")
+    _ = _ if _ is not None else words("en")
     title = layer.title
     if not layer.provenance.approximate or "approximate" in title.lower():
         return title
@@ -40,17 +42,12 @@ def layer_label(layer: Layer, _=None) -> str:
     return _("{title} (approximate)", title=title)
 
 
-def _words(lang: str):
-    from ..i18n import words
-
-    return words(lang)
-
 
 def alt_text(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer],
              shown: list[Place] | None = None, _=None) -> str:
     """'Map of the South Caucasus showing Armenia, ...; places marked: ...; highlighted: ...',
     in the language of ``_`` (``i18n.Words``; English without)."""
-    _ = _ if _ is not None else _words("en")
+    _ = _ if _ is not None else words("en")
     places = shown if shown is not None else [gaz[ref.name] for ref in spec.places]
 
     def of_kind(*kinds: str) -> list[str]:
@@ -84,7 +81,7 @@ def alt_text(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer],
 
 def credits(spec: MapSpec, layers: dict[str, Layer], _=None) -> str:
     """Data sources of the map, one sentence each, in the language of ``_``."""
-    _ = _ if _ is not None else _words("en")
+    _ = _ if _ is not None else words("en")
     by_source: dict[str, list[Layer]] = {}
     for name in spec.drawn_layers():
         layer = layers[name]

@@ -22,7 +22,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from ..house.fonts import (BOOK_FACE, SCRIPT_FACES, book_face_digests, book_files,
+from ..house.fonts import (BOOK_FACE, SCRIPT_FACES, book_face_digests, book_files, cmap,
                            fallback_file, font_tools_identity, licence)
 
 #: The optical size the text faces are instanced at (Literata's own default: body text).
@@ -85,14 +85,7 @@ _FALLBACK_STYLES = {"": ("normal", 400), "-Bold": ("normal", 700),
 
 @functools.lru_cache(maxsize=1)
 def _book_face_covers() -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    points: set[int] = set()
-    for path in book_files().values():
-        font = TTFont(path, lazy=True)
-        points.update(font.getBestCmap())
-        font.close()
-    return frozenset(points)
+    return frozenset().union(*(cmap(path) for path in book_files().values()))
 
 
 def fallback_faces(chars: str) -> list[Face]:
@@ -113,7 +106,7 @@ def fallback_faces(chars: str) -> list[Face]:
         regular = fallback_file(script_face.files[""])
         if regular is None:
             continue
-        have = _cmap(regular)
+        have = cmap(regular)
         mine = "".join(c for c in lacking if ord(c) in have)
         if not mine:
             continue
@@ -127,17 +120,6 @@ def fallback_faces(chars: str) -> list[Face]:
                                 script_face.family))
         lacking = "".join(c for c in lacking if c not in mine)
     return out
-
-
-@functools.lru_cache(maxsize=None)
-def _cmap(path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(path, lazy=True)
-    try:
-        return frozenset(font.getBestCmap())
-    finally:
-        font.close()
 
 
 def _fallback_subset(path, chars: str) -> bytes | None:

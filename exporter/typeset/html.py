@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 
 from ..document import Document
+from ..i18n import words
 
 #: Marks where a part starts in pandoc's output; a comment pandoc passes through.
 _MARK = "<!--exporter-part:{}-->"
@@ -38,11 +39,6 @@ class RenderedHtml:
     parts: tuple[Part, ...]
     lang: str
 
-
-def _words(lang: str):
-    from ..i18n import words
-
-    return words(lang)
 
 
 def _raw(html_text: str) -> dict:
@@ -97,7 +93,7 @@ def _chapter_of(block: dict) -> tuple[str, str] | None:
 def _title_page(doc: Document, meta: dict) -> list[dict]:
     """The title page as AST blocks, so title/standfirst keep pandoc's typography;
     ``meta`` is the document's metadata as pandoc JSON."""
-    _ = _words(doc.meta.lang)
+    _ = words(doc.meta.lang)
     blocks: list[dict] = [
         {"t": "Header", "c": [1, ["title", ["title"], []], meta["title"]["c"]]},
     ]
@@ -139,7 +135,7 @@ def render_html(doc: Document) -> RenderedHtml:
     lang = doc.meta.lang
     body: list[dict] = [_raw(_MARK.format("title"))]
     body += _title_page(doc, ast["meta"])
-    _ = _words(lang)
+    _ = words(lang)
     specs: dict[str, tuple[str, str]] = {"title": ("titlepage", _("Title page"))}
     current: str | None = None  # the part the blocks go to
     if not doc.chapters:
@@ -341,7 +337,7 @@ def _name_note_links(out: str, lang: str) -> str:
     ("note 1", not "1"; "back to the reference to note 1", not "↩")."""
     import re
 
-    _ = _words(lang)
+    _ = words(lang)
     # TRANSLATORS: what a footnote's number is called when read aloud, and its link back.
     note, back = _("note {n}"), _("back to the reference to note {n}")
     out = re.sub(r'(<a href="#fn(\d+)" class="footnote-ref" id="fnref\d+" role="doc-noteref")',
