@@ -84,6 +84,8 @@ class Document:
     house: HouseStyle | None = None
     #: A collection's articles, in order, each a chapter (empty for a single article).
     chapters: tuple[Path, ...] = ()
+    #: The same story in other languages (``read.translations.Translation``), by tag.
+    translations: tuple = ()
 
     def meta_text(self, key: str) -> str:
         """Title or standfirst as plain text with the body's typography ("" if absent)."""

@@ -126,6 +126,13 @@ def sample_dist(tmp_path_factory) -> Path:
     return built(tmp_path_factory, SAMPLE, "dist")
 
 
+@pytest.fixture(scope="session")
+def translated_dist(tmp_path_factory) -> Path:
+    """One story in English, Russian and Persian, and an English article beside it
+    (``tests/fixtures/translations``), built once through the CLI."""
+    return built(tmp_path_factory, FIXTURES / "translations", "translated")
+
+
 #: The sample collection and the articles only it uses (the other sample articles).
 COLLECTION = SOURCE_DIR / "nagorno-karabakh-2020-2023.collection.yml"
 OTHER_ARTICLES = ("second-karabakh-war-2020.md", "karabakh-exodus-2023.md")

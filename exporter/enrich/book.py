@@ -83,8 +83,9 @@ def _unique_ids(blocks: list, taken: set[str]) -> None:
         walk_json(blocks, relink)
 
 
-def _chapter(doc: Document, ast: dict, taken: set[str]) -> dict:
-    """One article as a chapter: a ``Div`` with its heading, standfirst, byline, date."""
+def _chapter(doc: Document, ast: dict, taken: set[str], book_lang: str) -> dict:
+    """One article as a chapter: a ``Div`` with its heading, standfirst, byline, date;
+    marked with its own language where it is not the book's."""
     meta = ast["meta"]
     title = meta["title"]["c"]
     ident = f"chapter-{doc.slug}"
@@ -114,8 +115,11 @@ def _chapter(doc: Document, ast: dict, taken: set[str]) -> dict:
     _unique_ids(blocks, taken)
     heading = {"t": "Header", "c": [1, [f"{ident}-title", ["chapter-title"], []], title]}
     plain = _plain(title)
+    attrs = [["title", plain]]
+    if doc.meta.lang != book_lang:
+        attrs += [["lang", doc.meta.lang], ["dir", doc.meta.direction]]
     return {"t": "Div", "c": [
-        [ident, ["chapter"], [["title", plain]]],
+        [ident, ["chapter"], attrs],
         # The head is the chapter's own furniture: no glossary or map links in it.
         [heading, {"t": "Div", "c": [["", ["chapter-head", "no-glossary"], []], head]},
          *blocks]]}
@@ -216,7 +220,7 @@ def assemble_book(path: Path, allow_remote: bool = False, maps_ready=None,
     from ..i18n import words
     from ..maps.appendix import add_maps
     from ..read.metadata import Metadata
-    from ..read.source import parse_markdown
+    from ..read.source import parse_markdown, story
     from ..yamlfile import validate
     from .quotes import localise_quotes
 
@@ -240,7 +244,7 @@ def assemble_book(path: Path, allow_remote: bool = False, maps_ready=None,
     resources = {}
     chapters = []
     for doc, _ in docs:
-        chapters.append(_chapter(doc, doc.ast.to_json(), taken))
+        chapters.append(_chapter(doc, doc.ast.to_json(), taken, meta.lang))
         warnings += doc.warnings
         resources.update(doc.resources)
     intro = book["blocks"]
@@ -252,7 +256,8 @@ def assemble_book(path: Path, allow_remote: bool = False, maps_ready=None,
     collection = Document(source=path, root=root, slug=source_slug(path), meta=meta,
                           ast=pf.load(io.StringIO(json.dumps(book))), resources=resources,
                           warnings=warnings, house=house or HouseStyle(),
-                          chapters=tuple(doc.source for doc, _ in docs))
+                          chapters=tuple(doc.source for doc, _ in docs),
+                          translations=story(path, source_slug(path), meta, locator))
     report = apply_glossary(collection.ast, _merged_glossary(docs, root), meta.glossary,
                             meta.lang)
     collection.warnings += report.warnings

@@ -153,12 +153,31 @@ class Words:
         formatter.setGroupingUsed(False)
         return formatter.format(page)
 
-    def join(self, items: list[str]) -> str:
-        """"a, b and c" as the language joins a list (CLDR list patterns)."""
+    def month(self, day: dt.date) -> str:
+        """The month of ``day`` with its year, as the language names it ("September
+        2023", "сентябрь 2023 г.")."""
+        import icu
+
+        pattern = icu.DateTimePatternGenerator.createInstance(self._locale).getBestPattern(
+            "yMMMM")
+        formatter = icu.SimpleDateFormat(pattern, self._locale)
+        formatter.setTimeZone(icu.TimeZone.getGMT())
+        noon = dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.timezone.utc)
+        return formatter.format(noon.timestamp())
+
+    def join(self, items: list[str], kind: str = "and") -> str:
+        """"a, b and c" (``kind`` "or": "a, b or c") as the language joins a list (CLDR
+        list patterns)."""
         import icu
 
         items = [str(item) for item in items]
-        return icu.ListFormatter.createInstance(self._locale).format(items) if items else ""
+        if not items:
+            return ""
+        if kind == "or":
+            return icu.ListFormatter.createInstance(
+                self._locale, icu.UListFormatterType.OR,
+                icu.UListFormatterWidth.WIDE).format(items)
+        return icu.ListFormatter.createInstance(self._locale).format(items)
 
     @cached_property
     def direction(self) -> str:
@@ -205,6 +224,18 @@ _COUNTER_STYLES = {
     "mlym": "malayalam", "mymr": "myanmar", "orya": "oriya", "telu": "telugu", "thai": "thai",
     "tibt": "tibetan",
 }
+
+
+@lru_cache(maxsize=None)
+def autonym(tag: str) -> str:
+    """The name of language ``tag`` in that language, as a menu of languages shows it
+    ("Русский", "հայերեն", "فارسی"): what a reader looks for to find their language."""
+    import icu
+
+    locale = icu.Locale.forLanguageTag(tag)
+    names = icu.LocaleDisplayNames.createInstance(
+        locale, [icu.UDisplayContext.CAPITALIZATION_FOR_UI_LIST_OR_MENU])
+    return names.languageDisplayName(locale.getLanguage()) or tag
 
 
 @lru_cache(maxsize=None)

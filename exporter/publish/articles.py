@@ -39,6 +39,8 @@ class Article:
     rights: str | None = None
     subjects: list[str] = field(default_factory=list)
     corrections: list[dict] = field(default_factory=list)   # [{"date", "text"}]
+    #: The same story in other languages: [{"lang", "slug", "title", "identifier"}].
+    translations: list[dict] = field(default_factory=list)
     cover: bytes = b""             # PNG, at most COVER_SIZE
     thumbnail: bytes = b""         # PNG, at most THUMBNAIL_SIZE
 
@@ -91,6 +93,7 @@ def article_of(doc: Document) -> Article:
         subjects=list(meta.subjects),
         corrections=[{"date": c.date.isoformat(), "text": text}
                      for c, text in zip(meta.corrections, texts)],
+        translations=[asdict(t) for t in doc.translations],
         cover=cover,
         thumbnail=_scaled_png(cover, THUMBNAIL_SIZE),
     )

@@ -10,12 +10,14 @@ from any static web server or a folder.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import defaultdict
 from pathlib import PurePosixPath
 
 from lxml import etree
 
+from ..i18n import Words, autonym, words
 from ..slug import slugify
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -56,10 +58,14 @@ def _href(target: str, feed_path: str) -> str:
     return "../" * depth + target
 
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
 def _feed(path: str, title: str, kind: str, key: str, updated: str, root_kind: str,
-          subtitle: str = "", up: str | None = None,
+          _: Words, subtitle: str = "", up: str | None = None,
           publisher: str | None = None) -> etree._Element:
     feed = etree.Element(f"{{{ATOM}}}feed", nsmap=NSMAP)
+    feed.set(XML_LANG, _.lang)
     _el(feed, "id", _feed_id(path, key))
     _el(feed, "title", title)
     if subtitle:
@@ -72,12 +78,16 @@ def _feed(path: str, title: str, kind: str, key: str, updated: str, root_kind: s
     if up:
         _el(feed, "link", rel="up", href=_href(up, path), type_=NAVIGATION)
     _el(feed, "link", rel="alternate", href=_href("index.html", path), type_="text/html",
-        title="Downloads page")
+        title=_("Downloads page"))
     return feed
 
 
 def _entry(feed, article: dict, path: str) -> None:
+    """An article's entry, in the article's own language (``xml:lang``): its generated
+    words too; its translations as ``alternate`` links with their ``hreflang``."""
+    _ = words(article["lang"])
     entry = _el(feed, "entry")
+    entry.set(XML_LANG, _.lang)
     _el(entry, "title", article["title"])
     _el(entry, "id", article["identifier"])
     _el(entry, "updated", _time(article["modified"]))
@@ -95,9 +105,10 @@ def _entry(feed, article: dict, path: str) -> None:
         _el(entry, "category", term=subject, label=subject)
     summary = article.get("standfirst") or article["title"]
     _el(entry, "summary", summary, type_="text")
-    notes = [f"Edition {article['version']}."]
+    notes = [_("Edition {edition}", edition=article["version"]) + _(".")]
     for c in article.get("corrections") or []:
-        notes.append(f"Correction, {c['date']}: {c['text']}")
+        notes.append(_("Correction, {date}: {text}",
+                       date=_.date(dt.date.fromisoformat(c["date"])), text=c["text"]))
     _el(entry, "content", " ".join([summary] + notes), type_="text")
     cover = article.get("cover") or {}
     if cover.get("image"):
@@ -111,7 +122,11 @@ def _entry(feed, article: dict, path: str) -> None:
         _el(entry, "link", rel="http://opds-spec.org/acquisition", href=_href(ed["file"], path),
             type_=ed["media_type"], title=title, length=str(ed["bytes"]))
     _el(entry, "link", rel="alternate", href=_href(f"index.html#{article['slug']}", path),
-        type_="text/html", title="On the downloads page")
+        type_="text/html", title=_("On the downloads page"), hreflang=article["lang"])
+    for other in article.get("translations") or []:
+        # The same story in another language: where it is on the downloads page.
+        _el(entry, "link", rel="alternate", href=_href(f"index.html#{other['slug']}", path),
+            type_="text/html", hreflang=other["lang"], title=autonym(other["lang"]))
 
 
 def _nav_entry(feed, title: str, target: str, kind: str, key: str, updated: str,
@@ -133,28 +148,37 @@ def _latest(articles: list[dict]) -> str:
 
 
 def render_catalogue(articles: list[dict], key: str, publisher: str | None = None,
-                     navigation_from: int = NAVIGATION_FROM) -> dict[str, bytes]:
+                     navigation_from: int = NAVIGATION_FROM,
+                     lang: str = "en") -> dict[str, bytes]:
     """The catalogue's files (path relative to the output folder -> bytes).
 
     ``articles`` are manifest entries, newest first; ``key`` makes the feeds' ids
     (stable while it is). Navigation feeds appear from ``navigation_from`` articles on.
+    The feeds speak ``lang`` (the downloads page's language); each entry its article's.
     """
     if not articles:
         return {}
-    title = f"{publisher}: articles" if publisher else "Articles"
+    _ = words(lang)
+    title = _("{publisher}: articles", publisher=publisher) if publisher else _("Articles")
     root_kind = ACQUISITION if len(articles) < navigation_from else NAVIGATION
+
+    def count(n: int) -> str:
+        return _.n("{n} article", "{n} articles", n, n=_.number(n))
 
     def acquisition(path: str, feed_title: str, chosen: list[dict], up: str | None,
                     subtitle: str = "") -> bytes:
-        feed = _feed(path, feed_title, ACQUISITION, key, _latest(chosen), root_kind, subtitle,
-                     up, publisher)
+        feed = _feed(path, feed_title, ACQUISITION, key, _latest(chosen), root_kind, _,
+                     subtitle, up, publisher)
         for article in chosen:
             _entry(feed, article, path)
         return _bytes(feed)
 
     if root_kind == ACQUISITION:
+        formats = list(dict.fromkeys(ed["label"] for a in articles for ed in a["editions"]
+                                     if a["lang"] == lang))
         return {ROOT: acquisition(ROOT, title, articles, None,
-                                  "Each article as EPUB, PDF and Word document.")}
+                                  _("Each article as {formats}.",
+                                    formats=_.join(formats)))}
     files: dict[str, bytes] = {}
     updated = _latest(articles)
     by_month: dict[str, list[dict]] = defaultdict(list)
@@ -165,23 +189,25 @@ def render_catalogue(articles: list[dict], key: str, publisher: str | None = Non
             by_subject[subject].append(article)
 
     all_path = f"{FOLDER}/all.xml"
-    files[all_path] = acquisition(all_path, "All articles, newest first", articles, ROOT)
+    newest = _("All articles, newest first")
+    files[all_path] = acquisition(all_path, newest, articles, ROOT)
     months_path = f"{FOLDER}/by-date.xml"
-    months = _feed(months_path, "By date", NAVIGATION, key, updated, root_kind, up=ROOT,
-                   publisher=publisher)
+    months = _feed(months_path, _("By date"), NAVIGATION, key, updated, root_kind, _,
+                   up=ROOT, publisher=publisher)
     for month in sorted(by_month, reverse=True):
         chosen = by_month[month]
         path = f"{FOLDER}/date-{month}.xml"
-        label = _month_name(month)
-        files[path] = acquisition(path, f"Published in {label}", chosen, months_path)
+        label = _.month(dt.date.fromisoformat(month + "-01"))
+        files[path] = acquisition(path, _("Published in {month}", month=label), chosen,
+                                  months_path)
         _nav_entry(months, label, path, ACQUISITION, key, _latest(chosen),
-                   f"{len(chosen)} article{'s' if len(chosen) != 1 else ''}", months_path)
+                   count(len(chosen)), months_path)
     files[months_path] = _bytes(months)
     subjects_path = f"{FOLDER}/by-subject.xml"
-    subjects = _feed(subjects_path, "By subject", NAVIGATION, key, updated, root_kind, up=ROOT,
-                     publisher=publisher)
+    subjects = _feed(subjects_path, _("By subject"), NAVIGATION, key, updated, root_kind, _,
+                     up=ROOT, publisher=publisher)
     used: set[str] = set()
-    for subject in sorted(by_subject, key=str.casefold):
+    for subject in sorted(by_subject, key=_.sort_key()):
         chosen = by_subject[subject]
         name = slugify(subject)
         while name in used:
@@ -190,20 +216,14 @@ def render_catalogue(articles: list[dict], key: str, publisher: str | None = Non
         path = f"{FOLDER}/subject-{name}.xml"
         files[path] = acquisition(path, subject, chosen, subjects_path)
         _nav_entry(subjects, subject, path, ACQUISITION, key, _latest(chosen),
-                   f"{len(chosen)} article{'s' if len(chosen) != 1 else ''}", subjects_path)
+                   count(len(chosen)), subjects_path)
     files[subjects_path] = _bytes(subjects)
-    root = _feed(ROOT, title, NAVIGATION, key, updated, root_kind, publisher=publisher)
-    _nav_entry(root, "All articles, newest first", all_path, ACQUISITION, key, updated,
-               f"All {len(articles)} articles.", ROOT, rel="http://opds-spec.org/sort/new")
-    _nav_entry(root, "By date", months_path, NAVIGATION, key, updated,
-               "The articles by month of publication.", ROOT)
-    _nav_entry(root, "By subject", subjects_path, NAVIGATION, key, updated,
-               "The articles by subject.", ROOT)
+    root = _feed(ROOT, title, NAVIGATION, key, updated, root_kind, _, publisher=publisher)
+    _nav_entry(root, newest, all_path, ACQUISITION, key, updated,
+               count(len(articles)) + _("."), ROOT, rel="http://opds-spec.org/sort/new")
+    _nav_entry(root, _("By date"), months_path, NAVIGATION, key, updated,
+               _("The articles by month of publication."), ROOT)
+    _nav_entry(root, _("By subject"), subjects_path, NAVIGATION, key, updated,
+               _("The articles by subject."), ROOT)
     files[ROOT] = _bytes(root)
     return files
-
-
-def _month_name(month: str) -> str:
-    import datetime as dt
-
-    return dt.date.fromisoformat(month + "-01").strftime("%B %Y")

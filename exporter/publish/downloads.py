@@ -156,7 +156,7 @@ def publish(out_dir: Path, editions: Sequence, *, check: bool = False,
     """
     from .bundle import bundle_name, render_bundle
     from .catalogue import NAVIGATION_FROM, render_catalogue
-    from .page import render_page
+    from .page import page_language, render_page
     from ..house.styles import STYLES_DIR
 
     say = progress or (lambda _m: None)
@@ -186,7 +186,8 @@ def publish(out_dir: Path, editions: Sequence, *, check: bool = False,
                 files[f"{COVERS}/{ed.article.slug}-thumb.png"] = ed.article.thumbnail
         catalogue = render_catalogue(entries, key=publisher or out_dir.resolve().name,
                                      publisher=publisher,
-                                     navigation_from=navigation_from or NAVIGATION_FROM)
+                                     navigation_from=navigation_from or NAVIGATION_FROM,
+                                     lang=page_language(entries))
         files.update(catalogue)
         kind = "navigation" if len(catalogue) > 1 else "acquisition"
         files[PAGE] = render_page(entries, css, kind, signed=signed)
@@ -246,6 +247,7 @@ def _options(editions: Sequence, check: bool, sign_key: Path | None, bundle: boo
              navigation_from: int | None, styles: Path) -> dict:
     """Everything besides the folder's files that the written files depend on."""
     from .. import __version__
+    from ..i18n import catalogue_digest, shipped
 
     def digest(path: Path) -> str | None:
         try:
@@ -257,6 +259,7 @@ def _options(editions: Sequence, check: bool, sign_key: Path | None, bundle: boo
             "sign": digest(sign_key) if sign_key is not None else None,
             "navigation_from": navigation_from, "css": digest(styles / "downloads.css"),
             "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+            "words": [catalogue_digest(language) for language in shipped()],
             "editions": sorted(str(ed.path.name) for ed in editions)}
 
 

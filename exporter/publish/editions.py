@@ -8,9 +8,11 @@ import re
 import zipfile
 from pathlib import Path
 
-#: Format name -> (what the page calls it, what it is for). Formats the registry may gain
-#: later (print-shop PDF, booklet) have their words here already; an unknown format is
-#: named by its file extension.
+from ..i18n import Words, words
+
+#: Format name -> (what the page calls it, what it is for), in English (the messages;
+#: ``plain_words`` gives them in the reader's language). Formats the registry may gain
+#: later have their words here already; an unknown format is named by its extension.
 PLAIN_WORDS: dict[str, tuple[str, str]] = {
     "epub": ("EPUB", "for e-readers and phones"),
     "pdf": ("PDF", "to read on screen or print"),
@@ -20,9 +22,22 @@ PLAIN_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def plain_words(fmt: str, file_name: str) -> tuple[str, str]:
-    """(name, purpose) of a format for readers, e.g. ("EPUB", "for e-readers and phones")."""
-    return PLAIN_WORDS.get(fmt, (Path(file_name).suffix.lstrip(".").upper() or fmt, ""))
+def _plain_words_marked(_: Words) -> None:
+    """The words of PLAIN_WORDS as messages (so that the extractor finds them)."""
+    _("EPUB"), _("for e-readers and phones"), _("PDF"), _("to read on screen or print")
+    _("Print-ready PDF"), _("for a print shop, with bleed and crop marks")
+    _("Booklet to print and fold"), _("A5 pages on A4 sheets, printed on both sides")
+    _("Word document"), _("to edit in Word or LibreOffice")
+
+
+def plain_words(fmt: str, file_name: str, lang: str = "en") -> tuple[str, str]:
+    """(name, purpose) of a format for readers in ``lang``, e.g. ("EPUB", "for e-readers
+    and phones")."""
+    if fmt not in PLAIN_WORDS:
+        return Path(file_name).suffix.lstrip(".").upper() or fmt, ""
+    _ = words(lang)
+    name, purpose = PLAIN_WORDS[fmt]
+    return _(name), _(purpose)
 
 
 def sha256_of(path: Path) -> str:
@@ -52,7 +67,7 @@ def _epub_summary(path: Path) -> str | None:
     return None
 
 
-def _pdf_summary(path: Path) -> str | None:
+def _pdf_summary(path: Path, _: Words) -> str | None:
     """What the PDF's catalogue says about its structure: tags, language, bookmarks."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -64,21 +79,23 @@ def _pdf_summary(path: Path) -> str | None:
             mark_info and mark_info.get_object().get("/Marked"))
         metadata = root.get("/Metadata")
         ua = metadata is not None and b"pdfuaid:part" in metadata.get_object().get_data()
-        facts = [("Tagged PDF/UA-1" if ua else "Tagged PDF")
-                 + ": screen readers can follow its headings, lists and figures, and every "
-                   "figure has a text description" * ua
-                 if tagged else
-                 "Untagged PDF: screen readers get the text but not its structure"]
+        if not tagged:
+            facts = [_("Untagged PDF: screen readers get the text but not its structure")]
+        elif ua:
+            facts = [_("Tagged PDF/UA-1: screen readers can follow its headings, lists and "
+                       "figures, and every figure has a text description")]
+        else:
+            facts = [_("Tagged PDF")]
         if "/Lang" in root:
-            facts.append(f"language set ({root['/Lang']})")
+            facts.append(_("language set ({lang})", lang=str(root["/Lang"])))
         if "/Outlines" in root:
-            facts.append("bookmarks for each section")
+            facts.append(_("bookmarks for each section"))
     except (PdfReadError, OSError, KeyError, ValueError):
         return None
-    return "; ".join(facts) + "."
+    return _("; ").join(facts) + _(".")
 
 
-def _docx_summary(path: Path) -> str | None:
+def _docx_summary(path: Path, _: Words) -> str | None:
     """Whether the DOCX uses heading styles and gives every image a text alternative."""
     try:
         with zipfile.ZipFile(path) as z:
@@ -87,25 +104,30 @@ def _docx_summary(path: Path) -> str | None:
         return None
     facts = []
     if re.search(r'<w:pStyle w:val="Heading\d"', body):
-        facts.append("Word heading styles, so the navigation pane lists its sections")
+        facts.append(_("Word heading styles, so the navigation pane lists its sections"))
     images = re.findall(r"<wp:docPr\b[^>]*>", body)
     if images:
         described = sum(1 for tag in images if re.search(r'\bdescr="[^"]+"', tag))
-        facts.append("every image has a text description" if described == len(images)
-                     else f"{len(images) - described} of {len(images)} images "
-                          "have no text description")
+        missing = len(images) - described
+        facts.append(_("every image has a text description") if not missing
+                     else _.n("{n} of {total} images has no text description",
+                              "{n} of {total} images have no text description", missing,
+                              n=_.number(missing), total=_.number(len(images))))
     if not facts:
         return None
-    text = "; ".join(facts) + "."
+    text = _("; ").join(facts) + _(".")
     return text[0].upper() + text[1:]
 
 
-_SUMMARIES = {".epub": _epub_summary, ".pdf": _pdf_summary, ".docx": _docx_summary}
+_SUMMARIES = {".pdf": _pdf_summary, ".docx": _docx_summary}
 
 
-def accessibility_summary(path: Path) -> str | None:
+def accessibility_summary(path: Path, lang: str = "en") -> str | None:
     """The edition's accessibility statement, as the file itself declares it; None if it
-    declares none (the EPUB's ``schema:accessibilitySummary``; for PDF and DOCX, what
-    their structure shows)."""
-    reader = _SUMMARIES.get(path.suffix.lower())
-    return reader(path) if reader else None
+    declares none (the EPUB's ``schema:accessibilitySummary``, in the EPUB's language;
+    for PDF and DOCX, what their structure shows, said in ``lang``)."""
+    suffix = path.suffix.lower()
+    if suffix == ".epub":
+        return _epub_summary(path)
+    reader = _SUMMARIES.get(suffix)
+    return reader(path, words(lang)) if reader else None

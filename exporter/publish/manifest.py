@@ -50,7 +50,7 @@ def build_epoch(articles: Iterable[dict]) -> int:
 def edition_entry(path: Path, fmt: str, media_type: str, pages: int | None,
                   words: int | None, article: dict, previous: dict | None) -> dict:
     """What the manifest says of one edition file (hashed now, read from the file)."""
-    name, purpose = plain_words(fmt, path.name)
+    name, purpose = plain_words(fmt, path.name, article["lang"])
     digest = sha256_of(path)
     same = previous is not None and previous.get("sha256") == digest
     return {
@@ -65,7 +65,7 @@ def edition_entry(path: Path, fmt: str, media_type: str, pages: int | None,
         "words": words,
         "version": article["version"],
         "modified": article["modified"],
-        "accessibility_summary": accessibility_summary(path),
+        "accessibility_summary": accessibility_summary(path, article["lang"]),
         # ``exporter check``'s results stay valid while the file is the same.
         "check": previous.get("check") if same else None,
     }

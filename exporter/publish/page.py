@@ -8,137 +8,257 @@ linked by relative paths. Responsive from phone to desktop, with a print stylesh
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from html import escape
+
+from ..i18n import SOURCE_LANGUAGE, Words, autonym, words
 
 #: The OPDS media type of the catalogue, announced in the page's head.
 CATALOGUE_TYPE = "application/atom+xml;profile=opds-catalog;kind={kind}"
 
 
-def human_size(size: int) -> str:
-    """Bytes as people read them: "840 bytes", "224 kB", "1.3 MB"."""
+def human_size(size: int, lang: str = "en") -> str:
+    """Bytes as people read them: "840 bytes", "224 kB", "1.3 MB", in ``lang``."""
+    _ = words(lang)
     if size < 1000:
-        return f"{size} bytes"
+        return _.n("{n} byte", "{n} bytes", size, n=_.number(size))
     if size < 1_000_000:
-        return f"{size / 1000:.0f} kB"
-    return f"{size / 1_000_000:.1f} MB"
+        return _("{size} kB", size=_.number(round(size / 1000)))
+    return _("{size} MB", size=_.number(size / 1_000_000, places=1))
 
 
-def long_date(iso: str) -> str:
-    return dt.date.fromisoformat(iso).strftime("%-d %B %Y")
+def long_date(iso: str, lang: str = "en") -> str:
+    return words(lang).date(dt.date.fromisoformat(iso))
 
 
-def extent(edition: dict) -> str:
+def extent(edition: dict, lang: str = "en") -> str:
+    _ = words(lang)
     if edition.get("pages") is not None:
         n = edition["pages"]
-        return f"{n} page" + ("s" if n != 1 else "")
+        return _.n("{n} page", "{n} pages", n, n=_.number(n))
     if edition.get("words") is not None:
-        return f"{edition['words']:,} words"
+        n = edition["words"]
+        return _.n("{n} word", "{n} words", n, n=_.number(n))
     return ""
 
 
-def _checked(check: dict | None, file: str) -> str:
+def page_language(articles: list[dict]) -> str:
+    """The page's own language: the one most of its articles are in (of two as common,
+    the newest article's). Each article keeps its own language inside it."""
+    counts = Counter(a["lang"] for a in articles)
+    if not counts:
+        return SOURCE_LANGUAGE
+    most = max(counts.values())
+    return next(a["lang"] for a in articles if counts[a["lang"]] == most)
+
+
+def stories(articles: list[dict], lang: str) -> list[list[dict]]:
+    """``articles`` (newest first) grouped by story: an article and its translations
+    together, where the first of them stands; in a story, the page's language first,
+    then by language tag."""
+    by_slug = {a["slug"]: a for a in articles}
+    links: dict[str, set[str]] = {slug: set() for slug in by_slug}
+    for article in articles:  # either side's word links the two
+        for other in article.get("translations") or []:
+            if other["slug"] in by_slug:
+                links[article["slug"]].add(other["slug"])
+                links[other["slug"]].add(article["slug"])
+    groups: list[list[dict]] = []
+    placed: set[str] = set()
+    for article in articles:
+        if article["slug"] in placed:
+            continue
+        group, todo = [], [article["slug"]]
+        while todo:
+            slug = todo.pop()
+            if slug in placed:
+                continue
+            placed.add(slug)
+            group.append(by_slug[slug])
+            todo += sorted(links[slug])
+        group.sort(key=lambda a: (a["lang"] != lang, a["lang"], a["slug"]))
+        groups.append(group)
+    return groups
+
+
+def _marks(article: dict, around: str) -> str:
+    """``lang`` (and ``dir`` where it differs from ``around``'s) of an article's block."""
+    direction = words(article["lang"]).direction
+    attrs = f' lang="{escape(article["lang"])}"'
+    if direction != words(around).direction:
+        attrs += f' dir="{direction}"'
+    return attrs
+
+
+def _say(_: Words, text: str) -> str:
+    """Generated ``text``, escaped; marked as English where the article's language has
+    no catalogue (the words then are English inside another language's block)."""
+    return f'<span lang="en">{escape(text)}</span>' if _.fallback else escape(text)
+
+
+def _checked(check: dict | None, file: str, _: Words) -> str:
     """A line on ``exporter check``'s verdict, when the build ran it (``--check``)."""
     if not check:
         return ""
-    verdict = ("no errors or warnings" if check["passed"]
-               else f"{check['errors']} errors, {check['warnings']} warnings")
+    if check["passed"]:
+        verdict = _("no errors or warnings")
+    else:
+        verdict = _.join([
+            _.n("{n} error", "{n} errors", check["errors"], n=_.number(check["errors"])),
+            _.n("{n} warning", "{n} warnings", check["warnings"],
+                n=_.number(check["warnings"]))])
     if file.endswith(".epub"):
-        verdict += " (W3C EPUBCheck)"
-    return f'<p class="checked"><span class="label">Checked:</span> {verdict}</p>\n'
+        verdict = _("{verdict} (W3C EPUBCheck)", verdict=verdict)
+    return (f'<p class="checked"><span class="label">{_say(_, _("Checked:"))}</span> '
+            f'{_say(_, verdict)}</p>\n')
 
 
-def _edition(ed: dict) -> str:
-    facts = " · ".join(x for x in (human_size(ed["bytes"]), extent(ed)) if x)
-    purpose = f" — {escape(ed['purpose'])}" if ed.get("purpose") else ""
-    summary = ed.get("accessibility_summary") or "This file declares no accessibility information."
+def _edition(ed: dict, lang: str) -> str:
+    _ = words(lang)
+    facts = " · ".join(x for x in (human_size(ed["bytes"], lang), extent(ed, lang)) if x)
+    purpose = f" — {_say(_, ed['purpose'])}" if ed.get("purpose") else ""
+    summary = ed.get("accessibility_summary") or _(
+        "This file declares no accessibility information.")
+    summary = escape(summary) if ed.get("accessibility_summary") else _say(_, summary)
     return (
         '<li class="edition">\n'
         f'<a class="download" href="{escape(ed["file"])}" type="{escape(ed["media_type"])}" '
-        f'download><span class="format">{escape(ed["label"])}</span>{purpose}</a>\n'
-        f'<p class="facts">{escape(facts)}<span class="file">{escape(ed["file"])}</span></p>\n'
-        f'<p class="a11y"><span class="label">Accessibility:</span> {escape(summary)}</p>\n'
-        f'{_checked(ed.get("check"), ed["file"])}'
+        f'hreflang="{escape(lang)}" download><span class="format">{_say(_, ed["label"])}'
+        f'</span>{purpose}</a>\n'
+        f'<p class="facts">{_say(_, facts)}<span class="file" dir="ltr">'
+        f'{escape(ed["file"])}</span></p>\n'
+        f'<p class="a11y"><span class="label">{_say(_, _("Accessibility:"))}</span> '
+        f'{summary}</p>\n'
+        f'{_checked(ed.get("check"), ed["file"], _)}'
         f'<p class="sha"><span class="label">SHA-256:</span> '
-        f'<code>{escape(ed["sha256"])}</code></p>\n'
+        f'<code dir="ltr">{escape(ed["sha256"])}</code></p>\n'
         '</li>\n')
 
 
-def _article(article: dict) -> str:
+def _article(article: dict, page_lang: str, heading: int = 2) -> str:
+    """One article's block, in the article's own language: its generated words too."""
     slug = escape(article["slug"])
-    lang = escape(article["lang"])
-    out = [f'<article id="{slug}" aria-labelledby="{slug}-title">\n']
+    lang = article["lang"]
+    _ = words(lang)
+    out = [f'<article id="{slug}" aria-labelledby="{slug}-title"{_marks(article, page_lang)}>\n']
     cover = article.get("cover") or {}
     if cover.get("thumbnail"):
         width, height = cover.get("thumbnail_size", [120, 180])
         out.append(f'<img class="cover" src="{escape(cover["thumbnail"])}" alt="" '
                    f'width="{width // 2}" height="{height // 2}">\n')
     out.append('<div class="about">\n')
-    out.append(f'<h2 id="{slug}-title" lang="{lang}">{escape(article["title"])}</h2>\n')
+    out.append(f'<h{heading} id="{slug}-title">{escape(article["title"])}</h{heading}>\n')
     if article.get("standfirst"):
-        out.append(f'<p class="standfirst" lang="{lang}">{escape(article["standfirst"])}</p>\n')
-    facts = [f'<time datetime="{article["date"]}">{long_date(article["date"])}</time>']
+        out.append(f'<p class="standfirst">{escape(article["standfirst"])}</p>\n')
+    facts = [f'<time datetime="{article["date"]}">{long_date(article["date"], lang)}</time>']
     if article.get("authors"):
-        facts.insert(0, "By " + escape(", ".join(article["authors"])))
-    facts.append(f'Edition {escape(article["version"])}')
+        facts.insert(0, _say(_, _("By {names}", names=_.join(article["authors"]))))
+    facts.append(_say(_, _("Edition {edition}", edition=article["version"])))
     if article.get("corrections"):
-        facts.append(f'<a href="#{slug}-corrections">Corrected <time datetime="'
-                     f'{article["modified"]}">{long_date(article["modified"])}</time></a>')
+        corrected = _say(_, _("Corrected {date}", date="\0")).replace(
+            "\0", f'<time datetime="{article["modified"]}">'
+                  f'{long_date(article["modified"], lang)}</time>')
+        facts.append(f'<a href="#{slug}-corrections">{corrected}</a>')
     out.append(f'<p class="meta">{" · ".join(facts)}</p>\n')
     if article.get("subjects"):
-        out.append(f'<p class="subjects"><span class="label">Subjects:</span> '
-                   f'<span lang="{lang}">{escape(", ".join(article["subjects"]))}</span></p>\n')
+        out.append(f'<p class="subjects"><span class="label">{_say(_, _("Subjects:"))}</span> '
+                   f'{escape(_.join(article["subjects"]))}</p>\n')
     out.append('</div>\n')
-    out.append('<h3 class="sr-only">Editions to download</h3>\n<ul class="editions">\n')
-    out += [_edition(ed) for ed in article["editions"]]
+    sub = heading + 1
+    out.append(f'<h{sub} class="sr-only">{_say(_, _("Editions to download"))}</h{sub}>\n'
+               '<ul class="editions">\n')
+    out += [_edition(ed, lang) for ed in article["editions"]]
     out.append('</ul>\n')
     if article.get("corrections"):
         out.append(f'<section class="corrections" id="{slug}-corrections" '
                    f'aria-labelledby="{slug}-corrections-title">\n'
-                   f'<h3 id="{slug}-corrections-title">Corrections</h3>\n<ul>\n')
+                   f'<h{sub} id="{slug}-corrections-title">{_say(_, _("Corrections"))}'
+                   f'</h{sub}>\n<ul>\n')
         for c in article["corrections"]:
-            out.append(f'<li><time datetime="{c["date"]}">{long_date(c["date"])}</time>: '
-                       f'<span lang="{lang}">{escape(c["text"])}</span></li>\n')
+            out.append(f'<li><time datetime="{c["date"]}">{long_date(c["date"], lang)}'
+                       f'</time>: {escape(c["text"])}</li>\n')
         out.append('</ul>\n</section>\n')
     out.append('</article>\n')
     return "".join(out)
 
 
+def _story(group: list[dict], page_lang: str) -> str:
+    """A story in several languages: one section, a line linking each language's
+    article (``hreflang``, the language named in itself), and the articles."""
+    if len(group) == 1:
+        return _article(group[0], page_lang)
+    _ = words(page_lang)
+    first = group[0]
+    ident = f'story-{escape(first["slug"])}'
+    links = []
+    for article in group:
+        links.append(f'<a href="#{escape(article["slug"])}" hreflang="{escape(article["lang"])}"'
+                     f'{_marks(article, page_lang)}>{escape(autonym(article["lang"]))}</a>')
+    out = [f'<section class="story" id="{ident}" aria-labelledby="{ident}-title">\n',
+           f'<h2 id="{ident}-title"{_marks(first, page_lang)}>{escape(first["title"])}</h2>\n',
+           f'<p class="languages"><span class="label">'
+           f'{escape(_.n("This story in {n} language:", "This story in {n} languages:", len(group), n=_.number(len(group))))}'
+           f'</span> {" · ".join(links)}</p>\n']
+    out += [_article(article, page_lang, heading=3) for article in group]
+    out.append('</section>\n')
+    return "".join(out)
+
+
 def render_page(articles: list[dict], css: str, catalogue_kind: str, signed: bool) -> bytes:
-    """The downloads page for ``articles`` (manifest entries, newest first)."""
+    """The downloads page for ``articles`` (manifest entries, newest first), in the
+    language most of them are in; each article in its own."""
+    lang = page_language(articles)
+    _ = words(lang)
+    direction = words(lang).direction
     count = len(articles)
-    formats = sorted({ed["label"] for a in articles for ed in a["editions"]})
+    formats = list(dict.fromkeys(ed["label"] for a in articles for ed in a["editions"]
+                                 if a["lang"] == lang))
     publishers = {a.get("publisher") for a in articles}
     site = publishers.pop() if len(publishers) == 1 and None not in publishers else ""
-    title = f"Downloads — {site}" if site else "Downloads"
-    intro = (f"{count} article{'s' if count != 1 else ''}, each to download as "
-             f"{', '.join(formats[:-1]) + ' or ' + formats[-1] if len(formats) > 1 else ''.join(formats)}.")
-    signature = (' The manifest is signed with Ed25519: <a href="manifest.json.sig">'
-                 'manifest.json.sig</a>, public key <a href="manifest.pub.pem">'
-                 'manifest.pub.pem</a>.' if signed else "")
+    title = _("Downloads — {site}", site=site) if site else _("Downloads")
+    intro = _.n("{n} article, to download as {formats}.",
+                "{n} articles, each to download as {formats}.", count,
+                n=_.number(count), formats=_.join(formats, "or"))
+    groups = stories(articles, lang)
+    if len(groups) < count:
+        intro += " " + _.n("{n} story is published in several languages.",
+                           "{n} stories are published in several languages.",
+                           sum(len(g) > 1 for g in groups),
+                           n=_.number(sum(len(g) > 1 for g in groups)))
+    signature = (" " + escape(_("The manifest is signed with Ed25519: {signature}, public key "
+                                "{key}.", signature="\0", key="\1"))
+                 .replace("\0", '<a href="manifest.json.sig">manifest.json.sig</a>')
+                 .replace("\1", '<a href="manifest.pub.pem">manifest.pub.pem</a>')
+                 if signed else "")
     head = (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{escape(_.lang)}" dir="{direction}">\n<head>\n'
+        '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<title>{escape(title)}</title>\n'
         f'<meta name="description" content="{escape(intro)}">\n'
         '<meta name="generator" content="exporter">\n'
         f'<link rel="alternate" type="{CATALOGUE_TYPE.format(kind=catalogue_kind)}" '
-        'href="catalog.xml" title="Catalogue for e-reader apps (OPDS)">\n'
+        f'href="catalog.xml" title="{escape(_("Catalogue for e-reader apps (OPDS)"))}">\n'
         f'<style>\n{css}</style>\n</head>\n')
+    sums = escape(_("Every file’s SHA-256 checksum is in {sums}; in the folder holding the "
+                    "files, {command} checks them all. {manifest} lists every file with its "
+                    "size and checksum, and the checksums of each article’s earlier "
+                    "versions.", sums="\0", command="\1", manifest="\2"))
+    sums = (sums.replace("\0", '<a href="SHA256SUMS">SHA256SUMS</a>')
+            .replace("\1", '<code dir="ltr">sha256sum -c SHA256SUMS</code>')
+            .replace("\2", '<a href="manifest.json">manifest.json</a>'))
+    apps = escape(_("E-reader apps that read OPDS catalogues (KOReader, Thorium, Calibre, "
+                    "Moon+ Reader and others) can browse these articles: add {catalogue} as a "
+                    "catalogue.", catalogue="\0")).replace(
+        "\0", '<a href="catalog.xml">catalog.xml</a>')
     body = [
-        '<body>\n<a class="skip" href="#main">Skip to the downloads</a>\n',
+        f'<body>\n<a class="skip" href="#main">{escape(_("Skip to the downloads"))}</a>\n',
         f'<header>\n<h1>{escape(title)}</h1>\n<p>{escape(intro)}</p>\n</header>\n',
         '<main id="main">\n',
-        *[_article(a) for a in articles],
+        *[_story(group, lang) for group in groups],
         '</main>\n',
-        '<footer>\n<h2>Check your copy, or read in an app</h2>\n'
-        '<p>Every file’s SHA-256 checksum is in <a href="SHA256SUMS">SHA256SUMS</a>; in the '
-        'folder holding the files, <code>sha256sum -c SHA256SUMS</code> checks them all. '
-        '<a href="manifest.json">manifest.json</a> lists every file with its size and '
-        'checksum, and the checksums of each article’s earlier versions.'
-        f'{signature}</p>\n'
-        '<p>E-reader apps that read OPDS catalogues (KOReader, Thorium, Calibre, Moon+ '
-        'Reader and others) can browse these articles: add '
-        '<a href="catalog.xml">catalog.xml</a> as a catalogue.</p>\n'
+        f'<footer>\n<h2>{escape(_("Check your copy, or read in an app"))}</h2>\n'
+        f'<p>{sums}{signature}</p>\n<p>{apps}</p>\n'
         '</footer>\n</body>\n</html>\n',
     ]
     return (head + "".join(body)).encode("utf-8")

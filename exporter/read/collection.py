@@ -17,8 +17,7 @@ from ..document import Document
 from ..errors import SecurityError
 from ..yamlfile import Locator
 
-#: How a collection file's name ends; the slug is the name before it.
-SUFFIX = ".collection.yml"
+from .names import SUFFIX, is_collection, source_slug  # noqa: F401 (this module's names)
 
 
 class CollectionSpec(BaseModel):
@@ -39,20 +38,6 @@ class CollectionSpec(BaseModel):
     cover_text: str | None = None
     introduction: str | None = Field(None, description="Markdown before the first chapter.")
     articles: list[str] = Field(min_length=1, description="Article files, in order.")
-
-
-def is_collection(path: Path) -> bool:
-    """Whether ``path`` names a collection file."""
-    return Path(path).name.endswith(SUFFIX)
-
-
-def source_slug(path: Path) -> str:
-    """The output name of a source: an article's file name without ``.md``, a
-    collection's without ``.collection.yml``."""
-    from ..slug import slugify
-
-    path = Path(path)
-    return slugify(path.name[:-len(SUFFIX)] if is_collection(path) else path.stem)
 
 
 def article_files(path: Path) -> list[Path]:

@@ -95,6 +95,13 @@ class Metadata(BaseModel):
     print: PrintSettings | None = Field(None, description="Paper, bleed and crop marks.")
     dir: Literal["ltr", "rtl"] | None = Field(
         None, description="Writing direction; default: the language's (rtl for fa, ar ...).")
+    translation_of: str | None = Field(
+        None, description="The article this one translates: its file name in the same "
+                          "folder, without .md (its slug).")
+    translations: dict[str, str] = Field(
+        default_factory=dict, description="This story in other languages: language tag -> "
+                                          "the article's file name in the same folder, "
+                                          "without .md.")
 
     @field_validator("title", "standfirst", "publisher", "rights", "abstract", "description")
     @classmethod
@@ -133,11 +140,30 @@ class Metadata(BaseModel):
             raise ValueError("is not a valid BCP 47 language tag (e.g. en-GB, hy, az-Latn)")
         return tag
 
+    @field_validator("translations")
+    @classmethod
+    def _tags_and_slugs(cls, value: dict[str, str]) -> dict[str, str]:
+        checked = {}
+        for tag, slug in value.items():
+            standard = standard_tag(str(tag))
+            if standard is None:
+                raise ValueError(f"'{tag}' is not a valid BCP 47 language tag "
+                                 "(e.g. ru, hy, fa)")
+            if not str(slug).strip():
+                raise ValueError(f"the {tag} article is not named")
+            checked[standard] = str(slug).strip().removesuffix(".md")
+        return checked
+
+    @field_validator("translation_of")
+    @classmethod
+    def _slug(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must name an article (its file name without .md)")
+        return value.strip().removesuffix(".md") if value is not None else None
+
     def stable_identifier(self, slug: str) -> str:
         """The given identifier, or a UUID derived from the slug and date (never random)."""
-        if self.identifier:
-            return self.identifier
-        return "urn:uuid:" + str(uuid.uuid5(_ID_NAMESPACE, f"{slug}/{self.date.isoformat()}"))
+        return stable_identifier(self.identifier, slug, self.date)
 
     @property
     def modified(self) -> dt.date:
@@ -155,6 +181,13 @@ class Metadata(BaseModel):
     def byline(self) -> str:
         """Authors joined for display; empty when the source names none."""
         return ", ".join(self.authors)
+
+
+def stable_identifier(given: str | None, slug: str, date: dt.date) -> str:
+    """``given``, or a UUID derived from the slug and date (never random)."""
+    if given:
+        return given
+    return "urn:uuid:" + str(uuid.uuid5(_ID_NAMESPACE, f"{slug}/{date.isoformat()}"))
 
 
 def _as_date(value: Any) -> Any:

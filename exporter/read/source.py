@@ -140,5 +140,23 @@ def load_document(path: Path, root: Path | None = None) -> tuple[Document, Locat
     ast = parse_markdown(body, meta)
     check_depth(ast, body, path, body_line)
     doc = Document(source=path, root=root, slug=slugify(path.stem), meta=meta, ast=ast,
-                   body_line=body_line, body_text=body, warnings=warnings)
+                   body_line=body_line, body_text=body, warnings=warnings,
+                   translations=story(path, slugify(path.stem), meta, locator))
     return doc, locator
+
+
+def story(path: Path, slug: str, meta: Metadata, locator: Locator) -> tuple:
+    """The other languages of the story ``path`` belongs to (see ``read.translations``)."""
+    from .translations import translations_of
+
+    def line(other: str) -> int | None:
+        """Where the front-matter links ``other`` (else where it links any)."""
+        for tag, named in meta.translations.items():
+            if named == other:
+                return locator.line(("translations", tag))
+        if meta.translation_of:
+            return locator.line(("translation_of",))
+        return locator.line(("translations",)) if meta.translations else None
+
+    data = {"translation_of": meta.translation_of, "translations": meta.translations}
+    return tuple(translations_of(path, slug, meta.lang, data, line))

@@ -37,7 +37,8 @@ def input_digest(source: Path, fmt: str, style: HouseStyle,
     """Hash of everything an edition of ``source`` can depend on.
 
     That is the source file, every other non-Markdown file in its folder (glossary,
-    gazetteer, map layers, images; other articles do not count), the parts of the house
+    gazetteer, map layers, images; other articles count only by what the editions say of
+    them as translations: slug, language, title, identifier), the parts of the house
     style that shape this format (a new print.css rebuilds the PDF only), the book
     face's files for the formats set in it, the exporter's version, the format and
     ``SOURCE_DATE_EPOCH``. ``shaped_by`` names the
@@ -53,6 +54,10 @@ def input_digest(source: Path, fmt: str, style: HouseStyle,
     if fmt in BOOK_FACE_FORMATS:  # the font files are the exporter's data, not the source's
         h.update(f"{identity()}\0".encode())
     from ..read.collection import article_files, is_collection
+    from ..read.translations import story_digest
+
+    # The other languages of its story, as the editions name them (their title pages).
+    h.update(f"{story_digest(source)}\0".encode())
 
     folder = source.parent
     # A collection is made of its articles too (other articles still do not count).

@@ -124,7 +124,22 @@ def _title_page(doc: Document, meta: dict) -> list[dict]:
             blocks.append(_raw(f'<p class="{cls}"{marked}>{html.escape(text)}</p>'))
     if doc.meta.rights:
         blocks.append(_raw(f'<p class="rights">{html.escape(doc.meta.rights)}</p>'))
+    if doc.translations:
+        blocks.append(_raw(translations_line(doc)))
     return blocks
+
+
+def translations_line(doc: Document) -> str:
+    """The title page's line naming the story's other languages, each name in its own
+    language and direction ("Also published in Русский and فارسی")."""
+    from ..i18n import autonym
+
+    _ = words(doc.meta.lang)
+    names = [f'<span lang="{t.lang}" dir="{words(t.lang).direction}">'
+             f'{html.escape(autonym(t.lang))}</span>' for t in doc.translations]
+    marked = "".join(f' {k}="{v}"' for k, v in _.marked.items())
+    text = html.escape(_("Also published in {languages}", languages="\0"))
+    return f'<p class="translations"{marked}>{text.replace(chr(0), _.join(names))}</p>'
 
 
 def render_html(doc: Document) -> RenderedHtml:
