@@ -85,8 +85,8 @@ def listed_terms(doc: pf.Doc) -> list[str]:
     div = appendix(doc)
     if div is None:
         return []
-    dl = next(b for b in div.content if isinstance(b, pf.DefinitionList))
-    return [pf.stringify(pf.Plain(*item.term)) for item in dl.content]
+    return [pf.stringify(pf.Plain(*item.term)) for dl in div.content
+            if isinstance(dl, pf.DefinitionList) for item in dl.content]
 
 
 def linked(doc: pf.Doc) -> list[tuple[str, str]]:
@@ -563,3 +563,45 @@ def test_collation_order_is_cached_and_a_damaged_entry_is_recomputed(tmp_path, m
     for damaged in ("[0, 0, 0, 0, 0, 0]", "{not json", '{"a": 1}'):
         stored.write_text(damaged)
         assert module.collation_order(texts, "en") == order
+
+
+# --- letter headings in a long glossary ------------------------------------------------
+
+def _entries(terms: list[str]):
+    from pathlib import Path
+
+    from exporter.glossary.model import Entry, GlossaryEntry
+
+    return [GlossaryEntry(entry=Entry(term=t, definition="A place."), slug=f"t{i}",
+                          file=Path("glossary.yml"), line=i + 1)
+            for i, t in enumerate(terms)]
+
+
+def test_a_long_glossary_is_headed_by_the_letters_of_its_language():
+    from exporter.glossary.appendix import LETTERS_FROM, build_appendix, collation_order
+
+    # Azerbaijani: Ç after C, X after H, İ after I, Q after K (CLDR's alphabet).
+    terms = ["Şuşa", "Xankəndi", "Qarabağ", "Laçın", "İrəvan", "Cəbrayıl", "Çıraqlı",
+             "Ağdam", "Ağdərə", "Kəlbəcər", "Hadrut", "Zəngilan", "Qubadlı", "Füzuli",
+             "Xocalı", "Əsgəran"]
+    assert len(terms) >= LETTERS_FROM
+    order = collation_order(terms, "az")
+    entries = _entries([terms[i] for i in order])
+    div = build_appendix(entries, {}, {}, "az")
+    letters = [pf.stringify(b) for b in div.content
+               if isinstance(b, pf.Header) and "glossary-letter" in b.classes]
+    assert letters == ["A", "C", "Ç", "Ə", "F", "H", "X", "İ", "K", "Q", "L", "Ş", "Z"]
+    lists = [b for b in div.content if isinstance(b, pf.DefinitionList)]
+    assert sum(len(dl.content) for dl in lists) == len(terms)
+    # Each letter's entries are under it: "Xocalı" and "Xankəndi" under X.
+    x = [b for b in div.content if isinstance(b, pf.Header) and pf.stringify(b) == "X"][0]
+    following = div.content[div.content.index(x) + 1]
+    assert [pf.stringify(pf.Plain(*i.term)) for i in following.content] == ["Xankəndi",
+                                                                            "Xocalı"]
+
+
+def test_a_short_glossary_is_one_list():
+    from exporter.glossary.appendix import build_appendix
+
+    div = build_appendix(_entries(["Ağdam", "Laçın", "Şuşa"]), {}, {}, "az")
+    assert [type(b).__name__ for b in div.content] == ["Header", "DefinitionList"]

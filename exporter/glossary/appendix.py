@@ -175,9 +175,40 @@ def build_appendix(entries: list[GlossaryEntry], uses: dict[str, list[str]],
     header = pf.Header(*text_inlines(words.title), level=1, identifier="glossary",
                        classes=["appendix"], attributes=words.marked)
     # "appendix" makes it a part of its own in the editions (see exporter/html.py).
-    return pf.Div(header, pf.DefinitionList(*items), identifier="glossary-section",
+    return pf.Div(header, *_by_letter(entries, items, lang), identifier="glossary-section",
                   classes=["glossary", "appendix"],
                   attributes={"title": words.title, "epub-type": "glossary"})
+
+
+#: From this many entries on, the glossary is headed letter by letter (when that gives
+#: at least LETTERS_AT_LEAST letters): a short glossary reads better as one list.
+LETTERS_FROM = 15
+LETTERS_AT_LEAST = 3
+
+
+def _by_letter(entries: list[GlossaryEntry], items: list[pf.DefinitionItem],
+               lang: str) -> list[pf.Block]:
+    """The entries as one definition list, or, in a long glossary, one per letter of the
+    language's alphabet under a heading with that letter (``Words.index_letter``)."""
+    if len(entries) < LETTERS_FROM:
+        return [pf.DefinitionList(*items)]
+    from ..i18n import words
+
+    _ = words(lang)
+    groups: list[tuple[str, list[pf.DefinitionItem]]] = []
+    for entry, item in zip(entries, items):
+        letter = _.index_letter(entry.term)
+        if not groups or groups[-1][0] != letter:
+            groups.append((letter, []))
+        groups[-1][1].append(item)
+    if len(groups) < LETTERS_AT_LEAST:
+        return [pf.DefinitionList(*items)]
+    blocks: list[pf.Block] = []
+    for n, (letter, group) in enumerate(groups, 1):
+        blocks.append(pf.Header(pf.Str(letter), level=2, identifier=f"glossary-letter-{n}",
+                                classes=["glossary-letter"]))
+        blocks.append(pf.DefinitionList(*group))
+    return blocks
 
 
 def _aliases(entry: GlossaryEntry, words: Labels) -> list[pf.Inline]:

@@ -211,6 +211,22 @@ class Words:
             kind.QUOTATION_START, kind.QUOTATION_END,
             kind.ALT_QUOTATION_START, kind.ALT_QUOTATION_END))
 
+    def index_letter(self, text: str) -> str:
+        """The letter ``text`` is filed under in this language's alphabet, as an index
+        or a dictionary heads it (CLDR's index characters: Azerbaijani "Ç" and "İ",
+        Persian "گ", German "Ä" under "A"); a word in another script or starting with a
+        digit or sign is filed under its own first character."""
+        label, kind = self._index.getBucket(self._index.getBucketIndex(text))
+        if kind == 0 and label:  # U_ALPHA_INDEX_NORMAL: a letter of the alphabet
+            return label
+        return text.strip()[:1]
+
+    @cached_property
+    def _index(self):
+        import icu
+
+        return icu.AlphabeticIndex(self._locale).buildImmutableIndex()
+
     def sort_key(self):
         """A key function that sorts text in this language's alphabet (ICU collation
         with the language's CLDR tailoring: Azerbaijani X after H, Persian گ after ک)."""

@@ -38,6 +38,11 @@ class CollectionSpec(BaseModel):
     cover_text: str | None = None
     introduction: str | None = Field(None, description="Markdown before the first chapter.")
     articles: list[str] = Field(min_length=1, description="Article files, in order.")
+    translation_of: str | None = Field(None, description="The collection this one "
+                                       "translates (its file name without "
+                                       ".collection.yml).")
+    translations: dict[str, str] = Field(default_factory=dict, description="This book in "
+                                         "other languages: language tag -> collection.")
 
 
 def article_files(path: Path) -> list[Path]:
