@@ -154,3 +154,23 @@ def test_a_detached_context_carries_what_html_adapters_need_and_no_body(source_c
     assert copy.doc.meta == ctx.doc.meta and copy.timestamp == ctx.timestamp
     assert copy.doc.resources.keys() == ctx.doc.resources.keys() != set()
     assert [p.html for p in copy.html.parts] == [p.html for p in ctx.html.parts]
+
+
+def test_native_libraries_are_looked_up_once_per_system(tmp_path, monkeypatch):
+    """WeasyPrint's libraries: ``find_library`` (ldconfig and gcc runs) is asked once per
+    name; later processes read the answer from the cache, until the linker cache changes."""
+    import ctypes.util
+
+    import exporter.typeset  # noqa: F401 (installs the remembered lookup)
+    from exporter.typeset import libraries
+
+    assert ctypes.util.find_library is libraries._remembered
+    monkeypatch.setenv("EXPORTER_CACHE_DIR", str(tmp_path / "cache"))
+    asked = []
+    monkeypatch.setattr(libraries, "_asked", lambda name: asked.append(name) or "libz.so.1")
+    assert ctypes.util.find_library("z") == "libz.so.1"
+    assert ctypes.util.find_library("z") == "libz.so.1"
+    assert asked == ["z"]
+    monkeypatch.setattr(libraries, "_system", lambda: "another system")
+    assert ctypes.util.find_library("z") == "libz.so.1"
+    assert asked == ["z", "z"]
