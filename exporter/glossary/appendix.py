@@ -182,7 +182,7 @@ def build_appendix(entries: list[GlossaryEntry], uses: dict[str, list[str]],
 
 #: From this many entries on, the glossary is headed letter by letter (when that gives
 #: at least LETTERS_AT_LEAST letters): a short glossary reads better as one list.
-LETTERS_FROM = 15
+LETTERS_FROM = 30
 LETTERS_AT_LEAST = 3
 
 

@@ -214,12 +214,15 @@ class Words:
     def index_letter(self, text: str) -> str:
         """The letter ``text`` is filed under in this language's alphabet, as an index
         or a dictionary heads it (CLDR's index characters: Azerbaijani "Ç" and "İ",
-        Persian "گ", German "Ä" under "A"); a word in another script or starting with a
-        digit or sign is filed under its own first character."""
+        Persian "گ", German "Ä" under "A"); a word in another script under its own first
+        letter, one starting with a digit or sign under "#"."""
+        import unicodedata
+
         label, kind = self._index.getBucket(self._index.getBucketIndex(text))
         if kind == 0 and label:  # U_ALPHA_INDEX_NORMAL: a letter of the alphabet
             return label
-        return text.strip()[:1]
+        first = text.strip()[:1]
+        return first if first and unicodedata.category(first).startswith("L") else "#"
 
     @cached_property
     def _index(self):

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from ..errors import SourceError
 
-#: The keys a source's front-matter links translations with (a quick textual test that
-#: spares reading the YAML of every other source in the folder).
+#: The keys a source's front-matter links translations with.
 _KEYS = ("translation_of:", "translations:")
+#: Larger files are not read for their front-matter (a source is refused at 4 MB).
+_MAX_READ = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,22 @@ class _Source:
     data: dict
 
 
-def _front_matter(path: Path) -> dict | None:
-    """The YAML front-matter of ``path`` as a mapping, or None when it has none to read
-    (a broken sibling is reported when it is built, not here)."""
-    import yaml
+def _links_translations(head: str) -> bool:
+    """Whether a source's first bytes say anything of translations (a quick textual test
+    that spares reading the YAML of every other source in the folder)."""
+    return any(key in head for key in _KEYS)
 
+
+def _front_matter(path: Path) -> dict | None:
+    """The YAML front-matter of ``path`` as a mapping, or None when it has none to read:
+    a broken or hostile sibling is reported when it is built, not here. Read with the
+    project's bounded loader (nesting, aliases and size limits)."""
+    from ..yamlfile import load_yaml
     from .names import is_collection
 
     try:
+        if path.stat().st_size > _MAX_READ:
+            return None
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
@@ -61,8 +70,8 @@ def _front_matter(path: Path) -> dict | None:
             return None
         block = "\n".join(lines[1:end])
     try:
-        data = yaml.safe_load(block)
-    except yaml.YAMLError:
+        data, _locator = load_yaml(block, path)
+    except Exception:  # noqa: BLE001 - whatever is wrong, that file's own build says it
         return None
     return data if isinstance(data, dict) else None
 
@@ -78,7 +87,7 @@ def _siblings(folder: Path) -> dict[str, _Source]:
             head = path.read_bytes()[:65536].decode("utf-8", "replace")
         except OSError:
             continue
-        if not any(key in head for key in _KEYS):
+        if not _links_translations(head):
             continue
         data = _front_matter(path)
         if data is not None:
@@ -189,10 +198,14 @@ def story_digest(source: Path) -> str:
     editions that name it. "" for a source in no story."""
     from .names import source_slug
 
-    data = _front_matter(source) or {}
+    try:
+        head = source.read_bytes()[:65536].decode("utf-8", "replace")
+    except OSError:
+        return ""
+    data = (_front_matter(source) or {}) if _links_translations(head) else {}
     try:
         members = translations_of(source, source_slug(source), str(data.get("lang", "")),
                                   data)
-    except SourceError as exc:
+    except SourceError as exc:  # the build itself reports it
         return f"error: {exc}"
     return "\n".join(f"{t.lang}\0{t.slug}\0{t.title}\0{t.identifier}" for t in members)
