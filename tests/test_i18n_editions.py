@@ -1,0 +1,92 @@
+"""Issue 23: the other shipped languages, each built in every format (Turkish, Ukrainian,
+French, German, Spanish: short articles written for these tests in
+``tests/fixtures/scripts/<lang>``, with a glossary whose terms are used in inflected forms
+and a map). The six languages of the region are built and read in ``test_scripts``.
+
+All five are built by one command (one warm EPUBCheck for them all)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import ROOT, read_member, run_cli
+from test_scripts import ENGLISH
+
+FIXTURES = ROOT / "tests" / "fixtures" / "scripts"
+LANGUAGES = ("tr", "uk", "fr", "de", "es")
+#: What each edition must say in its own language (the glossary's heading, a date).
+OWN_WORDS = {
+    "tr": ("Terimler sözlüğü", "19 Eylül 2023"),
+    "uk": ("Глосарій", "19 вересня 2023"),
+    "fr": ("Glossaire", "19 septembre 2023"),
+    "de": ("Glossar", "19. September 2023"),
+    "es": ("Glosario", "19 de septiembre de 2023"),
+}
+
+
+@pytest.fixture(scope="module")
+def five(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("five-languages")
+    result = run_cli("build", *[FIXTURES / lang for lang in LANGUAGES], "--out", out,
+                     "--format", "epub", "--format", "pdf", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr.lower(), result.stderr  # every term and place found
+    return out
+
+
+def english_left(epub: Path) -> list[str]:
+    """The exporter's English words found in ``epub`` outside elements marked
+    ``lang="en"`` (text, alt, aria-label and title; the package's metadata too)."""
+    texts = []
+    with zipfile.ZipFile(epub) as archive:
+        for name in archive.namelist():
+            if not name.endswith((".xhtml", ".opf", ".ncx")):
+                continue
+            root = etree.fromstring(archive.read(name))
+            for element in root.iter():
+                if not isinstance(element.tag, str):
+                    continue
+                marked = element.xpath("ancestor-or-self::*[@lang][1]/@lang")
+                if marked and marked[0] == "en":
+                    continue
+                if name.endswith(".opf") and element.get("property", "").startswith(
+                        "schema:") and element.get("property") != "schema:accessibilitySummary":
+                    continue  # vocabulary values (tableOfContents, textual), not words
+                texts += [element.text or "", element.tail or ""]
+                texts += [element.get(a) or "" for a in ("alt", "aria-label", "title")]
+    words = " ".join(texts)
+    return [w for w in ENGLISH if w in words]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_speaks_its_own_words_in_every_edition(five, lang):
+    from exporter.publish.checks import check
+
+    slug = f"azerbaijan-operation-{lang}"
+    glossary, date = OWN_WORDS[lang]
+    for ext in ("epub", "pdf", "docx"):
+        assert [str(f) for f in check(five / f"{slug}.{ext}")] == [], ext
+    assert english_left(five / f"{slug}.epub") == []
+    epub_text = "".join(read_member(five / f"{slug}.epub", name).decode()
+                        for name in ("EPUB/title.xhtml", "EPUB/nav.xhtml"))
+    assert date in epub_text and glossary in epub_text
+    docx = read_member(five / f"{slug}.docx", "word/document.xml").decode()
+    assert glossary in docx and "Glossary" not in docx
+    import subprocess
+
+    pdf = subprocess.run(["pdftotext", str(five / f"{slug}.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    assert glossary in pdf and "Glossary" not in pdf and "Used on page" not in pdf
+
+
+def test_the_downloads_page_of_five_languages_keeps_each_in_its_own(five):
+    page = (five / "index.html").read_text("utf-8")
+    for lang in LANGUAGES:
+        slug = f"azerbaijan-operation-{lang}"
+        assert f'<article id="{slug}" aria-labelledby="{slug}-title" lang="{lang}"' in page
+    # Five languages, one article each: the newest first, so the page speaks the first's.
+    assert '<html lang="' in page
