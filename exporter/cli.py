@@ -110,10 +110,14 @@ def build(
     DOCX; --format print and --format booklet make the print-shop PDF and the booklet)."""
     from rich.console import Console
 
-    from .run.build import build as run_build
+    import time
+
+    from .run.build import BuildTimes, build as run_build
     from .publish.downloads import publish
 
     console = Console(stderr=True)
+    times = BuildTimes()
+    startup = _process_age()
     try:
         with console.status("building...") as status:
             editions = run_build(sources or [], [f.value for f in formats or []], out,
@@ -125,13 +129,65 @@ def build(
                                                               soft_wrap=True),
                                  scheduler=scheduler,
                                  notice=lambda m: console.print(m, highlight=False,
-                                                                markup=False))
+                                                                markup=False), times=times)
+            started = time.perf_counter()
             published = publish(out, editions, check=check_editions, sign_key=sign,
                                 bundle=bundle, progress=lambda msg: status.update(msg))
+            downloads = time.perf_counter() - started
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)
         _fail(exc)
     _summary(editions)
     _published(out, published)
+    _account(times, startup, downloads, remote=scheduler is not None)
+
+
+def _process_age() -> float | None:
+    """Seconds since this process started (Linux: /proc), or None where unknown."""
+    import os
+
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            started = int(f.read().rsplit(b")", 1)[1].split()[19])
+        with open("/proc/uptime", "rb") as f:
+            uptime = float(f.read().split()[0])
+        return max(0.0, uptime - started / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _account(times, startup: float | None, downloads: float, remote: bool) -> None:
+    """One line on where the wall time went (the phases add up to it) and the CPU time
+    of this process, its workers and its Java VM (all of them, once they have ended)."""
+    import resource
+
+    wall = _process_age()
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    phases = []
+    if startup is not None:
+        phases.append(f"{startup:.1f} s starting")
+    phases.append(f"{times.planning:.1f} s finding what changed")
+    if times.work:
+        inside = [f"reading {times.reading:.1f} s", f"editions {times.rendering:.1f} s"]
+        if times.checking:
+            inside.append(f"waiting for EPUBCheck {times.checking:.1f} s")
+        where = "on the cluster" if remote else f"in {times.processes} processes"
+        phases.append(f"{times.work:.1f} s building ({', '.join(inside)}; {where})")
+    if times.articles >= 0.05:
+        phases.append(f"{times.articles:.1f} s article facts")
+    phases.append(f"{downloads:.1f} s downloads page")
+    line = "time: " + ", ".join(phases)
+    if wall is not None:
+        shown = (startup or 0.0) + times.planning + times.work + times.articles + downloads
+        rest = wall - shown
+        if rest >= 0.05:
+            line += f", {rest:.1f} s the rest"
+        line += f" = {wall:.1f} s wall"
+    line += (f"; CPU {own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime:.1f} s "
+             f"(this process {own.ru_utime + own.ru_stime:.1f} s, its workers and Java "
+             f"{kids.ru_utime + kids.ru_stime:.1f} s" + (", the cluster's not counted)"
+                                                          if remote else ")"))
+    typer.echo(line)
 
 
 @app.command()

@@ -174,3 +174,23 @@ def test_native_libraries_are_looked_up_once_per_system(tmp_path, monkeypatch):
     monkeypatch.setattr(libraries, "_system", lambda: "another system")
     assert ctypes.util.find_library("z") == "libz.so.1"
     assert asked == ["z", "z"]
+
+
+def test_the_build_accounts_for_its_wall_time_and_cpu(tmp_path):
+    """The line under the summary: phases that add up to the wall time, and the CPU of
+    the process, its workers and Java."""
+    from conftest import FIXTURES
+
+    result = run_cli("build", FIXTURES / "translations" / "other.md", "--format", "docx",
+                     "--format", "epub", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    line = next(l for l in result.stdout.splitlines() if l.startswith("time: "))
+    phases, _, rest = line.partition(" = ")
+    wall = float(re.match(r"([\d.]+) s wall", rest).group(1))
+    shown = sum(float(x) for x in re.findall(r"(?:^time: |, )([\d.]+) s ", phases))
+    assert abs(shown - wall) <= 0.1 * len(re.findall(r" s ", phases)), line
+    assert "building (reading" in line and "editions" in line
+    cpu = re.search(r"CPU ([\d.]+) s \(this process ([\d.]+) s, its workers and Java "
+                    r"([\d.]+) s\)", line)
+    assert cpu and float(cpu.group(1)) > 0
+    assert abs(float(cpu.group(1)) - float(cpu.group(2)) - float(cpu.group(3))) <= 0.11

@@ -55,6 +55,21 @@ class Edition:
     check_note: str = ""
 
 
+@dataclass
+class BuildTimes:
+    """Where a build's wall time went, for its summary: the phases one after another
+    (they add up to the build's wall time), and the work inside the second, summed over
+    the processes that did it (reading runs beside the editions' rendering)."""
+
+    planning: float = 0.0     # sources found, inputs hashed, fresh editions skipped
+    work: float = 0.0         # reading, rendering, checking and writing the stale editions
+    articles: float = 0.0     # the downloads page's facts of the articles not rebuilt
+    reading: float = 0.0      # in ``work``: reading, enriching, article facts
+    rendering: float = 0.0    # in ``work``: the editions, each format's adapter
+    checking: float = 0.0     # in ``work``: waiting for EPUBCheck's verdicts
+    processes: int = 1
+
+
 def find_sources(paths: Sequence[Path]) -> list[Path]:
     """Markdown sources named on the command line; a folder means every ``*.md`` in it."""
     from ..read.collection import SUFFIX as COLLECTION_SUFFIX
@@ -82,7 +97,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
           warn: Callable[[str], None] | None = None,
           styles: Path | None = None, paper: str | None = None,
           scheduler: str | None = None, notice: Callable[[str], None] | None = None,
-          strict: bool = False) -> list[Edition]:
+          strict: bool = False, times: BuildTimes | None = None) -> list[Edition]:
     """Build every source in every format into ``out_dir``; return the editions.
 
     ``allow_remote`` lets http(s) images be fetched; ``warn`` receives located warnings;
@@ -93,9 +108,13 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     what the user should see of it (the dashboard's address). ``strict`` makes warnings
     errors.
     """
+    import time
+
     from . import freshness
     from ..read.collection import source_slug
 
+    times = times if times is not None else BuildTimes()
+    started = time.perf_counter()
     formats = list(dict.fromkeys(formats or DEFAULT_FORMATS))
     for name in formats:
         adapter(name)  # unknown names fail here, before any work
@@ -134,6 +153,8 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
 
     def write(source: Path, built: Built) -> None:
         results[source] = built
+        times.reading += built.read_seconds
+        times.rendering += sum(item.seconds for item in built.rendered)
         for warning in built.warnings:
             (warn or (lambda _w: None))(warning)
         # Editions that must pass a validator (the EPUB: EPUBCheck) are checked before
@@ -146,6 +167,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
                     progress(f"checking {name}")
                 verdicts[item.format] = refuse_invalid(item.format, item.data, name,
                                                        validator)
+                times.checking += verdicts[item.format].seconds
         for item in built.rendered:
             target = out_dir / file_name(item.format, built.slug)
             # An edition rendered again to the same bytes (a print style that moved no
@@ -162,7 +184,9 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
                 skipped=same, check_seconds=checked.seconds if checked else None,
                 check_source=checked.source if checked else "")
 
+    times.planning = time.perf_counter() - started
     if todo:
+        started = time.perf_counter()
         if scheduler:
             from .cluster.dask_runner import DaskCluster
 
@@ -170,10 +194,12 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             executor: Executor = DaskCluster(scheduler, notice, task=build_source)
         else:
             executor = LocalProcesses(max(1, jobs or os.cpu_count() or 1))
+            times.processes = executor.jobs
         # The validator starts before the editions are rendered and warms up meanwhile
         # (on the cluster's path too: the client checks what the workers send back).
         with validator_beside(f for formats_ in todo.values() for f in formats_) as validator:
             failures = executor.run(todo, houses, allow_remote, write, progress, strict)
+        times.work = time.perf_counter() - started
         note = _validator_note(validator)  # its whole cost, now that it has ended
         for key, edition in editions.items():
             if note and edition.check_seconds is not None:
@@ -183,7 +209,9 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
                 f"{len(failures)} of {len(todo)} sources failed:\n"
                 + "\n".join(f"  {error}" for error in failures),
                 hint="the other editions were written; fix these and build again")
+    started = time.perf_counter()
     articles = _articles(paths, slugs, results, out_dir, allow_remote, houses)
+    times.articles = time.perf_counter() - started
     return [dataclasses.replace(editions[source, fmt], slug=slug, article=articles[source],
                                 media_type=adapter(fmt).MEDIA_TYPE)
             for source, slug in zip(paths, slugs) for fmt in formats]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import signal
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -158,12 +159,15 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
                     pool.submit(warm_up, fmt)
         remote: dict[Path, list[Future]] = {}
         prepared: dict[Path, RenderContext] = {}
+        read_seconds: dict[Path, float] = {}
         for source, formats in todo.items():
             say(f"reading {source.name}")
             house = houses[source]
+            started = time.perf_counter()
             ctx = context(prepare(source, allow_remote,
                                   maps_ready=_draw_maps_beside(source, house), house=house,
                                   strict=strict))
+            read_seconds[source] = time.perf_counter() - started
             ctx.jobs = jobs  # a book's chapters are laid out in as many processes
             remote[source] = [pool.submit(render_one, for_worker(ctx, fmt), fmt)
                               for fmt in formats if fmt in layouts]
@@ -189,8 +193,11 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
             order = {fmt: i for i, fmt in enumerate(formats)}
             from ..publish.articles import article_of
 
+            started = time.perf_counter()
+            article = article_of(ctx.doc)
             results[source] = Built(ctx.doc.slug, sorted(local, key=lambda r: order[r.format]),
-                                    ctx.doc.warnings, article_of(ctx.doc))
+                                    ctx.doc.warnings, article,
+                                    read_seconds[source] + time.perf_counter() - started)
     return results
 
 

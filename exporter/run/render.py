@@ -139,6 +139,9 @@ class Built:
     rendered: list[Rendered]
     warnings: list[str]
     article: object = None  # publish.articles.Article
+    #: Seconds spent reading and enriching the source and taking its article facts
+    #: (the work before and beside the editions, for the build's account of its time).
+    read_seconds: float = 0.0
 
 
 def build_source(source: Path, formats: Sequence[str], allow_remote: bool = False,
@@ -146,10 +149,15 @@ def build_source(source: Path, formats: Sequence[str], allow_remote: bool = Fals
     """Prepare ``source`` and render ``formats``: one task for a worker process."""
     from ..publish.articles import article_of
 
+    started = time.perf_counter()
     doc = prepare(source, allow_remote, house=house, strict=strict)
     ctx = context(doc)
+    read = time.perf_counter() - started
     rendered = {fmt: render_one(ctx, fmt) for fmt in in_order(formats)}
-    return Built(doc.slug, [rendered[fmt] for fmt in formats], doc.warnings, article_of(doc))
+    started = time.perf_counter()
+    article = article_of(doc)
+    read += time.perf_counter() - started
+    return Built(doc.slug, [rendered[fmt] for fmt in formats], doc.warnings, article, read)
 
 
 def warm_up(fmt: str) -> None:
