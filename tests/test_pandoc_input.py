@@ -210,3 +210,61 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(tmp_path):
     assert result.stderr.strip() == (
         f"error: {source}:8: image 'bomb.png' is 10000x10000 pixels (100 megapixels); "
         "the limit is 50 megapixels (save it at a few megapixels)")
+
+
+# --- ordinary pandoc Markdown that once ended in "internal error" (issue 28) -------------
+
+#: Bodies that pandoc reads without complaint; each once crashed a build.
+ORDINARY = {
+    "ends-in-caption": "Para.\n\n: caption line\n",          # was KeyError 'title'
+    "just-an-emoji-name": ":smile:\n",                         # idem
+    "ends-in-definition": "Text.\n\nTerm\n:   Its definition.\n",
+    "empty-sub-and-superscript": "a ~~ b and x ^^ y\n",        # was IndexError
+    "lone-quote-mark": "Text.\n\n>\n",                         # idem
+    "empty-heading": "Text.\n\n#\n\nMore text.\n",             # EPUBCheck failed on the nav
+    "names-in-emphasis": "*Nikol Pashinyan* met **Ilham Aliyev** in ~~Brussels~~.\n",
+    "svg-image": "Text.\n\n![A blue box](box.svg)\n",          # DOCX: KeyError image/png
+}
+BOX = ('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 200 '
+       '100"><rect x="10" y="10" width="180" height="80" fill="#369"/></svg>')
+
+
+@pytest.fixture(scope="module")
+def ordinary(tmp_path_factory) -> tuple[Path, "subprocess.CompletedProcess"]:
+    base = tmp_path_factory.mktemp("ordinary")
+    source = base / "source"
+    source.mkdir()
+    for name, body in ORDINARY.items():
+        (source / f"{name}.md").write_text(
+            f"---\ntitle: {name}\ndate: 2023-09-19\nlang: en\n---\n\n{body}", "utf-8")
+    (source / "box.svg").write_text(BOX, "utf-8")
+    return base / "dist", run_cli("build", source, "--out", base / "dist")
+
+
+def test_ordinary_pandoc_markdown_builds_in_every_format(ordinary):
+    out, result = ordinary
+    assert result.returncode == 0, result.stderr
+    assert "internal error" not in result.stderr
+    for name in ORDINARY:
+        for ext in ("epub", "pdf", "docx"):
+            assert (out / f"{name}.{ext}").is_file(), (name, ext)
+    # The empty heading is left out, and said where.
+    assert re.search(r"empty-heading\.md:9: an empty heading was left out", result.stderr)
+    with zipfile.ZipFile(out / "svg-image.docx") as docx:
+        assert [n for n in docx.namelist() if n.startswith("word/media/")
+                and n.endswith(".png")]
+
+
+def test_names_inside_emphasis_are_kept_whole_in_print(ordinary):
+    """Names are never hyphenated in print (``span.name``), inside emphasis, strong and
+    struck-out text too (these were skipped)."""
+    from exporter.run.render import prepare
+    from exporter.typeset.html import render_html
+
+    out, _result = ordinary
+    rendered = render_html(prepare(out.parent / "source" / "names-in-emphasis.md"))
+    article = next(p.html for p in rendered.parts if p.id == "article")
+    for name in ("Pashinyan", "Aliyev", "Brussels"):
+        assert re.search(rf'<span class="name">{name}</span>', article), (name, article)
+    assert '<em>Nikol <span class="name">Pashinyan</span></em>' in article  # 5 letters: too
+    assert '<del><span class="name">Brussels</span></del>' in article      # short to break

@@ -107,8 +107,11 @@ def parse_markdown(body: str, meta: Metadata) -> "pf.Doc":  # noqa: F821
         header["abstract"] = meta.abstract
     if meta.description:
         header["description"] = meta.description
-    # A JSON object is valid YAML; putting it after the body keeps body line numbers.
-    text = f"{body}\n\n---\n{json.dumps(header, ensure_ascii=False)}\n---\n"
+    # A JSON object is valid YAML, on one line. It goes first: after the body, a last
+    # line such as ": caption" or ":smile:" made pandoc read it as a table's caption and
+    # the block as the table; first, it also wins over a metadata block in the body.
+    # (Body lines are located in ``body`` itself, never through pandoc.)
+    text = f"---\n{json.dumps(header, ensure_ascii=False)}\n---\n\n{body}"
     ast_json = run_pandoc(["--from", MARKDOWN_FORMAT, "--to", "json"], text)
     return pf.load(io.StringIO(ast_json.decode("utf-8")))
 
@@ -139,10 +142,34 @@ def load_document(path: Path, root: Path | None = None) -> tuple[Document, Locat
     check_markdown(body, path, body_line)
     ast = parse_markdown(body, meta)
     check_depth(ast, body, path, body_line)
+    _drop_empty_headings(ast, body, path, body_line, warnings)
     doc = Document(source=path, root=root, slug=slugify(path.stem), meta=meta, ast=ast,
                    body_line=body_line, body_text=body, warnings=warnings,
                    translations=story(path, slugify(path.stem), meta, locator))
     return doc, locator
+
+
+_EMPTY_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]*#*[ \t]*$", re.M)
+
+
+def _drop_empty_headings(ast, body: str, path: Path, body_line: int,
+                         warnings: list[str]) -> None:
+    """Headings with no text ("#" alone) are left out, with a located warning: they
+    would name nothing in the contents, the bookmarks or the navigation."""
+    import panflute as pf
+
+    lines = [body_line + body.count("\n", 0, m.start()) for m in _EMPTY_HEADING.finditer(body)]
+
+    def drop(elem, _doc):
+        if isinstance(elem, pf.Header) and not pf.stringify(elem).strip():
+            line = lines.pop(0) if lines else None
+            where = f"{path}:{line}" if line else str(path)
+            warnings.append(f"{where}: an empty heading was left out (write its text after "
+                            "the '#', or remove the line)")
+            return []
+        return None
+
+    ast.walk(drop)
 
 
 def story(path: Path, slug: str, meta: Metadata, locator: Locator) -> tuple:

@@ -64,8 +64,10 @@ def _article_headings(blocks: list) -> None:
                 given = min(stack[-1][1] + 1 if stack else 2, 6)
                 stack.append((level, given))
                 block["c"][0] = given
-            elif block.get("t") in ("Div", "BlockQuote"):
-                visit(block["c"][-1])
+            elif block.get("t") == "Div":        # [attr, blocks]
+                visit(block["c"][1])
+            elif block.get("t") == "BlockQuote":  # blocks
+                visit(block["c"])
 
     visit(blocks)
 
@@ -314,8 +316,8 @@ def _mark_for_print(blocks: list, names: bool = True) -> None:
             elif kind in ("Emph", "Strong", "Underline", "Quoted", "SmallCaps", "Span",
                           "Link", "Superscript", "Subscript", "Strikeout", "Cite"):
                 content = node["c"]
-                inner = content[-1] if kind not in ("Link", "Quoted", "Cite") else (
-                    content[1] if kind == "Link" else content[-1])
+                # Emph [inlines]; Span, Link, Quoted, Cite [attr or kind, inlines, ...].
+                inner = content[1] if kind in ("Span", "Link", "Quoted", "Cite") else content
                 if isinstance(inner, list):
                     inlines(inner)
 
