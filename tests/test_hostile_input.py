@@ -4,6 +4,7 @@ nothing fetched, nothing in the output folder changed."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -277,3 +278,68 @@ def test_text_from_other_scripts_long_words_and_deep_lists(tmp_path):
                           capture_output=True, text=True, check=True).stdout
     for word in ("Ստեփանակերտ", "Xankəndi", "Степанакерт"):
         assert word in text
+
+
+# --- SVG images: sanitised, never trusted (issue 28) ---------------------------------------
+
+LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
+          b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+          b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&b;</text></svg>')
+
+
+def test_an_svg_loses_its_script_and_keeps_its_drawing():
+    from exporter.read.svg import clean_svg
+
+    data, removed = clean_svg(
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9" onload="go()">'
+        b'<script>go()</script><foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p>'
+        b'</foreignObject><rect width="5" height="5" onclick="x()" fill="red"/>'
+        b'<use href="#r"/></svg>')
+    assert removed == ["<foreignObject>", "<script>", "the onclick handler",
+                       "the onload handler"]
+    assert b"script" not in data and b"onload" not in data and b"foreignObject" not in data
+    assert b'<rect width="5" height="5" fill="red"/>' in data and b'href="#r"' in data
+
+
+@pytest.mark.parametrize("svg, reason", [
+    (LAUGHS, "declares XML entities"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+     b'<image xlink:href="file:///etc/passwd"/></svg>', "refers to 'file:///etc/passwd'"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><image href="https://example.org/a.png"/>'
+     b'</svg>', "refers to 'https://example.org/a.png'"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: url(http://x.org/p)"/>'
+     b'</svg>', "in its CSS"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><style>@import "http://x.org/s.css";</style>'
+     b'</svg>', "imports a stylesheet"),
+    (b'<html><body>not a drawing</body></html>', "is not an SVG drawing"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><rect></svg>', "not a well-formed SVG"),
+])
+def test_an_svg_that_cannot_be_made_safe_is_refused(svg, reason):
+    from exporter.read.images import ImageProblem
+    from exporter.read.svg import clean_svg
+
+    with pytest.raises(ImageProblem, match=re.escape(reason)):
+        clean_svg(svg)
+
+
+def test_an_image_is_what_its_bytes_say():
+    from exporter.read.images import sniff
+
+    assert sniff(b"\x89PNG\r\n\x1a\n....") == "image/png"
+    assert sniff(b"\xff\xd8\xff\xe0....") == "image/jpeg"
+    assert sniff(b"GIF89a....") == "image/gif"
+    assert sniff(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "image/webp"
+    assert sniff(b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>') \
+        == "image/svg+xml"
+    assert sniff(b"%PDF-1.7") is None
+
+
+def test_a_billion_laughs_svg_is_one_located_error_at_once(tmp_path):
+    (tmp_path / "laughs.svg").write_bytes(LAUGHS)
+    source = tmp_path / "a.md"
+    source.write_text("---\ntitle: T\ndate: 2023-09-19\nlang: en\n---\n\nText.\n\n"
+                      "![Laughs](laughs.svg)\n", "utf-8")
+    result = run_cli("build", source, "--out", tmp_path / "dist")
+    assert result.returncode == 2, result.stderr
+    assert f"{source}:9: image 'laughs.svg' declares XML entities" in result.stderr
+    assert not (tmp_path / "dist" / "a.epub").exists()

@@ -31,6 +31,24 @@ class ImageProblem(ValueError):
     """An image that cannot be used, with the reason (the caller adds file and line)."""
 
 
+def sniff(data: bytes) -> str | None:
+    """The image type the bytes are, whatever the file is called: PNG, JPEG, GIF, WebP or
+    SVG; None for anything else."""
+    head = data[:512]
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith((b"<svg", b"<?xml", b"<!--", b"<!DOCTYPE svg")) and b"<svg" in data[:4096]:
+        return "image/svg+xml"
+    return None
+
+
 def measure(data: bytes, media_type: str) -> tuple[int, int] | None:
     """(width, height) in pixels of a raster image, read from its header only;
     None for SVG. Raises ``ImageProblem`` for an unreadable or too large image."""

@@ -91,17 +91,31 @@ def _image_resource(doc: Document, url: str, alt: str, allow_remote: bool) -> st
         media_type = mimetypes.guess_type(path.name)[0]
         key = "img-" + re.sub(r"[^a-z0-9]+", "-", path.relative_to(doc.root).as_posix().lower())
         data = path.read_bytes() if key not in doc.resources else b""
-    if media_type not in _IMAGE_TYPES:
-        raise SourceError(f"image '{url}' is not a PNG, JPEG, GIF, WebP or SVG",
-                          file=doc.source, line=_where(doc, url))
+    if key not in doc.resources:
+        from .images import sniff
+
+        # The bytes say what the image is; the name only suggests it.
+        media_type = sniff(data) or media_type
+    if media_type not in _IMAGE_TYPES and key not in doc.resources:
+        raise SourceError(f"image '{url}' is not a PNG, JPEG, GIF, WebP or SVG (by its "
+                          "contents, whatever its name)", file=doc.source,
+                          line=_where(doc, url), hint="save it as PNG or JPEG")
     if key not in doc.resources:
         from .images import ImageProblem, measure
+        from .svg import clean_svg
 
         try:
             pixels = measure(data, media_type)
+            if media_type == "image/svg+xml":
+                data, removed = clean_svg(data)
+                if removed:
+                    doc.warnings.append(
+                        f"{doc.source}:{_where(doc, url) or 1}: image '{url}': removed "
+                        f"{', '.join(removed)} (an image in an edition runs no script)")
         except ImageProblem as exc:
             raise SourceError(f"image '{url}' {exc}", file=doc.source, line=_where(doc, url),
-                              hint="save it at a few megapixels") from None
+                              hint="save it at a few megapixels" if "pixels" in str(exc)
+                              else None) from None
         doc.add_resource(Resource(key=key, variants={media_type: data}, alt=alt,
                                   pixels=pixels))
     return RESOURCE_SCHEME + key
