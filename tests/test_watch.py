@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import queue
 import signal
@@ -10,7 +11,7 @@ import sys
 import threading
 import zipfile
 
-from conftest import ROOT, editions
+from conftest import ROOT, editions, run_cli
 
 WAIT = 180  # seconds; generous for a shared machine, never reached when it works
 
@@ -71,18 +72,20 @@ def test_watch_rebuilds_on_save_keeps_good_editions_on_a_bad_one_and_stops_clean
     watch = Watch(str(source_copy), "--out", str(out))
     try:
         first = watch.expect("rebuilt")
-        assert "epub, pdf, docx" in first and first.endswith(" s")
+        assert "epub, pdf, docx" in first and " s" in first
+        assert first.endswith("; downloads page updated")
         epub = out / f"{article.stem}.epub"
         assert "estimated" in _epub_text(epub)
 
-        article.write_text(text.replace("estimated", "edited", 1), "utf-8")
+        edited = text.replace("estimated", "edited", 1)
+        article.write_text(edited, "utf-8")
         line = watch.expect("rebuilt")
         assert article.name in line
         assert "edited" in _epub_text(epub)
         good = {p.name: p.read_bytes() for p in editions(out)}
         assert len(good) == 3
 
-        broken = text.replace("\ntitle:", "\ntitel:", 1)
+        broken = edited.replace("\ntitle:", "\ntitel:", 1)
         article.write_text(broken, "utf-8")
         error = watch.expect("error:")
         assert f"{article.name}:" in error and "title" in error
@@ -90,9 +93,21 @@ def test_watch_rebuilds_on_save_keeps_good_editions_on_a_bad_one_and_stops_clean
         assert {p.name: p.read_bytes() for p in editions(out)} == good
         assert not [p for p in out.iterdir() if p.name.endswith(".part")]
 
-        article.write_text(text, "utf-8")  # fixed: built again
-        watch.expect("rebuilt")
-        assert "estimated" in _epub_text(epub)
+        article.write_text(edited, "utf-8")  # reverted to what was built: said at once
+        line = watch.expect("fixed")
+        assert f"{article.name}: fixed; its editions are up to date" in line
+        assert {p.name: p.read_bytes() for p in editions(out)} == good
+
+        article.write_text(text.replace("estimated", "reckoned", 1), "utf-8")
+        line = watch.expect("rebuilt")
+        assert "downloads page updated" in line
+        assert "reckoned" in _epub_text(epub)
+        # Between two saves the folder is whole: every file as the manifest says.
+        verify = run_cli("verify", out)
+        assert verify.returncode == 0, verify.stdout + verify.stderr
+        assert "reckoned" not in (out / "index.html").read_text("utf-8")  # no body text
+        manifest = (out / "manifest.json").read_text("utf-8")
+        assert hashlib.sha256(epub.read_bytes()).hexdigest() in manifest
     finally:
         code, rest = watch.stop()
     assert code == 130, rest

@@ -21,6 +21,7 @@ stay as they are. Ctrl-C (or SIGTERM) ends the worker and the validator and exit
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -55,11 +56,18 @@ class Round:
     editions: tuple[Edition, ...] = ()
     error: str | None = None
     warnings: tuple[str, ...] = ()
+    #: The source's last round ended in an error, this one did not.
+    fixed: bool = False
+    #: What the downloads page, catalogue, manifest and checksums became ("" when not
+    #: refreshed: nothing was written).
+    downloads: str = ""
 
     def line(self) -> str:
         """The one line the watcher prints for this rebuild."""
         stamp = time.strftime("%H:%M:%S")
         if self.error is None and not self.editions:
+            if self.fixed:  # reverted to what was built: nothing to do, but say so
+                return f"{stamp} {self.source.name}: fixed; its editions are up to date"
             return f"{stamp} editions up to date"
         if self.error is not None:
             return (f"{stamp} {self.source.name}: error: {self.error} "
@@ -68,8 +76,10 @@ class Round:
         # The time the rebuild waited for EPUBCheck is part of its time: said, not hidden.
         checks = [e.check_seconds for e in self.editions if e.check_seconds is not None]
         check = f", EPUBCheck {sum(checks):.2f} s" if checks else ""
-        return (f"{stamp} {self.source.name}: rebuilt {formats} in {self.seconds:.2f} s"
-                f"{check}")
+        fixed = "fixed, " if self.fixed else ""
+        downloads = f"; {self.downloads}" if self.downloads else ""
+        return (f"{stamp} {self.source.name}: {fixed}rebuilt {formats} in "
+                f"{self.seconds:.2f} s{check}{downloads}")
 
 
 def snapshot(paths: Sequence[Path]) -> Snapshot:
@@ -109,6 +119,7 @@ class Watcher:
         self.pool: ProcessPoolExecutor | None = None
         self.validator = None  # the warm EPUBCheck (publish.validator), while running
         self._stack: contextlib.ExitStack | None = None
+        self._failed: set[Path] = set()  # sources whose last round was an error
 
     @contextlib.contextmanager
     def running(self) -> Iterator[Watcher]:
@@ -153,8 +164,15 @@ class Watcher:
                                                 shaped_by=(fmt, *producers(fmt)))
                 if freshness.is_fresh(target, digest) is None:
                     stale[fmt] = (target, digest)
+            if not stale and source in self._failed:
+                self._failed.discard(source)
+                rounds.append(Round(source, 0.0, fixed=True))
             if stale:
-                rounds.append(self._build(source, stale, house))
+                result = self._build(source, stale, house)
+                if result.error is None and source in self._failed:
+                    result = dataclasses.replace(result, fixed=True)
+                (self._failed.add if result.error else self._failed.discard)(source)
+                rounds.append(result)
         return rounds
 
     def _build(self, source: Path, stale: dict[str, tuple[Path, str]],
@@ -207,10 +225,28 @@ class Watcher:
                                         item.pages, item.words,
                                         check_seconds=checked.seconds if checked else None,
                                         check_source=checked.source if checked else ""))
+            downloads = self._publish(source, doc, house, editions)
         except ExporterError as exc:  # the output folder: full, or not writable
             return Round(source, time.perf_counter() - start, tuple(editions), error=str(exc))
         return Round(source, time.perf_counter() - start, tuple(editions),
-                     warnings=tuple(doc.warnings))
+                     warnings=tuple(doc.warnings), downloads=downloads)
+
+    def _publish(self, source: Path, doc, house: HouseStyle | None,
+                 editions: list[Edition]) -> str:
+        """The downloads page, catalogue, manifest and checksums brought up to date with
+        the editions just written, as a build does (so ``verify`` passes at any moment
+        between two saves); what was done, in a few words."""
+        from ..publish import articles
+        from ..publish.downloads import publish
+
+        article = articles.article_of(doc)
+        articles.save(self.out, article,
+                      freshness.input_digest(source, "article", house or HouseStyle()))
+        listed = [dataclasses.replace(ed, slug=doc.slug, article=article,
+                                      media_type=adapter(ed.format).MEDIA_TYPE)
+                  for ed in editions]
+        published = publish(self.out, listed)
+        return "downloads page updated" if published.written else ""
 
 
 def watch(sources: Sequence[Path], formats: Sequence[str] | None, out: Path, *,
