@@ -118,6 +118,12 @@ def build(
     console = Console(stderr=True)
     times = BuildTimes()
     startup = _process_age()
+    if not sources and not Path("source").is_dir():
+        from .run.build import SAMPLE_SOURCE_DIR
+
+        console.print(f"note: no source/ folder here: building the exporter's bundled sample "
+                      f"({SAMPLE_SOURCE_DIR}) into {out}/; start a project of your own with "
+                      "'exporter init'", highlight=False, markup=False, soft_wrap=True)
     try:
         with console.status("building...") as status:
             editions = run_build(sources or [], [f.value for f in formats or []], out,
@@ -325,12 +331,18 @@ def check(
                     typer.echo(str(finding), err=True)
                 failed = failed or bool(findings)
                 status = "FAIL" if findings else "ok"
-                typer.echo(f"{status:4} {path} ({len(errors)} errors, "
-                           f"{len(findings) - len(errors)} warnings)")
+                warnings = len(findings) - len(errors)
+                typer.echo(f"{status:4} {path} ({_count(len(errors), 'error')}, "
+                           f"{_count(warnings, 'warning')})")
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
         _fail(exc)
     if failed:
         raise typer.Exit(EXIT_FAILURE)
+
+
+def _count(n: int, noun: str) -> str:
+    """"1 error", "2 errors"."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _editions_in(paths: list[Path]) -> list[Path]:

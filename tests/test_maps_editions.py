@@ -212,3 +212,44 @@ def test_an_unchanged_map_is_not_drawn_again(tmp_path, source_copy, monkeypatch)
                      "utf-8")
     prepare(article)
     assert render.draw_count - before == drawn + 1
+
+
+# --- gazetteer coordinates checked like the layers' (issue 26) ----------------------------
+
+def _gazetteer(tmp_path, places: list[tuple[str, float, float]]):
+    from exporter.maps.gazetteer import load_gazetteer
+
+    lines = ["places:"]
+    for name, lat, lon in places:
+        lines += [f"  - name: {name}", "    kind: town", f"    lat: {lat}", f"    lon: {lon}"]
+    path = tmp_path / "places.yml"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return load_gazetteer(path)
+
+
+REGION = [("Khankendi", 39.8153, 46.7519), ("Lachin", 39.6383, 46.5461),
+          ("Goris", 39.5111, 46.3389), ("Aghdam", 39.9933, 46.9292)]
+
+
+def test_a_place_with_latitude_and_longitude_swapped_is_a_located_warning(tmp_path):
+    swapped = REGION[:3] + [("Yevlakh", 47.1436, 40.6356)]  # lat and lon exchanged
+    gaz = _gazetteer(tmp_path, swapped)
+    assert len(gaz.warnings) == 1
+    warning = gaz.warnings[0]
+    assert warning.startswith(f"{tmp_path / 'places.yml'}:14: 'Yevlakh' is ")
+    assert "latitude and longitude swapped" in warning
+
+
+def test_a_place_far_from_all_others_is_a_located_warning(tmp_path):
+    typo = REGION[:3] + [("Aghdam", 49.9933, 46.9292)]  # 39 typed as 49
+    gaz = _gazetteer(tmp_path, typo)
+    assert len(gaz.warnings) == 1 and "'Aghdam' is 1,1" in gaz.warnings[0]
+    assert "swapped" not in gaz.warnings[0]
+
+
+def test_places_spread_over_the_world_raise_nothing(tmp_path):
+    world = [("Baku", 40.4093, 49.8671), ("Moscow", 55.7558, 37.6173),
+             ("Washington", 38.9072, -77.0369), ("Canberra", -35.2809, 149.13),
+             ("Nairobi", -1.2921, 36.8219)]
+    assert _gazetteer(tmp_path, world).warnings == []
+    assert _gazetteer(tmp_path, REGION).warnings == []

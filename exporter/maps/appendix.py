@@ -245,6 +245,7 @@ def add_maps(doc: Document, locator: Locator,
         raise locator.error(f"maps are declared but {PLACES_FILE} is missing", ("maps",),
                             f"add a gazetteer at {places}")
     gaz = load_gazetteer(places)
+    doc.warnings += [w for w in gaz.warnings if w not in doc.warnings]
     style_path = doc.house.file("maps.yml") if doc.house else STYLES_DIR / "maps.yml"
     seen: set[str] = set()
     rendered: list[RenderedMap] = []

@@ -140,6 +140,9 @@ class Gazetteer:
     _index: dict[str, Place] = field(default_factory=dict, repr=False)
     #: Place name -> the line of its entry in the file (for warnings about it).
     lines: dict[str, int] = field(default_factory=dict, repr=False)
+    #: Located warnings about the file (coordinates that look swapped, a place far from
+    #: all the others), for the build to report.
+    warnings: list[str] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         for place in self.places:
@@ -205,4 +208,55 @@ def load_gazetteer(path: Path) -> Gazetteer:
                     "each name and alternative name may belong to one place only",
                 )
             seen[key] = (place.name, line)
-    return Gazetteer(path=path, places=parsed.places, lines=lines)
+    gaz = Gazetteer(path=path, places=parsed.places, lines=lines)
+    gaz.warnings = position_warnings(gaz)
+    return gaz
+
+
+#: A place is "far" when its nearest neighbour is further than FAR_KM, and further than
+#: FAR_FACTOR times the widest gap between any other place and its nearest neighbour
+#: (so a gazetteer of capitals across the world raises nothing).
+FAR_KM, FAR_FACTOR = 300.0, 2.5
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km between two (lat, lon) points."""
+    import math
+
+    (lat1, lon1), (lat2, lon2) = (tuple(map(math.radians, p)) for p in (a, b))
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def position_warnings(gaz: Gazetteer) -> list[str]:
+    """Places whose coordinates are probably wrong, each with its line: latitude and
+    longitude swapped (swapped back, the place lies among the others), or a place far
+    from all the others (a typing mistake in a degree). A gazetteer of places spread
+    over the world raises none: "far" is measured against how the others are spread."""
+    points = [(p, (p.lat, p.lon)) for p in gaz.places
+              if p.is_point and p.lat is not None and p.lon is not None]
+    if len(points) < 3:
+        return []
+
+    def nearest(point: tuple[float, float], skip: Place) -> float:
+        return min(_km(point, other) for place, other in points if place is not skip)
+
+    gaps = {id(place): nearest(point, place) for place, point in points}
+    warnings = []
+    for place, (lat, lon) in points:
+        gap = gaps[id(place)]
+        others = [g for pid, g in gaps.items() if pid != id(place)]
+        if gap <= max(FAR_KM, FAR_FACTOR * max(others)):
+            continue
+        where = gaz.where(place.name)
+        if -90 <= lon <= 90 and nearest((lon, lat), place) <= min(gap / 4, FAR_KM):
+            warnings.append(
+                f"{where}: '{place.name}' is {gap:,.0f} km from every other place, and "
+                f"among them with latitude and longitude swapped (lat: {lon}, lon: {lat}); "
+                "check the order: lat is north-south, lon east-west")
+        else:
+            warnings.append(
+                f"{where}: '{place.name}' is {gap:,.0f} km from every other place; check "
+                "its lat and lon")
+    return warnings

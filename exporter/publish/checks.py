@@ -369,10 +369,12 @@ def check(path: Path, validator=None) -> list[Finding]:
     """Findings for one edition, chosen by its extension (``validator``: a warm
     EPUBCheck for the EPUBs, see ``start_validator``)."""
     checker = CHECKERS.get(path.suffix.lower())
+    if not path.exists():
+        return [Finding(path, "error", "no such file or folder (check the path)")]
     if checker is None:
         return [Finding(path, "error", "not an edition (expected .epub, .pdf or .docx)")]
     if not path.is_file():
-        return [Finding(path, "error", "file not found")]
+        return [Finding(path, "error", "is not a file")]
     if checker is check_epub:
         return check_epub(path, validator)
     return checker(path)

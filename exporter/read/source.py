@@ -131,6 +131,7 @@ def load_document(path: Path, root: Path | None = None) -> tuple[Document, Locat
         raise SourceError(f"the source is {size / 1e6:.1f} MB; the limit is "
                           f"{MAX_SOURCE_BYTES / 1e6:.0f} MB", file=path,
                           hint="split it into several articles")
+    _refuse_other_formats(path)
     text = read_text(path)
     warnings: list[str] = []
     meta, locator, body, body_line = load_metadata(text, path, warnings)
@@ -170,6 +171,35 @@ def _drop_empty_headings(ast, body: str, path: Path, body_line: int,
         return None
 
     ast.walk(drop)
+
+
+#: The first bytes of documents people take for a source, and what they are.
+_OTHER_FORMATS = (
+    (b"PK\x03\x04", {".docx": "a Word document (DOCX)", ".odt": "an OpenDocument text (ODT)",
+                     ".epub": "an EPUB", ".zip": "a zip archive"}, "a zip archive"),
+    (b"%PDF-", {}, "a PDF"),
+    (b"{\\rtf", {}, "an RTF document"),
+    (b"\xd0\xcf\x11\xe0", {}, "an old Word document (DOC)"),
+)
+
+
+def _refuse_other_formats(path: Path) -> None:
+    """A source that is another format (a Word document, a PDF ...) is named as such,
+    not reported as text that is not UTF-8."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError:
+        return  # read_text says what is wrong
+    for magic, by_suffix, default in _OTHER_FORMATS:
+        if head.startswith(magic):
+            what = by_suffix.get(path.suffix.lower(), default)
+            raise SourceError(
+                f"this is {what}, not Markdown", file=path,
+                hint=f"convert it to Markdown first, e.g. 'pandoc {path.name} -t markdown -s "
+                     f"-o {path.stem}.md' (pandoc comes with the exporter: "
+                     "python -c \"import pypandoc; print(pypandoc.get_pandoc_path())\"), "
+                     "then add the front-matter")
 
 
 def story(path: Path, slug: str, meta: Metadata, locator: Locator) -> tuple:
