@@ -70,7 +70,7 @@ def _read_spec(path: Path) -> tuple[CollectionSpec, Locator]:
     data, locator = load_yaml(read_text(path), path)
     if not isinstance(data, dict):
         raise locator.error("a collection file is a mapping: title, date, lang, articles ...",
-                            hint="see the README, section Collections")
+                            hint="see docs/collections.md")
     return validate(CollectionSpec, data, locator, what="collection"), locator
 
 
