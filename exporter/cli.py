@@ -17,9 +17,18 @@ app = typer.Typer(
     help="Export one canonical Markdown source to EPUB, PDF and DOCX editions, "
          "with a glossary and a map appendix.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_state = {"debug": False}
+_state = {"debug": False, "color": True, "quiet": False, "verbose": False}
+
+
+def _secho(message: str, **style) -> None:
+    """``typer.secho``, without colour under ``NO_COLOR`` or ``--no-color``."""
+    if not _state["color"]:
+        typer.echo(message, err=style.get("err", False))
+        return
+    typer.secho(message, **style)
 
 
 #: The formats ``--format`` accepts: the adapter registry's names.
@@ -41,14 +50,14 @@ def _fail(exc: BaseException) -> None:
     if isinstance(exc, KeyboardInterrupt):
         raise exc  # reported by exporter.__main__, wherever it arrives
     if isinstance(exc, ExporterError):
-        typer.secho(f"error: {exc}", err=True, fg="red")
+        _secho(f"error: {exc}", err=True, fg="red")
         raise typer.Exit(exc.exit_code)
     if isinstance(exc, RecursionError):
         # A safety net: ``limits`` refuses such sources before parsing them.
-        typer.secho("error: the source is nested too deeply to process (simplify its lists, "
+        _secho("error: the source is nested too deeply to process (simplify its lists, "
                     "quotes or brackets)", err=True, fg="red")
         raise typer.Exit(2)
-    typer.secho(f"internal error: {type(exc).__name__}: {exc} "
+    _secho(f"internal error: {type(exc).__name__}: {exc} "
                 "(run with --debug for the traceback)", err=True, fg="red")
     raise typer.Exit(EXIT_FAILURE)
 
@@ -63,10 +72,26 @@ def _version(value: bool) -> None:
 def main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
     version: Annotated[Optional[bool], typer.Option(  # noqa: UP007 (typer needs Optional)
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+        "--version", "-V", callback=_version, is_eager=True,
+        help="Print the version and exit.")] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print only warnings and errors.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Print each step as a line (for logs) besides the summary.")]
+        = False,
+    no_color: Annotated[bool, typer.Option(
+        "--no-color", help="No colour in the output (as the NO_COLOR variable does).")]
+        = False,
 ) -> None:
     """Global options."""
+    import os
+
     _state["debug"] = debug
+    _state["quiet"] = quiet
+    _state["verbose"] = verbose and not quiet
+    if no_color:
+        os.environ["NO_COLOR"] = "1"  # rich's consoles read it too
+    _state["color"] = not os.environ.get("NO_COLOR")
 
 
 @app.command()
@@ -118,7 +143,7 @@ def build(
     console = Console(stderr=True)
     times = BuildTimes()
     startup = _process_age()
-    if not sources and not Path("source").is_dir():
+    if not sources and not Path("source").is_dir() and not _state["quiet"]:
         from .run.build import SAMPLE_SOURCE_DIR
 
         console.print(f"note: no source/ folder here: building the exporter's bundled sample "
@@ -127,7 +152,7 @@ def build(
     try:
         with console.status("building...") as status:
             editions = run_build(sources or [], [f.value for f in formats or []], out,
-                                 progress=lambda msg: status.update(msg), jobs=jobs,
+                                 progress=lambda msg: _progress(status, console, msg), jobs=jobs,
                                  force=force, allow_remote=allow_remote, styles=styles,
                                  paper=paper, strict=strict,
                                  warn=lambda w: console.print(f"[yellow]warning:[/] {w}",
@@ -138,13 +163,23 @@ def build(
                                                                 markup=False), times=times)
             started = time.perf_counter()
             published = publish(out, editions, check=check_editions, sign_key=sign,
-                                bundle=bundle, progress=lambda msg: status.update(msg))
+                                bundle=bundle,
+                                progress=lambda msg: _progress(status, console, msg))
             downloads = time.perf_counter() - started
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)
         _fail(exc)
-    _summary(editions)
+    if not _state["quiet"]:
+        _summary(editions)
     _published(out, published)
-    _account(times, startup, downloads, remote=scheduler is not None)
+    if not _state["quiet"]:
+        _account(times, startup, downloads, remote=scheduler is not None)
+
+
+def _progress(status, console, message: str) -> None:
+    """A step of the build: the spinner's text, and with --verbose a line of its own."""
+    status.update(message)
+    if _state["verbose"]:
+        console.print(message, highlight=False, markup=False)
 
 
 def _process_age() -> float | None:
@@ -210,9 +245,9 @@ def watch(
 
     def report(result) -> None:
         for warning in result.warnings:
-            typer.secho(f"warning: {warning}", err=True, fg="yellow")
+            _secho(f"warning: {warning}", err=True, fg="yellow")
         if result.error is not None:
-            typer.secho(result.line(), err=True, fg="red")
+            _secho(result.line(), err=True, fg="red")
         else:
             typer.echo(result.line())
 
@@ -265,17 +300,19 @@ def _published(out: Path, published) -> None:
         rest = len(items) - len(shown)
         return ", ".join(shown) + (f" and {rest} more" if rest else "")
 
-    if published.written:
+    if _state["quiet"]:
+        pass
+    elif published.written:
         typer.echo(f"downloads in {out}: wrote {names(published.written)}")
     else:
         typer.echo(f"downloads in {out}: unchanged (index.html, catalog.xml, manifest.json, "
                    "SHA256SUMS)")
     for note in published.notes:
-        typer.secho(f"note: {note}", err=True, fg="yellow")
+        _secho(f"note: {note}", err=True, fg="yellow")
     for finding in published.findings:
         typer.echo(finding, err=True)
     if published.failed_checks:
-        typer.secho("error: 'exporter check' failed for " + ", ".join(published.failed_checks)
+        _secho("error: 'exporter check' failed for " + ", ".join(published.failed_checks)
                     + f" (the findings are in {out / 'manifest.json'})", err=True, fg="red")
         raise typer.Exit(EXIT_FAILURE)
 
@@ -300,7 +337,7 @@ def verify(
         typer.echo(str(result))
     failed = [r for r in results if not r.ok]
     if failed:
-        typer.secho(f"error: {len(failed)} of {len(results)} checks failed: "
+        _secho(f"error: {len(failed)} of {len(results)} checks failed: "
                     + ", ".join(r.path for r in failed), err=True, fg="red")
         raise typer.Exit(EXIT_FAILURE)
     typer.echo(f"verified: {len(results)} checks passed in {folder}")
@@ -386,12 +423,12 @@ def glossary(
             doc, locator = load_document(source)
             report = glossary_report(doc.ast, doc.root, doc.meta.glossary, locator,
                                      doc.meta.lang)
-            typer.secho(f"{source}: {len(report.used)} terms used, "
+            _secho(f"{source}: {len(report.used)} terms used, "
                         f"{len(report.unused)} unused", bold=True)
             for line in report.lines():
                 typer.echo(line)
             for warning in report.warnings + report.unused_warnings():
-                typer.secho(f"warning: {warning}", err=True, fg="yellow")
+                _secho(f"warning: {warning}", err=True, fg="yellow")
     except BrokenPipeError:
         raise
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001

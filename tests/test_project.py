@@ -174,3 +174,47 @@ def test_theme_without_css(tmp_path, env):
     result = run_cli("build", cwd=news, env=env)
     assert result.returncode == 2 and "exporter.yml:2:" in result.stderr
     assert "#rrggbb" in result.stderr
+
+
+# --- command-line habits (issue 26) -----------------------------------------------------
+
+def test_short_options_of_every_command_line_tool():
+    assert run_cli("-h").returncode == 0 and "Usage" in run_cli("-h").stdout
+    assert "exporter build [OPTIONS]" in " ".join(run_cli("build", "-h").stdout.split())
+    version = run_cli("-V")
+    assert version.returncode == 0 and version.stdout.startswith("exporter ")
+
+
+def test_quiet_prints_nothing_on_success_and_verbose_prints_each_step(tmp_path):
+    from conftest import FIXTURES
+
+    source = FIXTURES / "translations" / "other.md"
+    quiet = run_cli("-q", "build", source, "--format", "docx", "--out", tmp_path / "q")
+    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+    loud = run_cli("-v", "build", source, "--format", "docx", "--out", tmp_path / "v")
+    assert loud.returncode == 0
+    assert "reading other.md" in loud.stderr and "Editions in" in loud.stdout
+
+
+def _in_a_terminal(*args: str, env: dict) -> str:
+    """What the command prints when its output is a terminal (``script`` gives it one)."""
+    import shlex
+    import subprocess
+    import sys
+
+    command = " ".join(shlex.quote(a) for a in (sys.executable, "-m", "exporter", *args))
+    return subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True,
+                          text=True, env=env, cwd=ROOT).stdout
+
+
+def test_no_color_and_no_color_option_take_the_colour_out_of_error_lines(tmp_path):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    missing = str(tmp_path / "missing.md")
+    coloured = _in_a_terminal("build", missing, env=env)
+    colour = re.compile(r"\x1b\[[0-9;]*m")  # SGR: colours and styles, not cursor moves
+    assert colour.search(coloured) and "error: " in coloured  # a terminal gets colour
+    for args, extra in ((("build",), {"NO_COLOR": "1"}), (("--no-color", "build"), {})):
+        plain = _in_a_terminal(*args, missing, env={**env, **extra})
+        assert "error: " in plain and not colour.search(plain), (args, plain)
