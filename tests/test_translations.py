@@ -194,3 +194,14 @@ def test_adding_a_translation_rebuilds_the_editions_that_name_it(story_copy, tmp
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     story = next(a for a in manifest["articles"] if a["slug"] == "ceasefire")
     assert {t["lang"] for t in story["translations"]} == {"fa", "ru"}
+
+
+def test_the_same_sources_give_the_same_catalogue_in_any_folder(tmp_path):
+    """Feed ids come from the sources (publisher, else the oldest article), not from the
+    output folder's name."""
+    source = STORY / "other.md"
+    for name in ("one", "two"):
+        result = run_cli("build", source, "--format", "docx", "--out", tmp_path / name)
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "one" / "catalog.xml").read_bytes() == \
+        (tmp_path / "two" / "catalog.xml").read_bytes()

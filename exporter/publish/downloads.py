@@ -184,7 +184,7 @@ def publish(out_dir: Path, editions: Sequence, *, check: bool = False,
             if ed.article.cover:
                 files[f"{COVERS}/{ed.article.slug}.png"] = ed.article.cover
                 files[f"{COVERS}/{ed.article.slug}-thumb.png"] = ed.article.thumbnail
-        catalogue = render_catalogue(entries, key=publisher or out_dir.resolve().name,
+        catalogue = render_catalogue(entries, key=_feed_key(entries, publisher),
                                      publisher=publisher,
                                      navigation_from=navigation_from or NAVIGATION_FROM,
                                      lang=page_language(entries))
@@ -236,6 +236,16 @@ def publish(out_dir: Path, editions: Sequence, *, check: bool = False,
         done.bundle = out_dir / name
     _remember(out_dir, options, done)
     return done
+
+
+def _feed_key(entries: list[dict], publisher: str | None) -> str:
+    """What the catalogue's feed ids are made from: the publisher, else the identifier of
+    the oldest article (it stays while articles are added). Never the folder: the same
+    sources give the same catalogue wherever they are built."""
+    if publisher:
+        return publisher
+    oldest = min(entries, key=lambda a: (a["date"], a["slug"]), default=None)
+    return oldest["identifier"] if oldest else "exporter"
 
 
 # --- the fast path: nothing changed since the last publish --------------------------------
