@@ -2,7 +2,8 @@
 tests in tests/fixtures/scripts/fa) built in every format and read back as readers'
 software reads it: direction in the EPUB, the PDF and the DOCX; a Latin name inside
 Persian in its own order; the booklet bound on the right; text set ragged where the
-language has no hyphenation patterns."""
+language has no hyphenation patterns, and no justified line looser than 0.6 em between
+words."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import ROOT, read_member, run_cli
+from conftest import ROOT, SAMPLE, read_member, run_cli
+from word_gaps import full_lines
 
 PERSIAN = ROOT / "tests" / "fixtures" / "scripts" / "fa"
 SLUG = "azerbaijan-operation"
@@ -186,22 +188,11 @@ def test_a_face_for_the_script_in_every_edition(persian):
 
 # --- the six languages of the region, each built in every format ---------------------------
 
-LANGUAGES = ("fa", "ar", "hy", "ka", "ru", "az")
 #: Words the exporter writes in English: none may be left in another language's edition.
 ENGLISH = ("Glossary", "Gazetteer", "Contents", "Landmarks", "Map ", "map ", "Key:", "City",
            "Town", "International border", "Sources:", "Corrections", "Edition ", "Title page",
            "Back to the text", "Used on page", "Other names", "Coordinates", "approximate",
            "projection", "This publication", "back to")
-
-
-@pytest.fixture(scope="module", params=LANGUAGES)
-def language(request, tmp_path_factory) -> tuple[str, Path]:
-    out = tmp_path_factory.mktemp(f"lang-{request.param}")
-    result = run_cli("build", ROOT / "tests" / "fixtures" / "scripts" / request.param,
-                     "--out", out, "--format", "epub", "--format", "pdf", "--format", "docx")
-    assert result.returncode == 0, result.stderr
-    assert "warning" not in result.stderr.lower(), result.stderr  # every term found
-    return request.param, out
 
 
 def test_each_language_passes_check_with_no_empty_boxes(language):
@@ -239,3 +230,40 @@ def test_each_language_has_no_english_left(language):
     direction = "rtl" if lang in ("fa", "ar") else "ltr"
     html = read_member(out / f"{SLUG}.epub", "EPUB/article.xhtml").decode()
     assert f'dir="{direction}"' in html
+
+
+# --- no rivers: the word spacing of justified lines ------------------------------------
+
+#: The widest mean word gap of a full line, in em (issue 22: "no rivers").
+MAX_WORD_GAP = 0.6
+#: Languages whose PDF is set justified (they have hyphenation patterns); the others
+#: (no patterns) are set ragged.
+JUSTIFIED = ("en", "ru")
+
+
+def _assert_no_loose_lines(pdf: Path, lang: str) -> None:
+    """No full line of ``pdf``'s pages 2 on has a mean word gap over 0.6 em; a justified
+    language shows justified lines, a ragged one (nearly) none on its first text page."""
+    lines = full_lines(pdf, first_page=2, rtl=lang in ("fa", "ar"))
+    loose = [f"page {line.page}: {line.mean:.2f} em: {line.text}" for line in lines
+             if line.mean > MAX_WORD_GAP]
+    assert loose == []
+    on_text_page = sum(line.page == 2 for line in lines)
+    assert on_text_page >= 4 if lang in JUSTIFIED else on_text_page <= 2, on_text_page
+
+
+def test_no_justified_line_of_the_sample_is_looser_than_0_6_em(sample_dist):
+    """The measure (tests/word_gaps.py): on every page after the title page, each line of
+    3 words or more that runs from its column's start (or a paragraph's indent, 2 em) to
+    within 1 pt of the page's widest line is *full*; its word gap is the mean distance
+    between one word's last glyph and the next one's first, as pdftotext places the
+    words, in em of the line's largest font size (from the PDF's text operators), gaps
+    under 0.1 em (not spaces) left out. No full line may have a word gap over 0.6 em."""
+    _assert_no_loose_lines(sample_dist / f"{SAMPLE.stem}.pdf", "en")
+
+
+def test_no_justified_line_is_looser_than_0_6_em(language):
+    """The same measure and bound in each language of the region: the justified ones
+    (hyphenated), and the ragged ones, whose lines are never stretched."""
+    lang, out = language
+    _assert_no_loose_lines(out / f"{SLUG}.pdf", lang)

@@ -12,7 +12,7 @@ import datetime as dt
 import html
 import re
 
-from .breaks import NO_HYPHENS, bad_breaks, unhyphenate
+from .breaks import set_again
 from ..document import RESOURCE_SCHEME, Document
 from ..errors import SecurityError
 from ..house.fonts import FONT_SCHEME, font_face_css, font_file
@@ -145,13 +145,10 @@ def native_digits(css: str, style: str) -> str:
     return _PAGE_COUNTER.sub(rf"\1, {style})", css)
 
 
-#: Layouts after the first that may turn hyphenation off where it broke badly (see
-#: ``breaks``): each costs a full layout, and is only run when a first one found faults.
-_BREAK_PASSES = 2
-
-
-def _unhyphenated(element) -> bool:
-    return NO_HYPHENS in (element.get("class") or "").split()
+#: Layouts after the first that may set paragraphs again where their lines broke badly
+#: (see ``breaks``): each costs a full layout, and is only run when the one before
+#: found faults. A loose line may take two (hyphenated eagerly, then ragged).
+_BREAK_PASSES = 3
 
 
 def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
@@ -184,10 +181,8 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
         options = {"output_intent": output_intent} if output_intent else {}
         document = source.render(stylesheets=[css], font_config=fonts, **options)
         for _ in range(_BREAK_PASSES):
-            faulty = [e for e in bad_breaks(document) if not _unhyphenated(e)]
-            if not faulty:
+            if not set_again(document):
                 break
-            unhyphenate(faulty)
             document = source.render(stylesheets=[css], font_config=fonts, **options)
         return document, source.etree_element
     except FatalURLFetchingError as exc:
