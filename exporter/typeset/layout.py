@@ -13,6 +13,7 @@ import html
 import re
 
 from .breaks import set_again
+from .hyphenation import justified, register
 from ..document import RESOURCE_SCHEME, Document
 from ..errors import SecurityError
 from ..house.fonts import FONT_SCHEME, font_face_css, font_file
@@ -88,19 +89,12 @@ def print_html(doc: Document, parts, timestamp: int) -> str:
                         f'data-title="{esc(part.title)}">\n{part.html}\n</section>')
     # dir="rtl" lays a right-to-left language out mirrored: WeasyPrint starts on a left
     # (recto) page and Pango orders mixed-direction lines by the Unicode bidi algorithm.
-    # A language with no hyphenation patterns is set ragged (print.css: html.ragged):
-    # justified without hyphens, its lines would open rivers of space.
-    ragged = "" if has_hyphenation(meta.lang) else ' class="ragged"'
+    # A language with no hyphenation patterns (or too sparse ones) is set ragged
+    # (print.css: .ragged): justified, its lines would open rivers of space.
+    ragged = "" if justified(meta.lang) else ' class="ragged"'
     return (f'<!DOCTYPE html>\n<html lang="{esc(meta.lang)}" dir="{meta.direction}"{ragged}>\n'
             f'<head>{"".join(head)}</head>\n'
             f'<body>\n{"".join(sections)}\n</body>\n</html>\n')
-
-
-def has_hyphenation(lang: str) -> bool:
-    """Whether WeasyPrint can hyphenate language ``lang`` (Pyphen has its patterns)."""
-    import pyphen
-
-    return pyphen.language_fallback(lang.replace("-", "_")) is not None
 
 
 def chosen_paper(doc: Document, styles) -> Paper | None:
@@ -170,6 +164,7 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
     try:
         from weasyprint.text.fonts import FontConfiguration
 
+        register()  # the exporter's own hyphenation patterns, beside Pyphen's
         fetcher = resource_fetcher(doc)
         # @font-face rules take effect only through a font configuration shared by the
         # stylesheet and the layout; the fonts come through the same fetcher.
