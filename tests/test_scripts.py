@@ -118,11 +118,15 @@ def test_direction_comes_from_the_language_or_the_front_matter(tmp_path):
 
 # --- exporter check sees what a reader sees ------------------------------------------------
 
-def _rewritten(source: Path, target: Path, member: str, change) -> Path:
+def _rewritten(source: Path, target: Path, member: str, change, *more) -> Path:
+    """A copy of zip ``source`` with ``member`` changed by ``change`` (and the pairs of
+    member and change in ``more``)."""
+    changes = dict(zip((member, *more[::2]), (change, *more[1::2])))
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
         for info in old.infolist():
             data = old.read(info)
-            new.writestr(info, change(data) if info.filename == member else data)
+            new.writestr(info, changes[info.filename](data) if info.filename in changes
+                         else data)
     return target
 
 
@@ -148,6 +152,38 @@ def test_check_fails_a_right_to_left_edition_laid_out_left_to_right(persian, tmp
         del opened.Root.ViewerPreferences["/Direction"]
         opened.save(pdf)
     assert any("PDF is laid out left to right" in f.message for f in check(pdf))
+
+
+def test_check_fails_text_in_another_language_without_its_own(persian, tmp_path):
+    """The Persian article quotes English, marked [...]{lang=en}: the EPUB says so (and
+    sets it left to right), and so does the DOCX (a left-to-right run, read in w:val's
+    language). Without those marks, and with English alt text, check finds the English
+    a screen reader would read as Persian; two capitalised Latin words (Nikol Pashinyan)
+    are a name, not language."""
+    from exporter.publish.checks import check
+
+    quote = "local anti-terrorist activities"
+    epub, docx = persian / f"{SLUG}.epub", persian / f"{SLUG}.docx"
+    assert f'<span lang="en" dir="ltr">{quote}</span>' in read_member(
+        epub, "EPUB/article.xhtml").decode()
+    run = re.search(rf"<w:r>((?:(?!</w:r>).)*){quote}", read_member(
+        docx, "word/document.xml").decode()).group(1)
+    assert '<w:lang w:val="en"' in run and "<w:rtl" not in run
+
+    english_alt = b'alt="A map of Nagorno-Karabakh and the Lachin corridor"'
+    unmarked = _rewritten(epub, tmp_path / "unmarked.epub",
+                          "EPUB/article.xhtml", lambda data: data.replace(b' lang="en"', b""),
+                          "EPUB/maps-section.xhtml",
+                          lambda data: re.sub(rb'alt="[^"]*"', english_alt, data, count=1))
+    errors = [f.message for f in check(unmarked) if f.level == "error"]
+    assert len(errors) == 2, errors
+    assert "EPUB/article.xhtml (p): 4 words in Latin script" in errors[0]
+    assert f"reads them as 'fa': \"{quote}\"" in errors[0]
+    assert "EPUB/maps-section.xhtml (img/@alt): 9 words in Latin script" in errors[1]
+    unmarked = _rewritten(docx, tmp_path / "unmarked.docx", "word/document.xml",
+                          lambda data: re.sub(rb'<w:lang w:val="en" ?/>', b"", data))
+    errors = [f.message for f in check(unmarked) if f.level == "error"]
+    assert len(errors) == 1 and f"reads them as 'fa': \"{quote}\"" in errors[0], errors
 
 
 def test_check_fails_characters_printed_as_empty_boxes(tmp_path):
