@@ -4,7 +4,9 @@ text operators of the page's content stream (pikepdf).
 
 The measure:
 
-- a *line* is a line of pdftotext's layout with at least 3 words;
+- a *line* is the words of one of pdftotext's blocks (a paragraph, a cell ...) on one
+  baseline (the bottom of their boxes, within 0.5 pt) and the raised ones (superscripts)
+  among them, at least 3 words;
 - it is *full* when it runs from the column's one edge to the other: its end lies within
   1 pt of the page's widest line on that side (the right in left-to-right text), its
   start within 2 em of the other edge (a paragraph's indent);
@@ -93,22 +95,41 @@ def _size_of(word: dict, runs) -> float | None:
     return best[1] if best else None
 
 
-def _layout(pdf: Path) -> list[list[list[dict]]]:
-    """Pages -> lines -> words (xMin, xMax, yMin, yMax, text) as pdftotext lays them out."""
+def _blocks(pdf: Path) -> list[list[list[dict]]]:
+    """Pages -> blocks -> words (xMin, xMax, yMin, yMax, text) as pdftotext finds them
+    (a block: a paragraph, a table cell, a caption ...)."""
     import lxml.etree as etree
 
     xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
                          check=True).stdout
     root = etree.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", xml))
-    pages = []
-    for page in root.iter("{*}page"):
-        lines = []
-        for line in page.iter("{*}line"):
-            words = [{**{k: float(w.get(k)) for k in ("xMin", "xMax", "yMin", "yMax")},
-                      "text": w.text or ""} for w in line.iter("{*}word")]
-            lines.append(sorted(words, key=lambda w: w["xMin"]))
-        pages.append(lines)
-    return pages
+    return [[[{**{k: float(w.get(k)) for k in ("xMin", "xMax", "yMin", "yMax")},
+               "text": w.text or ""} for w in block.iter("{*}word")]
+             for block in page.iter("{*}block")]
+            for page in root.iter("{*}page")]
+
+
+def _lines(words: list[dict]) -> list[list[dict]]:
+    """The words of a block in lines, left to right: the words of one line share a
+    baseline (the bottom of their boxes, within 0.5 pt); raised words (a superscript)
+    join the line whose height holds their middle."""
+    lines: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: w["yMax"]):
+        if lines and abs(lines[-1][0]["yMax"] - word["yMax"]) <= 0.5:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    merged: list[list[dict]] = []
+    for line in sorted(lines, key=len, reverse=True):
+        middle = (line[0]["yMin"] + line[0]["yMax"]) / 2
+        host = next((m for m in merged if len(m) > len(line)
+                     and m[0]["yMin"] <= middle <= m[0]["yMax"]
+                     and line[0]["yMax"] < m[0]["yMax"]), None)
+        if host is not None:
+            host.extend(line)
+        else:
+            merged.append(line)
+    return [sorted(line, key=lambda w: w["xMin"]) for line in merged]
 
 
 def full_lines(pdf: Path, first_page: int = 1, rtl: bool = False) -> list[Line]:
@@ -118,10 +139,10 @@ def full_lines(pdf: Path, first_page: int = 1, rtl: bool = False) -> list[Line]:
 
     found = []
     with pikepdf.open(pdf) as opened:
-        for number, lines in enumerate(_layout(pdf), 1):
+        for number, blocks in enumerate(_blocks(pdf), 1):
             if number < first_page:
                 continue
-            lines = [line for line in lines if len(line) >= 3]
+            lines = [line for words in blocks for line in _lines(words) if len(line) >= 3]
             if not lines:
                 continue
             runs = _text_runs(opened.pages[number - 1])
