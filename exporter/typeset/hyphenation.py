@@ -44,9 +44,10 @@ def register() -> None:
 
 #: Languages with patterns too sparse to justify: set ragged, and hyphenated. Armenian:
 #: hyph-utf8's patterns only break a vowel from a following consonant and vowel (no
-#: consonant clusters, "ու" not read as a vowel); measured on tests/fixtures/scripts/hy
-#: on A4, A5, B5, Letter and 6x9in, its body paragraph had lines of 0.97-1.14 em between
-#: words even hyphenating wherever the patterns allow.
+#: consonant clusters, "ու" not read as a vowel). Measured on tests/fixtures/scripts/hy:
+#: on A4 its body paragraph had lines of 0.97 and 1.14 em between words even hyphenating
+#: wherever the patterns allow, and on A5, B5, Letter and 6x9in it had to be set ragged
+#: too (``breaks``).
 TOO_SPARSE = frozenset({"hy"})
 
 
