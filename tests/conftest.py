@@ -133,6 +133,24 @@ def translated_dist(tmp_path_factory) -> Path:
     return built(tmp_path_factory, FIXTURES / "translations", "translated")
 
 
+#: The articles written for issue 22 in the languages of the region, one folder each
+#: (tests/fixtures/scripts/<language>), and the slug they share.
+SCRIPT_LANGUAGES = ("fa", "ar", "hy", "ka", "ru", "az")
+SCRIPT_SLUG = "azerbaijan-operation"
+
+
+@pytest.fixture(scope="session", params=SCRIPT_LANGUAGES)
+def language(request, tmp_path_factory) -> tuple[str, Path]:
+    """(language, output folder): one of the six articles of tests/fixtures/scripts built
+    once, through the CLI, as EPUB, PDF and DOCX."""
+    out = tmp_path_factory.mktemp(f"lang-{request.param}")
+    result = run_cli("build", FIXTURES / "scripts" / request.param, "--out", out,
+                     "--format", "epub", "--format", "pdf", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr.lower(), result.stderr  # every term found
+    return request.param, out
+
+
 #: The sample collection and the articles only it uses (the other sample articles).
 COLLECTION = SOURCE_DIR / "nagorno-karabakh-2020-2023.collection.yml"
 OTHER_ARTICLES = ("second-karabakh-war-2020.md", "karabakh-exodus-2023.md")

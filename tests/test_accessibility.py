@@ -16,7 +16,8 @@ import pikepdf
 import pytest
 from lxml import etree
 
-from conftest import FIXTURES, ROOT, built, pdf_pages_text, read_member, run_cli
+from conftest import (FIXTURES, ROOT, SCRIPT_SLUG, built, pdf_pages_text, read_member,
+                      run_cli)
 from exporter.publish.checks import epub_accessibility, pdf_accessibility
 
 TOOLS = ROOT / ".tools"
@@ -69,6 +70,13 @@ def test_ace_finds_no_violation_in_an_article_with_table_figure_and_notes(second
     assert ace_violations(epub, tmp_path / "ace") == []
     result = run_cli("check", second_dist)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ace_finds_no_violation_in_each_language_of_the_region(language, tmp_path):
+    """The six articles of tests/fixtures/scripts (Persian and Arabic right to left,
+    Armenian, Georgian, Russian, Azerbaijani), each built once for the session."""
+    _lang, out = language
+    assert ace_violations(out / f"{SCRIPT_SLUG}.epub", tmp_path / "ace") == []
 
 
 def test_the_epub_declares_what_it_has(sample_dist):

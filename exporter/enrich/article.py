@@ -18,6 +18,7 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
     that draws them into the cache.
     """
     from .corrections import add_corrections_note
+    from .directions import mark_directions
     from .quotes import localise_quotes
     from ..glossary import apply_glossary, load_glossary
     from ..maps.appendix import add_maps
@@ -50,6 +51,7 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
     add_maps(doc, locator)
     add_corrections_note(doc)  # last: no glossary or map links inside the note
     localise_quotes(doc)
+    mark_directions(doc)
     unique_ids(doc)
     dangling_anchors(doc)
     doc.warnings.sort(key=_line_of_warning)

@@ -222,6 +222,7 @@ def assemble_book(path: Path, allow_remote: bool = False, maps_ready=None,
     from ..read.metadata import Metadata
     from ..read.source import parse_markdown, story
     from ..yamlfile import validate
+    from .directions import mark_directions
     from .quotes import localise_quotes
 
     path = Path(path)
@@ -265,4 +266,5 @@ def assemble_book(path: Path, allow_remote: bool = False, maps_ready=None,
         maps_ready()
     add_maps(collection, locator, located)
     localise_quotes(collection)
+    mark_directions(collection)
     return collection

@@ -7,7 +7,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import script_checks
+from . import language_of_parts, script_checks
 
 
 #: Formats whose editions must pass a validator before they replace the ones in the
@@ -64,7 +64,8 @@ def check_epub(path: Path, validator=None) -> list[Finding]:
         findings += epub_accessibility(path)
         with zipfile.ZipFile(path) as archive:
             findings += [Finding(path, level, message)
-                         for level, message in script_checks.epub_findings(archive)]
+                         for level, message in script_checks.epub_findings(archive)
+                         + language_of_parts.epub_findings(archive)]
     return findings
 
 
@@ -356,9 +357,10 @@ def check_docx(path: Path) -> list[Finding]:
     if not any(p.text.strip() for p in document.paragraphs):
         findings.append(Finding(path, "error", "has no text"))
     with zipfile.ZipFile(path) as archive:
+        parts = archive.read("word/document.xml"), archive.read("word/styles.xml")
         findings += [Finding(path, level, message) for level, message in
-                     script_checks.docx_findings(archive.read("word/document.xml"),
-                                                 archive.read("word/styles.xml"))]
+                     script_checks.docx_findings(*parts)
+                     + language_of_parts.docx_findings(*parts)]
     return findings
 
 

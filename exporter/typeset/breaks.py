@@ -1,22 +1,43 @@
-"""Hyphenation the engine cannot be told to avoid, found in the laid-out pages.
+"""Line breaks the engine cannot be told to avoid, found in the laid-out pages.
 
-WeasyPrint has no ``hyphenate-limit-lines`` (at most N hyphenated lines in a row) and
-no ``hyphenate-limit-last`` (no word split across a page turn). So the layout is
-inspected: a paragraph with more than ``MAX_RUN`` hyphenated lines in a row, or whose
-line at the foot of a page ends in a hyphenated word, is set again without automatic
-hyphenation (class ``no-hyphens``), and the pages are laid out once more
-(``layout.lay_out``). Marking changes only an attribute, so the element paths that
-``pagination`` records stay the same.
+WeasyPrint has no ``hyphenate-limit-lines`` (at most N hyphenated lines in a row), no
+``hyphenate-limit-last`` (no word split across a page turn) and no bound on the word
+spacing of a justified line: it breaks lines one at a time, greedily, and stretches the
+spaces of a line by whatever is left over. So the layout is inspected, the paragraphs at
+fault are marked to be set again, and the pages are laid out once more
+(``layout.lay_out``):
+
+- more hyphenated lines in a row than the language allows (``MAX_RUN``), or a
+  hyphenated word at the foot of a page: the paragraph is set without automatic hyphenation (class ``no-hyphens``);
+- a justified line whose mean word gap is wider than ``MAX_WORD_GAP``: when the word
+  that did not fit could be hyphenated, the paragraph hyphenates wherever a word helps,
+  names too (``hyphenate-eagerly``); otherwise, or if that fails or hyphenates too
+  often, it is set flush to its start side (``ragged``), where no line is stretched.
+
+Marking changes only an attribute, so the element paths that ``pagination`` records
+stay the same. A paragraph's marks only go one way (normal, eager, ragged; hyphenated,
+not), so the passes end.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-#: Most hyphenated lines in a row.
+#: Most hyphenated lines in a row: two, as English typography has it. Russian typography
+#: allows more (P. Kolomnin, "Kratkie svedeniya po tipografskomu delu": not more than
+#: five) and its long words need them: four in the Cyrillic languages.
 MAX_RUN = 2
+MAX_RUN_BY_LANGUAGE = {"ru": 4, "uk": 4, "be": 4, "bg": 4}
+#: The widest mean gap between the words of a justified line, in em of its font size
+#: (issue 22). Text set well has 0.2-0.35 em; past 0.6 em a line shows rivers.
+MAX_WORD_GAP = 0.6
 #: The class that turns automatic hyphenation off (print.css).
 NO_HYPHENS = "no-hyphens"
+#: The class that hyphenates wherever a word helps fill the line (print.css).
+EAGER = "hyphenate-eagerly"
+#: The class that sets a paragraph flush to its start side, ragged at the end (print.css).
+RAGGED = "ragged"
 #: WeasyPrint's default hyphenate-character, drawn where it split a word.
 _HYPHEN = "\u2010"
 
@@ -36,44 +57,140 @@ def _lines(box) -> Iterator:
             stack.extend(reversed(item.children))
 
 
-def _last_text(line) -> str:
-    """The text of the last text box on ``line`` (where a hyphen would be drawn)."""
+def _text_boxes(line, last_first: bool = False) -> Iterator:
+    """The text boxes of ``line``, first to last (or last to first)."""
     from weasyprint.formatting_structure import boxes
 
     stack = [line]
     while stack:
         item = stack.pop()
         if isinstance(item, boxes.TextBox):
-            return item.text
-        if hasattr(item, "children"):
-            stack.extend(item.children)  # the last child is looked at first
-    return ""
+            yield item
+        elif hasattr(item, "children"):
+            stack.extend(item.children if last_first else reversed(item.children))
 
 
-def bad_breaks(document) -> list:
-    """Elements (lxml) whose lines break as the print style forbids: more than
-    ``MAX_RUN`` hyphenated lines in a row, or a hyphenated word across a page turn."""
-    found: dict[int, object] = {}
+def _last_text(line) -> str:
+    """The text of the last text box on ``line`` (where a hyphen would be drawn)."""
+    box = next(_text_boxes(line, last_first=True), None)
+    return box.text if box is not None else ""
+
+
+def _space_width(style, cache: dict) -> float:
+    """The width (CSS px) of a space in the font of ``style``, as Pango sets it."""
+    from weasyprint.text.line_break import Layout, line_size
+
+    key = (tuple(style["font_family"]), style["font_size"], style["font_weight"],
+           style["font_style"], style["font_stretch"], style["lang"])
+    if key not in cache:
+        layout = Layout(style)
+        layout.set_text(" ")
+        first, _ = layout.get_first_line()
+        cache[key] = line_size(first, style)[0]
+        layout.deactivate()
+    return cache[key]
+
+
+def word_gap(line, cache: dict) -> float:
+    """The mean gap between the words of ``line`` in em of its font size, when
+    justification stretched it (0 when it did not)."""
+    stretch = next((box.justification_spacing for box in _text_boxes(line)
+                    if box.justification_spacing), 0.0)
+    if not stretch:
+        return 0.0
+    style = line.style
+    return (_space_width(style, cache) + style["word_spacing"] + stretch) / style["font_size"]
+
+
+def _hyphenable(line) -> bool:
+    """Whether the first word of ``line`` has a place to hyphenate it (in the patterns
+    of its language, within its ``hyphenate-limit-chars``), names included."""
+    import pyphen
+
+    box = next(_text_boxes(line), None)
+    if box is None:
+        return False
+    word = re.match(r"\s*(\w+)", box.text)
+    lang = box.style["lang"] and pyphen.language_fallback(box.style["lang"])
+    if word is None or not lang:
+        return False
+    total, left, right = box.style["hyphenate_limit_chars"]
+    return len(word[1]) >= total and bool(
+        pyphen.Pyphen(lang=lang, left=left, right=right).positions(word[1]))
+
+
+def _max_run(lang: str | None) -> int:
+    return MAX_RUN_BY_LANGUAGE.get((lang or "").split("-")[0].lower(), MAX_RUN)
+
+
+def faults(document) -> tuple[list, dict]:
+    """What breaks as the print style forbids in the laid-out ``document``: the elements
+    (xml.etree) with more hyphenated lines in a row than their language allows or a
+    hyphenated word across a page turn, and those with a justified line looser than
+    ``MAX_WORD_GAP`` (element -> whether the word after that line could be hyphenated)."""
+    hyphens: dict[int, object] = {}
+    loose: dict[int, tuple[object, bool]] = {}
+    spaces: dict = {}
+    pending = None  # a loose line whose next line decides what may help
     for page in document.pages:
         last = None
         run_element, run = None, 0
         for line in _lines(page._page_box):
             element = line.element
+            if pending is not None:
+                helps = element is pending and _hyphenable(line)
+                held = loose.get(id(pending), (pending, False))[1]
+                loose[id(pending)] = (pending, held or helps)
+                pending = None
             hyphenated = _last_text(line).endswith(_HYPHEN)
             if element is not run_element:
                 run_element, run = element, 0
             run = run + 1 if hyphenated else 0
-            if run > MAX_RUN and element is not None:
-                found[id(element)] = element
+            if element is not None and run > _max_run(line.style["lang"]):
+                hyphens[id(element)] = element
+            if element is not None and word_gap(line, spaces) > MAX_WORD_GAP:
+                pending = element
             last = (line, hyphenated)
         if last is not None and last[1] and last[0].element is not None:
-            found[id(last[0].element)] = last[0].element
-    return list(found.values())
+            hyphens[id(last[0].element)] = last[0].element
+    if pending is not None:
+        loose.setdefault(id(pending), (pending, False))
+    return list(hyphens.values()), dict(loose.values())
 
 
-def unhyphenate(elements) -> None:
-    """Turn automatic hyphenation off in ``elements`` (lxml elements of the laid-out HTML)."""
-    for element in elements:
-        classes = (element.get("class") or "").split()
-        if NO_HYPHENS not in classes:
-            element.set("class", " ".join([*classes, NO_HYPHENS]))
+_MARKS = {NO_HYPHENS, EAGER, RAGGED}
+
+
+def _marks(element) -> set[str]:
+    return set((element.get("class") or "").split()) & _MARKS
+
+
+def _marked(element, marks: set[str]) -> bool:
+    """Set ``element``'s marks to ``marks``; whether they changed."""
+    if _marks(element) == marks:
+        return False
+    others = [c for c in (element.get("class") or "").split() if c not in _MARKS]
+    element.set("class", " ".join(others + sorted(marks)))
+    return True
+
+
+def set_again(document) -> bool:
+    """Mark the paragraphs of the laid-out ``document`` whose lines break badly (see the
+    module's docstring); whether any mark changed, so the pages must be laid out again."""
+    hyphens, loose = faults(document)
+    changed = False
+    for element in {id(e): e for e in [*hyphens, *loose]}.values():
+        marks = _marks(element)
+        new = set(marks)
+        if element in hyphens:
+            if EAGER in new:  # hyphenating eagerly was too much: ragged hyphenates little
+                new = (new - {EAGER}) | {RAGGED}
+            else:
+                new.add(NO_HYPHENS)
+        if element in loose:
+            if not marks and element not in hyphens and loose[element]:
+                new.add(EAGER)
+            else:
+                new = (new - {EAGER}) | {RAGGED}
+        changed |= _marked(element, new)
+    return changed

@@ -12,7 +12,8 @@ import datetime as dt
 import html
 import re
 
-from .breaks import NO_HYPHENS, bad_breaks, unhyphenate
+from .breaks import set_again
+from .hyphenation import justified, register
 from ..document import RESOURCE_SCHEME, Document
 from ..errors import SecurityError
 from ..house.fonts import FONT_SCHEME, font_face_css, font_file
@@ -88,19 +89,12 @@ def print_html(doc: Document, parts, timestamp: int) -> str:
                         f'data-title="{esc(part.title)}">\n{part.html}\n</section>')
     # dir="rtl" lays a right-to-left language out mirrored: WeasyPrint starts on a left
     # (recto) page and Pango orders mixed-direction lines by the Unicode bidi algorithm.
-    # A language with no hyphenation patterns is set ragged (print.css: html.ragged):
-    # justified without hyphens, its lines would open rivers of space.
-    ragged = "" if has_hyphenation(meta.lang) else ' class="ragged"'
+    # A language with no hyphenation patterns (or too sparse ones) is set ragged
+    # (print.css: .ragged): justified, its lines would open rivers of space.
+    ragged = "" if justified(meta.lang) else ' class="ragged"'
     return (f'<!DOCTYPE html>\n<html lang="{esc(meta.lang)}" dir="{meta.direction}"{ragged}>\n'
             f'<head>{"".join(head)}</head>\n'
             f'<body>\n{"".join(sections)}\n</body>\n</html>\n')
-
-
-def has_hyphenation(lang: str) -> bool:
-    """Whether WeasyPrint can hyphenate language ``lang`` (Pyphen has its patterns)."""
-    import pyphen
-
-    return pyphen.language_fallback(lang.replace("-", "_")) is not None
 
 
 def chosen_paper(doc: Document, styles) -> Paper | None:
@@ -145,13 +139,10 @@ def native_digits(css: str, style: str) -> str:
     return _PAGE_COUNTER.sub(rf"\1, {style})", css)
 
 
-#: Layouts after the first that may turn hyphenation off where it broke badly (see
-#: ``breaks``): each costs a full layout, and is only run when a first one found faults.
-_BREAK_PASSES = 2
-
-
-def _unhyphenated(element) -> bool:
-    return NO_HYPHENS in (element.get("class") or "").split()
+#: Layouts after the first that may set paragraphs again where their lines broke badly
+#: (see ``breaks``): each costs a full layout, and is only run when the one before
+#: found faults. A loose line may take two (hyphenated eagerly, then ragged).
+_BREAK_PASSES = 3
 
 
 def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
@@ -173,6 +164,7 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
     try:
         from weasyprint.text.fonts import FontConfiguration
 
+        register()  # the exporter's own hyphenation patterns, beside Pyphen's
         fetcher = resource_fetcher(doc)
         # @font-face rules take effect only through a font configuration shared by the
         # stylesheet and the layout; the fonts come through the same fetcher.
@@ -184,10 +176,8 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
         options = {"output_intent": output_intent} if output_intent else {}
         document = source.render(stylesheets=[css], font_config=fonts, **options)
         for _ in range(_BREAK_PASSES):
-            faulty = [e for e in bad_breaks(document) if not _unhyphenated(e)]
-            if not faulty:
+            if not set_again(document):
                 break
-            unhyphenate(faulty)
             document = source.render(stylesheets=[css], font_config=fonts, **options)
         return document, source.etree_element
     except FatalURLFetchingError as exc:
