@@ -7,6 +7,7 @@ All five are built by one command (one warm EPUBCheck for them all)."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -83,10 +84,21 @@ def test_each_language_speaks_its_own_words_in_every_edition(five, lang):
     assert glossary in pdf and "Glossary" not in pdf and "Used on page" not in pdf
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_ace_finds_no_violation_in_each_language(five, lang, tmp_path):
+    from test_accessibility import ace_violations
+
+    epub = five / f"azerbaijan-operation-{lang}.epub"
+    assert ace_violations(epub, tmp_path / "ace") == []
+
+
 def test_the_downloads_page_of_five_languages_keeps_each_in_its_own(five):
     page = (five / "index.html").read_text("utf-8")
     for lang in LANGUAGES:
         slug = f"azerbaijan-operation-{lang}"
         assert f'<article id="{slug}" aria-labelledby="{slug}-title" lang="{lang}"' in page
-    # Five languages, one article each: the newest first, so the page speaks the first's.
-    assert '<html lang="' in page
+    # Five languages, one article each, on one day: the page speaks the first listed's
+    # (newest first, then by slug, descending), and each article its own words.
+    assert '<html lang="uk" dir="ltr">' in page and "Перейти до завантажень" in page
+    german = re.search(r'<article id="azerbaijan-operation-de".*?</article>', page, re.S)
+    assert "Ausgaben zum Herunterladen" in german.group(0)
