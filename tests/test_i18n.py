@@ -261,3 +261,34 @@ def test_a_name_whose_stem_shares_nothing_with_it_is_found_as_written():
     assert Forms("ar").word_pattern("أغدام") == "أغدام"
     assert _linked("طريق أغدام وممر لاتشين.", "ar", _entry("أغدام"), _entry("لاتشين")) == [
         "أغدام", "لاتشين"]
+
+
+def test_names_running_the_other_way_are_isolated_in_generated_sentences():
+    """A Latin name inside a Persian sentence, a Persian term inside an English one, are
+    wrapped in FSI ... PDI so that the bidi algorithm keeps them whole; names that run the
+    sentence's way are left alone (English editions are unchanged)."""
+    import panflute as pf
+
+    from exporter.glossary.appendix import build_appendix
+    from exporter.i18n import words
+    from test_glossary import _entries
+
+    assert words("fa").isolate("Lachin") == "\u2068Lachin\u2069"
+    assert words("en").isolate("لاچین") == "\u2068لاچین\u2069"
+    assert words("en").isolate("Lachin") == "Lachin"
+    assert words("fa").isolate("۲۰۲۳") == "۲۰۲۳"  # digits have no direction of their own
+    for lang, term, isolated in (("fa", "Lachin", True), ("en", "لاچین", True),
+                                 ("en", "Lachin", False)):
+        div = build_appendix(_entries([term]), {"t0": ["use-1"]}, {}, lang)
+        labels = [link.attributes["aria-label"] for link in _links(div)]
+        assert labels and all((f"\u2068{term}\u2069" in label) == isolated
+                              for label in labels), labels
+
+
+def _links(div):
+    import panflute as pf
+
+    found = []
+    div.walk(lambda e, d: found.append(e) if isinstance(e, pf.Link)
+             and "glossary-backref" in e.classes else None)
+    return found

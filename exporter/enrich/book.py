@@ -103,7 +103,8 @@ def _chapter(doc: Document, ast: dict, taken: set[str], book_lang: str) -> dict:
     facts = []
     if doc.meta.byline:
         facts.append({"t": "Span", "c": [["", ["byline"], []],
-                                         _text(_("By {names}", names=doc.meta.byline))]})
+                                         _text(_("By {names}", names=_.join(
+                                             [_.isolate(n) for n in doc.meta.authors])))]})
     facts.append({"t": "Span", "c": [["", ["date"], []], _text(_.date(doc.meta.date))]})
     line: list[dict] = []
     for fact in facts:

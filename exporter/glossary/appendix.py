@@ -38,6 +38,8 @@ class Labels:
     separator: str
     group_separator: str
     number: Callable[[int], str]
+    #: A name as inserted into the labels' sentences (``Words.isolate``).
+    isolate: Callable[[str], str]
     #: Attributes of elements holding these words (``lang="en"`` when they are English
     #: in an edition of another language).
     marked: dict
@@ -62,7 +64,7 @@ def labels(lang: str) -> Labels:
         separator=_(", "),
         # TRANSLATORS: the separator between groups of a list ("pages 3, 5; 9, 12").
         group_separator=_("; "),
-        number=_.number, marked=_.marked)
+        number=_.number, isolate=_.isolate, marked=_.marked)
 
 
 def collation_order(texts: Sequence[str], lang: str) -> list[int]:
@@ -214,7 +216,7 @@ def _by_letter(entries: list[GlossaryEntry], items: list[pf.DefinitionItem],
 def _aliases(entry: GlossaryEntry, words: Labels) -> list[pf.Inline]:
     if not entry.aliases:
         return []
-    shown = [a.name + (f" ({a.note})" if a.note else "") for a in entry.aliases]
+    shown = [words.isolate(a.name + (f" ({a.note})" if a.note else "")) for a in entry.aliases]
     return text_inlines(" " + words.also_known_as.format(names=words.separator.join(shown)))
 
 
@@ -280,8 +282,8 @@ def _backref_links(ids: Iterable[str], term: str, words: Labels) -> list[pf.Link
     # Each link's accessible name says where it leads, since "1" read aloud says nothing.
     links = []
     for i, ident in enumerate(ids, 1):
-        name = (words.back_to_first.format(term=term) if i == 1
-                else words.back_to_nth.format(n=words.number(i), term=term))
+        name = (words.back_to_first.format(term=words.isolate(term)) if i == 1
+                else words.back_to_nth.format(n=words.number(i), term=words.isolate(term)))
         links.append(pf.Link(pf.Span(pf.Str(words.number(i)), classes=["backref-number"]),
                              url=f"#{ident}", classes=["glossary-backref"],
                              attributes={"aria-label": name}))

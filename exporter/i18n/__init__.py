@@ -153,6 +153,17 @@ class Words:
         formatter.setGroupingUsed(False)
         return formatter.format(page)
 
+    def isolate(self, text: str) -> str:
+        """``text`` as a name inserted into a sentence of this language: wrapped in
+        Unicode's first-strong isolate (U+2068 ... U+2069) when it runs the other way (a
+        Latin name in Persian, a Persian term in English), so that the bidi algorithm
+        keeps it whole and the punctuation around it where the sentence puts it. Names
+        that run the sentence's way are left as they are."""
+        runs = strong_direction(text)
+        if runs is None or runs == self.direction:
+            return text
+        return f"\u2068{text}\u2069"
+
     def month(self, day: dt.date) -> str:
         """The month of ``day`` with its year, as the language names it ("September
         2023", "сентябрь 2023 г.")."""
@@ -243,6 +254,20 @@ _COUNTER_STYLES = {
     "mlym": "malayalam", "mymr": "myanmar", "orya": "oriya", "telu": "telugu", "thai": "thai",
     "tibt": "tibetan",
 }
+
+
+def strong_direction(text: str) -> str | None:
+    """"ltr" or "rtl": the direction of the first letter of ``text`` that has one (the
+    Unicode bidi algorithm's rule P2); None when none has (digits, signs)."""
+    import unicodedata
+
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
 
 
 @lru_cache(maxsize=None)

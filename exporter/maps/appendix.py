@@ -102,7 +102,8 @@ class _MapLinker(Linker):
 
     def _name(self, target: _Target) -> str:
         _ = self.words
-        return _("see Map {number}: {title}", number=_.number(target.number), title=target.title)
+        return _("see Map {number}: {title}", number=_.number(target.number),
+                 title=_.isolate(target.title))
 
 
 def _coordinates(place: Place, _) -> str:

@@ -17,6 +17,8 @@ def _english(_) -> bool:
 
 
 def _join(items: list[str], _=None) -> str:
+    if _ is not None:
+        items = [_.isolate(item) for item in items]  # a name that runs the other way
     if _ is not None and not _english(_):
         return _.join(items)  # the language's own list pattern
     if len(items) <= 1:

@@ -109,8 +109,9 @@ def _title_page(doc: Document, meta: dict) -> list[dict]:
         blocks.append({"t": "Div", "c": [["", ["abstract"], []], content]})
     facts = []
     if doc.meta.byline:
-        facts.append(("byline", _("Edited by {names}", names=doc.meta.byline) if doc.chapters
-                      else _("By {names}", names=doc.meta.byline)))
+        names = _.join([_.isolate(name) for name in doc.meta.authors])
+        facts.append(("byline", _("Edited by {names}", names=names) if doc.chapters
+                      else _("By {names}", names=names)))
     facts.append(("date", _.date(doc.meta.date)))
     if doc.meta.publisher:
         facts.append(("publisher", doc.meta.publisher))
