@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import SourceError
@@ -77,22 +78,39 @@ def _front_matter(path: Path) -> dict | None:
 
 
 def _siblings(folder: Path) -> dict[str, _Source]:
-    """The folder's sources that link translations, by slug."""
-    from .names import SUFFIX, source_slug
+    """The folder's sources that link translations, by slug (read once per state of the
+    folder: a build asks for every source and every format)."""
+    from .names import SUFFIX
 
-    found = {}
     paths = sorted(folder.glob("*.md")) + sorted(folder.glob(f"*{SUFFIX}"))
+    state = []
     for path in paths:
         try:
-            head = path.read_bytes()[:65536].decode("utf-8", "replace")
+            info = path.stat()
+        except OSError:
+            continue
+        state.append((path.name, info.st_size, info.st_mtime_ns))
+    return dict(_read_siblings(folder, tuple(state)))
+
+
+@lru_cache(maxsize=8)
+def _read_siblings(folder: Path, state: tuple) -> tuple[tuple[str, _Source], ...]:
+    from .names import source_slug
+
+    found = []
+    for name, _size, _mtime in state:
+        path = folder / name
+        try:
+            with path.open("rb") as f:
+                head = f.read(65536).decode("utf-8", "replace")
         except OSError:
             continue
         if not _links_translations(head):
             continue
         data = _front_matter(path)
         if data is not None:
-            found[source_slug(path)] = _Source(path, source_slug(path), data)
-    return found
+            found.append((source_slug(path), _Source(path, source_slug(path), data)))
+    return tuple(found)
 
 
 def _source_of(folder: Path, slug: str, known: dict[str, _Source]) -> _Source | None:
