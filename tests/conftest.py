@@ -101,6 +101,42 @@ def built(tmp_path_factory, source: Path, name: str) -> Path:
     return out
 
 
+#: Words the exporter writes in English: none may be left in another language's edition.
+ENGLISH = ("Glossary", "Gazetteer", "Contents", "Landmarks", "Map ", "map ", "Key:", "City",
+           "Town", "International border", "Sources:", "Corrections", "Edition ", "Title page",
+           "Back to the text", "Used on page", "Other names", "Coordinates", "approximate",
+           "projection", "This publication", "back to")
+
+
+def english_left(epub: Path) -> list[str]:
+    """The exporter's English words (``ENGLISH``) found in ``epub`` outside elements
+    marked ``lang="en"``: in text, alt, aria-label and title, the package's metadata too
+    (not its vocabulary values, such as tableOfContents)."""
+    import zipfile
+
+    from lxml import etree
+
+    texts = []
+    with zipfile.ZipFile(epub) as archive:
+        for name in archive.namelist():
+            if not name.endswith((".xhtml", ".opf", ".ncx")):
+                continue
+            root = etree.fromstring(archive.read(name))
+            for element in root.iter():
+                if not isinstance(element.tag, str):
+                    continue
+                marked = element.xpath("ancestor-or-self::*[@lang][1]/@lang")
+                if marked and marked[0] == "en":
+                    continue
+                if name.endswith(".opf") and element.get("property", "").startswith(
+                        "schema:") and element.get("property") != "schema:accessibilitySummary":
+                    continue
+                texts += [element.text or "", element.tail or ""]
+                texts += [element.get(a) or "" for a in ("alt", "aria-label", "title")]
+    words = " ".join(texts)
+    return [w for w in ENGLISH if w in words]
+
+
 def read_member(archive: Path, member: str) -> bytes:
     """One file of a zip archive (an EPUB, a DOCX)."""
     import zipfile

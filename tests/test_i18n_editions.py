@@ -8,14 +8,11 @@ All five are built by one command (one warm EPUBCheck for them all)."""
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 import pytest
-from lxml import etree
 
-from conftest import ROOT, read_member, run_cli
-from test_scripts import ENGLISH
+from conftest import ROOT, english_left, read_member, run_cli
 
 FIXTURES = ROOT / "tests" / "fixtures" / "scripts"
 LANGUAGES = ("tr", "uk", "fr", "de", "es")
@@ -37,30 +34,6 @@ def five(tmp_path_factory) -> Path:
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr.lower(), result.stderr  # every term and place found
     return out
-
-
-def english_left(epub: Path) -> list[str]:
-    """The exporter's English words found in ``epub`` outside elements marked
-    ``lang="en"`` (text, alt, aria-label and title; the package's metadata too)."""
-    texts = []
-    with zipfile.ZipFile(epub) as archive:
-        for name in archive.namelist():
-            if not name.endswith((".xhtml", ".opf", ".ncx")):
-                continue
-            root = etree.fromstring(archive.read(name))
-            for element in root.iter():
-                if not isinstance(element.tag, str):
-                    continue
-                marked = element.xpath("ancestor-or-self::*[@lang][1]/@lang")
-                if marked and marked[0] == "en":
-                    continue
-                if name.endswith(".opf") and element.get("property", "").startswith(
-                        "schema:") and element.get("property") != "schema:accessibilitySummary":
-                    continue  # vocabulary values (tableOfContents, textual), not words
-                texts += [element.text or "", element.tail or ""]
-                texts += [element.get(a) or "" for a in ("alt", "aria-label", "title")]
-    words = " ".join(texts)
-    return [w for w in ENGLISH if w in words]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

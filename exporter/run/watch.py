@@ -246,7 +246,8 @@ class Watcher:
                                       media_type=adapter(ed.format).MEDIA_TYPE)
                   for ed in editions]
         published = publish(self.out, listed)
-        return "downloads page updated" if published.written else ""
+        said = ["downloads page updated"] if published.written else []
+        return "; ".join(said + list(published.notes))  # e.g. an old signature removed
 
 
 def watch(sources: Sequence[Path], formats: Sequence[str] | None, out: Path, *,
