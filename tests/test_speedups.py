@@ -194,3 +194,18 @@ def test_the_build_accounts_for_its_wall_time_and_cpu(tmp_path):
                     r"([\d.]+) s\)", line)
     assert cpu and float(cpu.group(1)) > 0
     assert abs(float(cpu.group(1)) - float(cpu.group(2)) - float(cpu.group(3))) <= 0.11
+
+
+def test_a_build_leaves_nothing_in_the_temporary_folder(tmp_path):
+    """WeasyPrint's folders of @font-face files (2 MB a PDF) are removed, in the build
+    process and in its workers (each PDF, booklet and EPUB layout left two)."""
+    from conftest import FIXTURES
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = dict(os.environ, TMPDIR=str(temporary), EXPORTER_CACHE_DIR="off")
+    result = run_cli("build", FIXTURES / "translations" / "other.md", "--format", "pdf",
+                     "--format", "epub", "--format", "booklet", "--out", tmp_path / "out",
+                     env=env)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in temporary.iterdir()) == []

@@ -457,12 +457,10 @@ def _folios(doc: Document, laid: list[LaidOut], blank: list[bool], stylesheet: s
     hit = cache.get(_NAMESPACE, key)
     if hit is not None:
         return LaidOut.from_bytes(hit)
-    from weasyprint.text.fonts import FontConfiguration
-
-    from .layout import resource_fetcher  # the same fonts, through the same fetcher
+    from .layout import font_configuration, resource_fetcher  # the same fonts and fetcher
 
     fetcher = resource_fetcher(doc)
-    fonts = FontConfiguration()
+    fonts = font_configuration()
     source = weasyprint.HTML(string=markup, url_fetcher=fetcher, base_url="resource:")
     sheet = weasyprint.CSS(string=css, font_config=fonts, url_fetcher=fetcher,
                            base_url="resource:")

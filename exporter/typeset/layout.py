@@ -20,6 +20,54 @@ from ..house.fonts import FONT_SCHEME, font_face_css, font_file
 from ..house.paper import DEFAULT_PAPER, Paper, page_css, paper
 
 
+#: WeasyPrint's font configurations made in this process, by thread (weak references),
+#: whose folders of @font-face files ``release_font_folders`` removes.
+_FONT_CONFIGURATIONS: dict[int, list] = {}
+
+
+def font_configuration():
+    """A new WeasyPrint font configuration, its folder of @font-face files removed by
+    this thread's next layout, after the PDF is written, or when the process ends.
+    (WeasyPrint removes it in the configuration's ``__del__``, which never ran for one
+    caught in a reference cycle after ``gc.freeze`` or in a worker that exits: each PDF
+    left 2 MB in the temporary folder.) This thread's earlier folders go first."""
+    import threading
+    import weakref
+
+    from weasyprint.text.fonts import FontConfiguration
+
+    release_font_folders()
+    fonts = FontConfiguration()
+    _FONT_CONFIGURATIONS.setdefault(threading.get_ident(), []).append(weakref.ref(fonts))
+    return fonts
+
+
+def release_font_folders(every_thread: bool = False) -> None:
+    """Remove the @font-face folders of the font configurations this thread made (with
+    ``every_thread``, all of this process's: at its end)."""
+    import shutil
+    import threading
+
+    keys = list(_FONT_CONFIGURATIONS) if every_thread else [threading.get_ident()]
+    for key in keys:
+        for ref in _FONT_CONFIGURATIONS.pop(key, []):
+            fonts = ref()
+            folder = getattr(fonts, "_folder", None)
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
+                fonts._folder = None
+
+
+def _release_at_exit() -> None:
+    # multiprocessing runs its finalizers in a worker's exit too (atexit does not).
+    from multiprocessing import util
+
+    util.Finalize(None, release_font_folders, kwargs={"every_thread": True}, exitpriority=0)
+
+
+_release_at_exit()
+
+
 #: The image types the layout takes, the first a resource has.
 LAYOUT_MEDIA_TYPES = ("image/svg+xml", "image/png", "image/jpeg", "image/gif", "image/webp")
 
@@ -162,13 +210,11 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
     saved = sys.getrecursionlimit()
     sys.setrecursionlimit(max(saved, LAYOUT_RECURSION_LIMIT))
     try:
-        from weasyprint.text.fonts import FontConfiguration
-
         register()  # the exporter's own hyphenation patterns, beside Pyphen's
         fetcher = resource_fetcher(doc)
         # @font-face rules take effect only through a font configuration shared by the
         # stylesheet and the layout; the fonts come through the same fetcher.
-        fonts = FontConfiguration()
+        fonts = font_configuration()
         source = weasyprint.HTML(string=print_html(doc, parts, timestamp),
                                  url_fetcher=fetcher, base_url=RESOURCE_SCHEME)
         css = weasyprint.CSS(string=stylesheet, font_config=fonts, url_fetcher=fetcher,
@@ -204,7 +250,6 @@ def warm_up() -> None:
     document: the first layout of a process loads the fonts and fills Pango's caches."""
     import weasyprint
     import weasyprint.urls  # noqa: F401
-    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class FontFetcher(URLFetcher):
@@ -215,12 +260,13 @@ def warm_up() -> None:
             return URLFetcherResponse(url, data, {"Content-Type": "font/ttf"})
 
     fetcher = FontFetcher(fail_on_errors=True, allowed_protocols=(FONT_SCHEME[:-1],))
-    fonts = FontConfiguration()
+    fonts = font_configuration()
     css = weasyprint.CSS(string=font_face_css() + 'p { font-family: "Literata", serif; }',
                          font_config=fonts, url_fetcher=fetcher, base_url=FONT_SCHEME)
     weasyprint.HTML(string='<p lang="en">Warm <b>up</b> <i>fonts</i></p>',
                     url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts
                                                 ).write_pdf()
+    release_font_folders()
 
 
 def _link_descriptions(parts) -> dict[str, str]:
@@ -298,11 +344,13 @@ def write_pdf(document, doc: Document, parts, timestamp: int, variant: str | Non
     os.environ["SOURCE_DATE_EPOCH"] = str(timestamp)
     try:
         identifier = doc.meta.stable_identifier(doc.slug)
-        return document.write_pdf(pdf_identifier=identifier.encode(),
+        data = document.write_pdf(pdf_identifier=identifier.encode(),
                                   pdf_variant=variant, pdf_tags=tagged,
                                   **({"output_intent": output_intent} if output_intent else {}),
                                   finisher=_describe_links(_link_descriptions(parts),
                                                            identifier, doc.meta.direction))
+        release_font_folders()  # the fonts are in the PDF now
+        return data
     finally:
         if saved is None:
             del os.environ["SOURCE_DATE_EPOCH"]
