@@ -190,15 +190,15 @@ def _story(group: list[dict], page_lang: str) -> str:
     _ = words(page_lang)
     first = group[0]
     ident = f'story-{escape(first["slug"])}'
-    links = []
-    for article in group:
-        links.append(f'<a href="#{escape(article["slug"])}" hreflang="{escape(article["lang"])}"'
-                     f'{_marks(article, page_lang)}>{escape(autonym(article["lang"]))}</a>')
+    links = [f'<a href="#{escape(a["slug"])}" hreflang="{escape(a["lang"])}"'
+             f'{_marks(a, page_lang)}>{escape(autonym(a["lang"]))}</a>' for a in group]
+    count = len(group)
+    label = _.n("This story in {n} language:", "This story in {n} languages:", count,
+                n=_.number(count))
     out = [f'<section class="story" id="{ident}" aria-labelledby="{ident}-title">\n',
            f'<h2 id="{ident}-title"{_marks(first, page_lang)}>{escape(first["title"])}</h2>\n',
-           f'<p class="languages"><span class="label">'
-           f'{escape(_.n("This story in {n} language:", "This story in {n} languages:", len(group), n=_.number(len(group))))}'
-           f'</span> {" · ".join(links)}</p>\n']
+           f'<p class="languages"><span class="label">{escape(label)}</span> '
+           f'{" · ".join(links)}</p>\n']
     out += [_article(article, page_lang, heading=3) for article in group]
     out.append('</section>\n')
     return "".join(out)
