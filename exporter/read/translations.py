@@ -153,13 +153,12 @@ def _story_slugs(slug: str, data: dict, known: dict[str, _Source]) -> list[str]:
     return sorted(seen - {slug})
 
 
-def _as_date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+def _date_or_none(value) -> dt.date | None:
+    """The front-matter's date as ``Metadata`` reads it, or None when it is not one."""
+    from .metadata import _as_date
+
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        return _as_date(value)
     except ValueError:
         return None
 
@@ -186,7 +185,7 @@ def translations_of(source: Path, slug: str, lang: str, data: dict,
                                 f".md, or add {other}.md")
         tag = standard_tag(str(sibling.data.get("lang", "")))
         title = sibling.data.get("title")
-        date = _as_date(sibling.data.get("date"))
+        date = _date_or_none(sibling.data.get("date"))
         if tag is None or not isinstance(title, str) or date is None:
             continue  # the sibling's own build reports what its front-matter lacks
         named = {str(k): str(v).strip().removesuffix(".md")
