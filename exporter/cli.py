@@ -470,6 +470,53 @@ def new(
     typer.echo(f"wrote {path}")
 
 
+class TrackChanges(str, enum.Enum):
+    accept = "accept"
+    reject = "reject"
+
+
+class Comments(str, enum.Enum):
+    drop = "drop"
+
+
+@app.command("import")
+def import_(
+    document: Annotated[Path, typer.Argument(
+        help="A .docx, .odt, .html, a Google Docs 'Web page' .zip, or .md written for "
+             "other tools.", show_default=False)],
+    to: Annotated[Path, typer.Option("--to", help="Source folder to write into.")] = Path(
+        "source"),
+    track_changes: Annotated[Optional[TrackChanges], typer.Option(  # noqa: UP007
+        "--track-changes", help="Accept or reject the document's tracked changes "
+                                "(without it, a document with changes is refused).",
+        case_sensitive=False)] = None,
+    comments: Annotated[Optional[Comments], typer.Option(  # noqa: UP007
+        "--comments", help="'drop': leave the document's comments out (without it, a "
+                           "document with comments is refused).", case_sensitive=False)] = None,
+) -> None:
+    """Make an article of the source folder from a Word, LibreOffice, HTML or Google Docs
+    document: Markdown, front-matter, pictures; report what could not be carried over."""
+    from .importing.convert import import_document
+
+    try:
+        done = import_document(document, to,
+                               track_changes=track_changes.value if track_changes else None,
+                               comments=comments.value if comments else None)
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
+        _fail(exc)
+    pictures = f", {_count(len(done.pictures), 'picture')} in {to / 'images'}" \
+        if done.pictures else ""
+    typer.echo(f"imported {document} -> {done.article}{pictures}")
+    for line in done.settled:
+        typer.echo(f"  {line}")
+    for finding in done.findings:
+        _secho(f"warning: {document}: {finding}", err=True, fg="yellow")
+    if done.guessed:
+        _secho(f"check the front-matter of {done.article}: guessed " + "; ".join(done.guessed),
+               err=True, fg="yellow")
+    typer.echo(f"next: exporter build {done.article}")
+
+
 def run() -> None:
     """Run the CLI (``exporter.__main__`` sets up signal handling first)."""
     try:

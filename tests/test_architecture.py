@@ -30,6 +30,9 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("declarations", ("exporter.glossary.model", "exporter.maps.spec",
                       "exporter.maps.validation")),
     ("read", ("exporter.read",)),
+    # Documents from other tools made into sources (``exporter import``): it reads each
+    # article back as the build would.
+    ("import", ("exporter.importing",)),
     ("enrichments", ("exporter.glossary", "exporter.maps")),
     ("enrich", ("exporter.enrich",)),
     ("typeset", ("exporter.typeset",)),

@@ -194,12 +194,16 @@ def _refuse_other_formats(path: Path) -> None:
     for magic, by_suffix, default in _OTHER_FORMATS:
         if head.startswith(magic):
             what = by_suffix.get(path.suffix.lower(), default)
+            importable = path.suffix.lower() in (".docx", ".odt", ".zip")
             raise SourceError(
                 f"this is {what}, not Markdown", file=path,
-                hint=f"convert it to Markdown first, e.g. 'pandoc {path.name} -t markdown -s "
-                     f"-o {path.stem}.md' (pandoc comes with the exporter: "
-                     "python -c \"import pypandoc; print(pypandoc.get_pandoc_path())\"), "
-                     "then add the front-matter")
+                hint=f"make an article of it with 'exporter import {path.name}' (Word, "
+                     "LibreOffice, HTML, a Google Docs zip), then build that"
+                if importable else
+                f"convert it to Markdown first, e.g. 'pandoc {path.name} -t markdown -s "
+                f"-o {path.stem}.md' (pandoc comes with the exporter: "
+                "python -c \"import pypandoc; print(pypandoc.get_pandoc_path())\"), "
+                "then add the front-matter")
 
 
 def story(path: Path, slug: str, meta: Metadata, locator: Locator) -> tuple:
