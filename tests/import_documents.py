@@ -67,10 +67,16 @@ def _pictures(folder: Path) -> None:
     Image.new("RGB", (200, 200), (200, 120, 30)).save(folder / "crane.png")
 
 
+#: Each document's title (the article's file name follows it).
+TITLES = {"docx": "Harbour works begin (Word)", "odt": "Harbour works begin (LibreOffice)",
+          "zip": "Harbour works begin (Google Docs)"}
+
+
 def _pandoc(folder: Path, target: str) -> Path:
     from exporter.pandoc import pandoc_path
 
-    (folder / "story.md").write_text(STORY, "utf-8")
+    (folder / "story.md").write_text(
+        STORY.replace("Harbour works begin on the east quay", TITLES[target]), "utf-8")
     _pictures(folder)
     out = folder / f"made.{target}"
     subprocess.run([pandoc_path(), "story.md", "-o", out.name], cwd=folder, check=True)
@@ -198,7 +204,7 @@ def make_google_docs_zip(folder: Path) -> Path:
     html = f"""<html><head><meta content="text/html; charset=UTF-8" http-equiv="content-type">
 <style type="text/css">.c1{{font-weight:400}}.title{{font-size:26pt}}</style></head>
 <body class="c5 doc-content">
-<p class="c3 title" id="h.t1"><span class="c1">Harbour works begin on the east quay</span></p>
+<p class="c3 title" id="h.t1"><span class="c1">{TITLES["zip"]}</span></p>
 <p class="c3 subtitle" id="h.s1"><span class="c1">The port authority starts a two-year rebuild</span></p>
 <h1 class="c4" id="h.abc1"><span class="c1">Work starts</span></h1>
 <p class="c2"><span class="c1">The port authority began work on the east quay on Monday.</span><sup><a href="#ftnt1" id="ftnt_ref1">[1]</a></sup><span class="c1">&nbsp;Cranes arrived by sea.</span><sup><a href="#cmnt1" id="cmnt_ref1">[a]</a></sup><span class="c1">&nbsp;See <a class="c9" href="{_GOOGLE.format('https://example.org/harbour')}">the plans</a>.</span></p>

@@ -1,0 +1,165 @@
+"""``exporter import``: a Word, a LibreOffice and a Google Docs document made into
+articles that build into three editions passing ``exporter check``; comments and tracked
+changes never silently kept or lost; a report of what was left out; the exporter's own
+DOCX edition gives back the article's text.
+
+The three documents are made for the tests (tests/import_documents.py), imported into
+one source folder and built once, together (one build, one warm EPUBCheck).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+import import_documents as made
+from conftest import article_paragraphs, assert_in_order, editions, run_cli, squash
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> SimpleNamespace:
+    """The three documents imported into one source folder (with the options that settle
+    their comments and tracked changes), built into EPUB, PDF and DOCX, and checked."""
+    root = tmp_path_factory.mktemp("import")
+    source = root / "source"
+    documents = {"docx": made.make_docx(_folder(root, "word")),
+                 "odt": made.make_odt(_folder(root, "libreoffice")),
+                 "zip": made.make_google_docs_zip(_folder(root, "google"))}
+    reports, articles = {}, {}
+    for kind, document in documents.items():
+        options = ["--comments", "drop"] + (["--track-changes", "accept"] if kind != "zip" else [])
+        result = run_cli("import", document, "--to", source, *options)
+        assert result.returncode == 0, result.stderr
+        reports[kind] = result.stdout + result.stderr
+        articles[kind] = Path(re.search(r"-> (\S+\.md)", result.stdout)[1])
+    out = root / "dist"
+    built = run_cli("build", source, "--out", out)
+    assert built.returncode == 0, built.stderr
+    checked = run_cli("check", out)
+    return SimpleNamespace(source=source, documents=documents, reports=reports,
+                           articles=articles, out=out, built=built, checked=checked)
+
+
+def _folder(root: Path, name: str) -> Path:
+    folder = root / name
+    folder.mkdir()
+    return folder
+
+
+def test_the_three_documents_build_three_editions_that_pass_check(imported):
+    assert imported.checked.returncode == 0, imported.checked.stdout + imported.checked.stderr
+    names = [p.name for p in editions(imported.out)]
+    assert len(names) == 9, names
+    assert "warning" not in imported.built.stderr.lower(), imported.built.stderr
+
+
+@pytest.mark.parametrize("kind", ["docx", "odt", "zip"])
+def test_the_text_headings_quote_table_notes_and_pictures_are_carried(imported, kind):
+    text = imported.articles[kind].read_text("utf-8")
+    body = squash(text)
+    for paragraph in made.PARAGRAPHS:
+        assert squash(paragraph) in body, paragraph
+    assert re.search(r"^# Work starts$", text, re.M)
+    assert re.search(r"^## Costs$", text, re.M)
+    assert re.search(r"^> .*said the harbour master", text, re.M)
+    assert re.search(r"^\[\^1\]: According", text, re.M)
+    assert "Quay wall" in text and "4.2 m" in text
+    pictures = re.findall(r"!\[([^\]]+)\]\((images/[0-9a-f]{16}\.png)\)", text)
+    assert [alt for alt, _ in pictures] == ["The east quay at dawn", "Two cranes on the quay"]
+    assert all((imported.source / path).is_file() for _, path in pictures)
+    # What the word processor's page had and an article must not: the comment, the
+    # text box, classes and sizes.
+    assert made.COMMENT not in text and made.TEXT_BOX not in text
+    assert "{" not in text.split("---", 2)[2]
+
+
+def test_pictures_are_named_by_content_and_shared(imported):
+    # Three documents with the same two pictures: two files.
+    assert len(list((imported.source / "images").iterdir())) == 2
+
+
+def test_tracked_changes_accepted_and_captions_kept(imported):
+    for kind in ("docx", "odt"):
+        text = imported.articles[kind].read_text("utf-8")
+        assert made.ACCEPTED in text and made.REJECTED not in text
+    odt = imported.articles["odt"].read_text("utf-8")
+    assert ": Budget by item" in odt  # LibreOffice's caption paragraph, the table's caption
+
+
+def test_the_report_names_what_was_left_out_and_where(imported):
+    word = imported.reports["docx"]
+    assert re.search(r"paragraph \d+ under 'Work starts': a text box 'Sidebar: the quay in "
+                     r"numbers' was left out", word)
+    assert "a floating shape (Right Arrow 1) was left out" in word
+    assert re.search(r"paragraph \d+ \('Updated on 5 March 2024\.'\) under 'Costs': a DATE "
+                     r"field", word)
+    assert "1 comment left out (--comments drop)" in word
+    assert "2 tracked changes accepted" in word
+    assert "a text box 'Sidebar: the quay in numbers' was left out" in imported.reports["odt"]
+    google = imported.reports["zip"]
+    assert "table 1: has no header row: its first row is taken as the header" in google
+
+
+def test_the_front_matter_says_what_it_guessed(imported):
+    word = imported.articles["docx"].read_text("utf-8")
+    assert re.search(r"^title: Harbour works begin \(Word\)$", word, re.M)
+    assert re.search(r"^standfirst: The port authority starts a two-year rebuild$", word, re.M)
+    # No date or author paragraph in this Word file: its core properties, marked.
+    assert re.search(r"^date: 2024-03-04 +# guessed from the file's creation date", word, re.M)
+    assert re.search(r"^authors: \[Ana Lima, Ben Okafor\] +# guessed from", word, re.M)
+    assert re.search(r"^lang: en-GB$", word, re.M)
+    libre = imported.articles["odt"].read_text("utf-8")
+    assert re.search(r"^date: 2024-03-05$", libre, re.M)  # its Date paragraph: not guessed
+    google = imported.articles["zip"].read_text("utf-8")
+    assert re.search(r"^lang: en +# guessed", google, re.M)  # the page names no language
+    assert "[the plans](https://example.org/harbour)" in google  # Google's redirect undone
+
+
+def test_comments_and_tracked_changes_are_refused_until_settled(tmp_path):
+    word = made.make_docx(_folder(tmp_path, "word"))
+    target = tmp_path / "source"
+    result = run_cli("import", word, "--to", target)
+    assert result.returncode == 2
+    assert "2 tracked changes" in result.stderr and "--track-changes accept" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run_cli("import", word, "--to", target, "--track-changes", "reject")
+    assert result.returncode == 2
+    assert "1 comment, the first in paragraph 2" in result.stderr
+    assert "Check the date with the authority" in result.stderr
+    assert "--comments drop" in result.stderr
+    assert not target.exists() or not list(target.glob("*.md"))
+    google = made.make_google_docs_zip(_folder(tmp_path, "google"))
+    result = run_cli("import", google, "--to", target)
+    assert result.returncode == 2 and "1 comment" in result.stderr
+
+
+def test_rejected_changes_give_the_text_before_them(tmp_path):
+    target = tmp_path / "source"
+    for document in (made.make_docx(_folder(tmp_path, "word")),
+                     made.make_odt(_folder(tmp_path, "libreoffice"))):
+        result = run_cli("import", document, "--to", target, "--comments", "drop",
+                         "--track-changes", "reject")
+        assert result.returncode == 0, result.stderr
+        text = Path(re.search(r"-> (\S+\.md)", result.stdout)[1]).read_text("utf-8")
+        assert made.REJECTED in text and made.ACCEPTED not in text
+
+
+def test_the_exporters_own_docx_gives_back_the_article(sample_dist, tmp_path):
+    docx = next(sample_dist.glob("*.docx"))
+    result = run_cli("import", docx, "--to", tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = Path(re.search(r"-> (\S+\.md)", result.stdout)[1]).read_text("utf-8")
+    assert_in_order(article_paragraphs(), text.split("\n---\n", 1)[1])
+    # What the build adds is left for the build to add again.
+    assert "#gloss-" not in text and "# Glossary" not in text and "#map-" not in text
+    assert re.search(r"^date: 2023-09-19$", text, re.M) and re.search(r"^lang: en-GB$", text, re.M)
+
+
+def test_building_a_word_document_points_to_import(tmp_path):
+    word = made.make_docx(_folder(tmp_path, "word"))
+    result = run_cli("build", word, "--out", tmp_path / "out")
+    assert result.returncode == 2
+    assert f"exporter import {word.name}" in result.stderr
