@@ -53,6 +53,7 @@ _ROLES = {
     "appendix": "doc-appendix", "chapter": "doc-chapter", "noteref": "doc-noteref",
     "footnote": "doc-footnote", "endnotes": "doc-endnotes", "pagebreak": "doc-pagebreak",
     "toc": "doc-toc", "page-list": "doc-pagelist", "introduction": "doc-introduction",
+    "bibliography": "doc-bibliography",
 }
 # glossterm (<dfn>: term), glossdef (<dd>: definition) and figure have theirs implicitly.
 
@@ -60,7 +61,7 @@ _ROLES = {
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
 #: The parts that are landmarks (EPUB 3 navigation), each named in the edition's language.
-LANDMARKS = ("cover", "titlepage", "bodymatter", "toc", "glossary", "loi")
+LANDMARKS = ("cover", "titlepage", "bodymatter", "toc", "glossary", "bibliography", "loi")
 
 
 def _landmark_titles(_) -> dict[str, str]:

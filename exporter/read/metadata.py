@@ -78,6 +78,12 @@ class Metadata(BaseModel):
                                                    "(Markdown; pandoc's 'abstract').")
     description: str | None = Field(None, description="The editions' description metadata "
                                                       "(default: the standfirst).")
+    bibliography: list[str] = Field(
+        default_factory=list, description="Bibliography files in the source folder that "
+                                          "[@key] cites: BibTeX (.bib), CSL JSON (.json), "
+                                          "CSL YAML (.yaml).")
+    csl: str | None = Field(None, description="Citation style: a .csl file in the source "
+                                              "folder (default: Chicago author-date).")
     publisher: str | None = None
     rights: str | None = None
     subjects: list[str] = Field(default_factory=list, description="Subjects / keywords.")
@@ -109,6 +115,11 @@ class Metadata(BaseModel):
         if value is not None and not value.strip():
             raise ValueError("must not be empty")
         return value.strip() if value is not None else None
+
+    @field_validator("bibliography", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
     @field_validator("base_url")
     @classmethod

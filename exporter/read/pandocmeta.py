@@ -29,7 +29,7 @@ IGNORED = frozenset({
     "margin-right", "margin-top", "margin-bottom", "header-includes", "include-before",
     "include-after", "toc", "toc-depth", "toc-title", "numbersections", "secnumdepth",
     "link-citations", "linkcolor", "urlcolor", "citecolor", "colorlinks", "css",
-    "bibliography", "csl", "nocite", "references", "pagetitle", "title-prefix",
+    "nocite", "references", "pagetitle", "title-prefix",
     "institute", "thanks", "indent", "lof", "lot", "fontenc", "mainlang", "otherlangs",
     "hyperrefoptions", "lang-locale", "epub-cover-image", "page-progression-direction",
     "ibooks", "stylesheet", "creator", "contributor", "type", "format", "relation",

@@ -91,8 +91,11 @@ def load_metadata(text: str, file: Path, warnings: list[str] | None = None,
     return validate(Metadata, data, locator), locator, body, body_line
 
 
-def parse_markdown(body: str, meta: Metadata) -> "pf.Doc":  # noqa: F821
-    """One pandoc call: the body plus title/standfirst as metadata, to a panflute Doc."""
+def parse_markdown(body: str, meta: Metadata, citeproc: tuple[list[str], tuple[bytes, ...]] = ([], ()),
+                   adjust=None) -> "pf.Doc":  # noqa: F821
+    """One pandoc call: the body plus title/standfirst as metadata, to a panflute Doc.
+    ``citeproc``: pandoc's citation arguments and the files they read
+    (``read.citations``); ``adjust(blocks)`` changes pandoc's JSON blocks first."""
     import panflute as pf
 
     from ..pandoc import run_pandoc
@@ -107,13 +110,23 @@ def parse_markdown(body: str, meta: Metadata) -> "pf.Doc":  # noqa: F821
         header["abstract"] = meta.abstract
     if meta.description:
         header["description"] = meta.description
+    if citeproc[0]:
+        # citeproc's words ("and", "edited by") in the article's language; each citation
+        # linked to its entry.
+        header["lang"] = meta.lang
+        header["link-citations"] = True
     # A JSON object is valid YAML, on one line. It goes first: after the body, a last
     # line such as ": caption" or ":smile:" made pandoc read it as a table's caption and
     # the block as the table; first, it also wins over a metadata block in the body.
     # (Body lines are located in ``body`` itself, never through pandoc.)
     text = f"---\n{json.dumps(header, ensure_ascii=False)}\n---\n\n{body}"
-    ast_json = run_pandoc(["--from", MARKDOWN_FORMAT, "--to", "json"], text)
-    return pf.load(io.StringIO(ast_json.decode("utf-8")))
+    ast_json = run_pandoc(["--from", MARKDOWN_FORMAT, "--to", "json", *citeproc[0]], text,
+                          files=citeproc[1])
+    if adjust is None or not citeproc[0] and b'"t":"Cite"' not in ast_json:
+        return pf.load(io.StringIO(ast_json.decode("utf-8")))
+    data = json.loads(ast_json)
+    adjust(data["blocks"])
+    return pf.load(io.StringIO(json.dumps(data)))
 
 
 def line_of(text: str, needle: str, first_line: int = 1) -> int | None:
@@ -141,7 +154,11 @@ def load_document(path: Path, root: Path | None = None) -> tuple[Document, Locat
     from .limits import check_depth, check_markdown
 
     check_markdown(body, path, body_line)
-    ast = parse_markdown(body, meta)
+    from .citations import check_and_place, citeproc_options
+
+    ast = parse_markdown(body, meta, citeproc_options(meta, path, root, locator),
+                         lambda blocks: check_and_place(blocks, meta, body, path, body_line,
+                                                        warnings))
     check_depth(ast, body, path, body_line)
     _drop_empty_headings(ast, body, path, body_line, warnings)
     doc = Document(source=path, root=root, slug=slugify(path.stem), meta=meta, ast=ast,
