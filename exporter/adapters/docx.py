@@ -168,7 +168,7 @@ def _picture_descriptions(body: bytes) -> bytes:
 #: A caption's first run: its label and number in any language ("Map 1", "Քարտեզ 1",
 #: "نقشهٔ ۱"), matched on the decoded text so that \d is any script's digit.
 _CAPTION_NUMBER = re.compile(
-    r'(<w:pStyle w:val="Caption" ?/>(?:<w:bidi ?/>)?</w:pPr>)<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?'
+    r'(<w:pStyle w:val="(?:Caption|TableCaption)" ?/>(?:<w:bidi ?/>)?</w:pPr>)<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?'
     r'<w:t xml:space="preserve">(\S+) (\d+)([^<]*)</w:t></w:r>')
 
 
@@ -199,22 +199,39 @@ def _for_word(resource) -> tuple[str, bytes]:
                          hint="check that it opens in a browser, or give a PNG") from None
 
 
-def _seq_field(match: re.Match) -> str:
-    """The caption's label, its number as a SEQ field, the rest. The sequence is named
-    "Map" in every language (an identifier: the label shown is the language's)."""
-    ppr, rpr, label, number, rest = match.groups()
-    rpr = rpr or ""
+def _seq_fields(lang: str):
+    """``re.sub``'s replacement for a caption: its label, its number as a SEQ field, the
+    rest. The sequence is named "Map", "Figure" or "Table" in every language (an
+    identifier: the label shown is the language's); a caption with another label is
+    left as it is."""
+    from ..i18n import words
 
-    def run(text: str) -> str:
-        return '<w:r>' + rpr + '<w:t xml:space="preserve">' + text + '</w:t></w:r>'
+    _ = words(lang)
+    one = _.number(1)
+    sequences = {}
+    for name, text in (("Map", _("Map {number}. {title}", number=one, title="")),
+                       ("Figure", _("Figure {number}", number=one)),
+                       ("Table", _("Table {number}", number=one))):
+        sequences.setdefault(text.split()[0], name)
 
-    # A complex field (begin, instruction, separate, result, end): its result is an
-    # ordinary run, which every reader of the file sees as text.
-    field = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText '
-             'xml:space="preserve"> SEQ Map \\* ARABIC </w:instrText></w:r>'
-             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + run(number)
-             + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
-    return ppr + run(label + " ") + field + (run(rest) if rest else "")
+    def replace(match: re.Match) -> str:
+        ppr, rpr, label, number, rest = match.groups()
+        if label not in sequences:
+            return match.group(0)
+        rpr = rpr or ""
+
+        def run(text: str) -> str:
+            return '<w:r>' + rpr + '<w:t xml:space="preserve">' + text + '</w:t></w:r>'
+
+        # A complex field (begin, instruction, separate, result, end): its result is an
+        # ordinary run, which every reader of the file sees as text.
+        field = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText '
+                 f'xml:space="preserve"> SEQ {sequences[label]} \\* ARABIC </w:instrText></w:r>'
+                 '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + run(number)
+                 + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+        return ppr + run(label + " ") + field + (run(rest) if rest else "")
+
+    return replace
 
 
 def _lists(node):
@@ -267,7 +284,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         # Figure captions in Word's own Caption style (pandoc uses "Image Caption"),
         # numbered by SEQ fields ("Map 1"), so Word's table of figures finds them.
         body = body.replace(b'w:pStyle w:val="ImageCaption"', b'w:pStyle w:val="Caption"')
-        body = _CAPTION_NUMBER.sub(_seq_field, body.decode("utf-8")).encode("utf-8")
+        body = _CAPTION_NUMBER.sub(_seq_fields(meta.lang), body.decode("utf-8")).encode("utf-8")
         if meta.direction == "rtl":
             body = _right_to_left(body)
         body = _complex_script_runs(body)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import SourceError
 from ..yamlfile import Locator
+from .crossrefs import is_crossref
 
 #: What a bibliography file may be, by its suffix.
 BIBLIOGRAPHY_SUFFIXES = (".bib", ".bibtex", ".json", ".yaml", ".yml")
@@ -72,7 +73,7 @@ def _cites(node, found: list[str]) -> None:
             _cites(item, found)
     elif isinstance(node, dict):
         if node.get("t") == "Cite":
-            found += [c["citationId"] for c in node["c"][0]]
+            found += [c["citationId"] for c in node["c"][0] if not is_crossref(c["citationId"])]
         if node.get("t") != "Div" or node["c"][0][0] != "refs":
             _cites(node.get("c"), found)
 
@@ -95,8 +96,6 @@ def check_and_place(blocks: list, meta, body: str, source: Path, body_line: int,
     _cites(blocks, cited)
     if not meta.bibliography:
         for key in dict.fromkeys(cited):
-            if key.startswith(("fig-", "tbl-", "sec-", "eq-")):
-                continue  # a cross-reference, not a citation
             line = _line(body, key, body_line)
             warnings.append(f"{source}:{line}: '@{key}' reads as a citation but the "
                             "front-matter names no bibliography; it stays as text (add "

@@ -155,10 +155,13 @@ def load_document(path: Path, root: Path | None = None) -> tuple[Document, Locat
 
     check_markdown(body, path, body_line)
     from .citations import check_and_place, citeproc_options
+    from .crossrefs import number_and_link
 
-    ast = parse_markdown(body, meta, citeproc_options(meta, path, root, locator),
-                         lambda blocks: check_and_place(blocks, meta, body, path, body_line,
-                                                        warnings))
+    def adjust(blocks: list) -> None:
+        number_and_link(blocks, meta.lang, body, path, body_line)
+        check_and_place(blocks, meta, body, path, body_line, warnings)
+
+    ast = parse_markdown(body, meta, citeproc_options(meta, path, root, locator), adjust)
     check_depth(ast, body, path, body_line)
     _drop_empty_headings(ast, body, path, body_line, warnings)
     doc = Document(source=path, root=root, slug=slugify(path.stem), meta=meta, ast=ast,
