@@ -338,8 +338,8 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
                                 body_attrs=body_attrs, body=body)
         item = epub.EpubItem(uid=f"part-{part.id}", file_name=name,
                              media_type="application/xhtml+xml", content=content.encode())
-        if "<svg" in body:
-            item.properties = ["svg"]
+        item.properties = [name for name, mark in (("svg", "<svg"), ("mathml", "<math"))
+                           if mark in body]
         book.add_item(item)
         spine.append(item)
         children = _nested([(level, f"{name}#{hid}", text) for level, hid, text
@@ -444,6 +444,8 @@ def _accessibility(doc: Document, parts, pages: list) -> list[tuple[str, str]]:
                 "displayTransformability"]
     if images:
         features.append("alternativeText")
+    if any("<math" in part.html for part in parts):
+        features.append("MathML")
     if pages:
         features += ["printPageNumbers", "pageBreakMarkers"]
     from ..i18n import words

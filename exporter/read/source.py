@@ -122,7 +122,8 @@ def parse_markdown(body: str, meta: Metadata, citeproc: tuple[list[str], tuple[b
     text = f"---\n{json.dumps(header, ensure_ascii=False)}\n---\n\n{body}"
     ast_json = run_pandoc(["--from", MARKDOWN_FORMAT, "--to", "json", *citeproc[0]], text,
                           files=citeproc[1])
-    if adjust is None or not citeproc[0] and b'"t":"Cite"' not in ast_json:
+    if adjust is None or not citeproc[0] and b'"t":"Cite"' not in ast_json \
+            and b'"t":"Math"' not in ast_json:
         return pf.load(io.StringIO(ast_json.decode("utf-8")))
     data = json.loads(ast_json)
     adjust(data["blocks"])
@@ -157,9 +158,12 @@ def load_document(path: Path, root: Path | None = None) -> tuple[Document, Locat
     from .citations import check_and_place, citeproc_options
     from .crossrefs import number_and_link
 
+    from .formulas import check_formulas
+
     def adjust(blocks: list) -> None:
         number_and_link(blocks, meta.lang, body, path, body_line)
         check_and_place(blocks, meta, body, path, body_line, warnings)
+        check_formulas(blocks, body, path, body_line, warnings)
 
     ast = parse_markdown(body, meta, citeproc_options(meta, path, root, locator), adjust)
     check_depth(ast, body, path, body_line)

@@ -201,6 +201,9 @@ def render_html(doc: Document) -> RenderedHtml:
         body.append(block)
     _article_headings(article)
     _mark_for_print(article, names=doc.meta.direction == "ltr")
+    from .math import math_as_html
+
+    math_as_html(body)  # MathML for every edition that uses this HTML
     ast["blocks"] = body
     ast["meta"] = {}
     out = run_pandoc(["--from", "json", "--to", "html5", "--wrap=none",

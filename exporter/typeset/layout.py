@@ -87,10 +87,17 @@ def resource_fetcher(doc: Document):
                 data = font_file(url[len(FONT_SCHEME):])
                 if data is not None:
                     return URLFetcherResponse(url, data, {"Content-Type": "font/ttf"})
+            if url.startswith(MATH_SCHEME):
+                data = math_drawing(url)
+                if data is not None:
+                    return URLFetcherResponse(url, data, {"Content-Type": "image/svg+xml"})
             raise SecurityError(f"refused to fetch {url!r} while laying out the PDF",
                                 file=doc.source)
 
-    return ResourceFetcher(fail_on_errors=True, allowed_protocols=("resource", FONT_SCHEME[:-1]))
+    from .math import SCHEME as MATH_SCHEME, drawing as math_drawing
+
+    return ResourceFetcher(fail_on_errors=True, allowed_protocols=(
+        "resource", FONT_SCHEME[:-1], MATH_SCHEME[:-1]))
 
 
 #: Python frames page layout may use (the main thread's 8 MB stack holds far more).
@@ -131,10 +138,14 @@ def print_html(doc: Document, parts, timestamp: int) -> str:
     head.append(f'<meta name="dcterms.created" content="{stamp}">')
     head.append(f'<meta name="dcterms.modified" content="{stamp}">')
     head.append('<meta name="generator" content="exporter">')
+    from .math import drawn_for_print
+
     sections = []
     for part in parts:
+        # WeasyPrint sets no MathML: each formula drawn as outlines (SVG).
         sections.append(f'<section class="{part_classes(part)}" id="{PART_ID_PREFIX}{part.id}" '
-                        f'data-title="{esc(part.title)}">\n{part.html}\n</section>')
+                        f'data-title="{esc(part.title)}">\n{drawn_for_print(part.html)}\n'
+                        '</section>')
     # dir="rtl" lays a right-to-left language out mirrored: WeasyPrint starts on a left
     # (recto) page and Pango orders mixed-direction lines by the Unicode bidi algorithm.
     # A language with no hyphenation patterns (or too sparse ones) is set ragged
