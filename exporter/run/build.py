@@ -115,8 +115,8 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
 
     times = times if times is not None else BuildTimes()
     started = time.perf_counter()
-    formats = list(dict.fromkeys(formats or DEFAULT_FORMATS))
-    for name in formats:
+    asked = list(dict.fromkeys(formats or ()))
+    for name in asked:
         adapter(name)  # unknown names fail here, before any work
     paths = find_sources(sources)
     slugs = [source_slug(p) for p in paths]
@@ -136,8 +136,11 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     houses = {source: house_style(source, styles) for source in paths}
     if paper is not None:
         houses = {source: replace(house, paper=paper) for source, house in houses.items()}
+    # --format, else the project file's formats, else the three editions.
+    wanted = {source: asked or list(houses[source].formats or DEFAULT_FORMATS)
+              for source in paths}
     for source, slug in zip(paths, slugs):
-        for fmt in formats:
+        for fmt in wanted[source]:
             target = out_dir / file_name(fmt, slug)
             digest = digests[source, fmt] = freshness.input_digest(
                 source, fmt, houses[source], shaped_by=(fmt, *producers(fmt)))
@@ -214,7 +217,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     times.articles = time.perf_counter() - started
     return [dataclasses.replace(editions[source, fmt], slug=slug, article=articles[source],
                                 media_type=adapter(fmt).MEDIA_TYPE)
-            for source, slug in zip(paths, slugs) for fmt in formats]
+            for source, slug in zip(paths, slugs) for fmt in wanted[source]]
 
 
 def _validator_note(validator) -> str:
