@@ -290,3 +290,21 @@ def test_new_takes_the_project_files_language_and_publisher(tmp_path):
     path = next((news / "source").glob("*.md"))
     meta = load_metadata(path.read_text("utf-8"), path)[0]
     assert (meta.lang, meta.publisher) == ("ru", "Caucasus Desk")
+
+
+def test_a_build_of_several_sources_shows_done_total_and_time_left(tmp_path):
+    """In a terminal, a build of two or more sources shows a bar with "done/total
+    sources" and the time left; a pipe (the other tests, CI logs) gets none of it."""
+    from conftest import FIXTURES
+
+    import os
+
+    folder = FIXTURES / "translations"
+    sources = sorted(str(p) for p in folder.glob("*.md"))[:2]
+    shown = _in_a_terminal("build", *sources, "--format", "docx", "--jobs", "1", "--out",
+                           str(tmp_path / "dist"), env=dict(os.environ, COLUMNS="120"))
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)
+    # One source at a time: "1/2" stays on the screen while the second is made.
+    assert re.search(r"━ 1/2 sources about \d+:\d\d left", plain), plain[-800:]
+    piped = run_cli("build", *sources, "--format", "docx", "--out", tmp_path / "piped")
+    assert piped.returncode == 0 and "sources left" not in piped.stdout + piped.stderr
