@@ -128,7 +128,7 @@ def _edition(ed: dict, lang: str) -> str:
         '<li class="edition">\n'
         f'<a class="download" href="{escape(ed["file"])}" type="{escape(ed["media_type"])}" '
         f'hreflang="{escape(lang)}" download><span class="format">{_say(_, ed["label"])}'
-        f'</span> <span class="facts">{_say(_, facts)}</span>{purpose}</a>\n'
+        f'</span> <span class="facts">{_say(_, facts)}</span> {purpose}</a>\n'
         f'<details class="more">\n<summary>{_say(_, _("About this file"))}'
         f'<span class="sr-only">: {_say(_, ed["label"])}</span></summary>\n'
         f'<p class="file" dir="ltr">{escape(ed["file"])}</p>\n'
