@@ -308,3 +308,14 @@ def test_a_build_of_several_sources_shows_done_total_and_time_left(tmp_path):
     assert re.search(r"━ 1/2 sources about \d+:\d\d left", plain), plain[-800:]
     piped = run_cli("build", *sources, "--format", "docx", "--out", tmp_path / "piped")
     assert piped.returncode == 0 and "sources left" not in piped.stdout + piped.stderr
+
+
+def test_help_paragraphs_wrap_to_the_terminal_not_to_the_source_lines():
+    from exporter.cli import app
+
+    assert len(app.registered_commands) >= 7
+    for command in app.registered_commands:
+        text = command.help or ""
+        assert text and "\n" not in text.replace("\n\n", ""), command.callback.__name__
+    wide = run_cli("verify", "-h", env=dict(__import__("os").environ, COLUMNS="200"))
+    assert "sizes, SHA-256, SHA256SUMS and the signature. Each file is reported" in wide.stdout

@@ -138,6 +138,9 @@ def _edition(ed: dict, lang: str) -> str:
         f'<p class="sha"><span class="label">SHA-256:</span> '
         f'<code dir="ltr">{escape(ed["sha256"])}</code></p>\n'
         '</details>\n'
+        # Paper cannot unfold: the printed page gets the file's name and checksum.
+        f'<p class="on-paper"><span dir="ltr">{escape(ed["file"])}</span> · SHA-256 '
+        f'<code dir="ltr">{escape(ed["sha256"])}</code></p>\n'
         '</li>\n')
 
 
