@@ -142,6 +142,11 @@ def test_verify_reports_a_missing_file_and_a_folder_without_manifest(three_copy,
     result = run_cli("verify", empty)
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "manifest.json" in result.stderr
+    # The source folder, given by mistake: no advice to build into it.
+    result = run_cli("verify", _source)
+    assert result.returncode == 2
+    assert "a folder of sources, not of editions" in result.stderr
+    assert "exporter verify dist" in result.stderr and "--out" not in result.stderr
 
 
 def test_signed_manifest_verifies_and_tampering_is_found(three_copy, tmp_path):

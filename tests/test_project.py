@@ -319,3 +319,13 @@ def test_help_paragraphs_wrap_to_the_terminal_not_to_the_source_lines():
         assert text and "\n" not in text.replace("\n\n", ""), command.callback.__name__
     wide = run_cli("verify", "-h", env=dict(__import__("os").environ, COLUMNS="200"))
     assert "sizes, SHA-256, SHA256SUMS and the signature. Each file is reported" in wide.stdout
+
+
+def test_build_outside_a_project_says_it_builds_the_bundled_sample(tmp_path):
+    result = run_cli("build", "--format", "docx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "note: no source/ folder here: building the exporter's bundled sample" in \
+        " ".join(result.stderr.split())
+    assert "exporter init" in result.stderr
+    assert (tmp_path / "dist" / "azerbaijan-operation-nagorno-karabakh.docx").is_file()
+    assert not (tmp_path / ".cache").exists(), "the cache is the user's, not the folder's"
