@@ -329,3 +329,10 @@ def test_build_outside_a_project_says_it_builds_the_bundled_sample(tmp_path):
     assert "exporter init" in result.stderr
     assert (tmp_path / "dist" / "azerbaijan-operation-nagorno-karabakh.docx").is_file()
     assert not (tmp_path / ".cache").exists(), "the cache is the user's, not the folder's"
+
+
+def test_check_of_a_missing_path_is_one_error_in_good_english(tmp_path):
+    result = run_cli("check", tmp_path / "nonexist")
+    assert result.returncode == 1
+    assert "no such file or folder" in result.stderr
+    assert "(1 error, 0 warnings)" in result.stdout and "errors)" not in result.stdout
