@@ -336,3 +336,15 @@ def test_check_of_a_missing_path_is_one_error_in_good_english(tmp_path):
     assert result.returncode == 1
     assert "no such file or folder" in result.stderr
     assert "(1 error, 0 warnings)" in result.stdout and "errors)" not in result.stdout
+
+
+def test_the_readme_starts_with_the_user():
+    """Issue 26: the first screen holds install, init and build; reference is in docs/."""
+    lines = (ROOT / "README.md").read_text("utf-8").splitlines()
+    assert len(lines) < 200
+    first_screen = "\n".join(lines[:40])
+    for command in ("./setup.sh", "./test.sh", "pip install", "exporter init",
+                    "exporter build"):
+        assert command in first_screen, command
+    for link in re.findall(r"\]\((docs/[^)#]+)", "\n".join(lines)):
+        assert (ROOT / link).is_file(), link
