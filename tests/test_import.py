@@ -163,3 +163,19 @@ def test_building_a_word_document_points_to_import(tmp_path):
     result = run_cli("build", word, "--out", tmp_path / "out")
     assert result.returncode == 2
     assert f"exporter import {word.name}" in result.stderr
+
+
+def test_markdown_written_for_other_tools_gets_its_front_matter(tmp_path):
+    """No front-matter, a picture beside it, raw TeX: a title from the first heading and
+    guesses marked, the picture copied in, the TeX reported as left out."""
+    folder = _folder(tmp_path, "notes")
+    made._pictures(folder)
+    (folder / "note.md").write_text("# A field note\n\nThe quay ![The quay](quay.png) and "
+                                    "\\LaTeX{} here.\n", "utf-8")
+    result = run_cli("import", folder / "note.md", "--to", tmp_path / "source")
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "source" / "a-field-note.md").read_text("utf-8")
+    assert re.search(r"^title: A field note +# guessed from the first heading", text, re.M)
+    assert "# A field note" not in text.split("---", 2)[2]  # the heading became the title
+    assert re.search(r"!\[The quay\]\(images/[0-9a-f]{16}\.png\)", text)
+    assert "raw tex '\\LaTeX{}' was left out" in result.stderr
