@@ -226,3 +226,38 @@ def collection_copy(tmp_path) -> Path:
     target = tmp_path / "source"
     shutil.copytree(SOURCE_DIR, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def brought_in(tmp_path_factory):
+    """Issue 29, built once: a Word, a LibreOffice and a Google Docs document made for
+    the tests (tests/import_documents.py) imported through the CLI (with the options that
+    settle their comments and tracked changes), beside the scholarly articles
+    (tests/fixtures/scholarly: citations, cross-references, math); one build of all five
+    into EPUB, PDF and DOCX, one ``exporter check``."""
+    from types import SimpleNamespace
+
+    import import_documents as made
+
+    root = tmp_path_factory.mktemp("brought-in")
+    source = root / "source"
+    shutil.copytree(FIXTURES / "scholarly", source)
+    documents = {}
+    for kind, make in (("docx", made.make_docx), ("odt", made.make_odt),
+                       ("zip", made.make_google_docs_zip)):
+        folder = root / kind
+        folder.mkdir()
+        documents[kind] = make(folder)
+    reports, articles = {}, {}
+    for kind, document in documents.items():
+        options = ["--comments", "drop"] + (["--track-changes", "accept"] if kind != "zip" else [])
+        result = run_cli("import", document, "--to", source, *options)
+        assert result.returncode == 0, result.stderr
+        reports[kind] = result.stdout + result.stderr
+        articles[kind] = Path(re.search(r"-> (\S+\.md)", result.stdout)[1])
+    out = root / "dist"
+    built = run_cli("build", source, "--out", out)
+    assert built.returncode == 0, built.stderr
+    return SimpleNamespace(source=source, documents=documents, reports=reports,
+                           articles=articles, out=out, built=built,
+                           checked=run_cli("check", out))

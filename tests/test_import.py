@@ -4,11 +4,13 @@ changes never silently kept or lost; a report of what was left out; the exporter
 DOCX edition gives back the article's text.
 
 The three documents are made for the tests (tests/import_documents.py), imported into
-one source folder and built once, together (one build, one warm EPUBCheck).
+one source folder and built once, with the scholarly articles of test_scholarly.py (one
+build, one warm EPUBCheck: ``conftest.brought_in``). The refusals are run in-process.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,31 +18,17 @@ from types import SimpleNamespace
 import pytest
 
 import import_documents as made
-from conftest import article_paragraphs, assert_in_order, editions, run_cli, squash
+from conftest import article_paragraphs, assert_in_order, run_cli, squash
+from exporter.errors import SourceError
+from exporter.importing.convert import import_document
+from exporter.read.source import load_document
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory) -> SimpleNamespace:
-    """The three documents imported into one source folder (with the options that settle
-    their comments and tracked changes), built into EPUB, PDF and DOCX, and checked."""
-    root = tmp_path_factory.mktemp("import")
-    source = root / "source"
-    documents = {"docx": made.make_docx(_folder(root, "word")),
-                 "odt": made.make_odt(_folder(root, "libreoffice")),
-                 "zip": made.make_google_docs_zip(_folder(root, "google"))}
-    reports, articles = {}, {}
-    for kind, document in documents.items():
-        options = ["--comments", "drop"] + (["--track-changes", "accept"] if kind != "zip" else [])
-        result = run_cli("import", document, "--to", source, *options)
-        assert result.returncode == 0, result.stderr
-        reports[kind] = result.stdout + result.stderr
-        articles[kind] = Path(re.search(r"-> (\S+\.md)", result.stdout)[1])
-    out = root / "dist"
-    built = run_cli("build", source, "--out", out)
-    assert built.returncode == 0, built.stderr
-    checked = run_cli("check", out)
-    return SimpleNamespace(source=source, documents=documents, reports=reports,
-                           articles=articles, out=out, built=built, checked=checked)
+def imported(brought_in) -> SimpleNamespace:
+    """The three documents imported and built (with the scholarly articles, in one build:
+    ``conftest.brought_in``)."""
+    return brought_in
 
 
 def _folder(root: Path, name: str) -> Path:
@@ -51,8 +39,9 @@ def _folder(root: Path, name: str) -> Path:
 
 def test_the_three_documents_build_three_editions_that_pass_check(imported):
     assert imported.checked.returncode == 0, imported.checked.stdout + imported.checked.stderr
-    names = [p.name for p in editions(imported.out)]
-    assert len(names) == 9, names
+    for article in imported.articles.values():
+        for suffix in (".epub", ".pdf", ".docx"):
+            assert (imported.out / f"{article.stem}{suffix}").is_file()
     assert "warning" not in imported.built.stderr.lower(), imported.built.stderr
 
 
@@ -79,6 +68,9 @@ def test_the_text_headings_quote_table_notes_and_pictures_are_carried(imported, 
 def test_pictures_are_named_by_content_and_shared(imported):
     # Three documents with the same two pictures: two files.
     assert len(list((imported.source / "images").iterdir())) == 2
+    assert {p.stem for p in (imported.source / "images").iterdir()} == {
+        hashlib.sha256(p.read_bytes()).hexdigest()[:16]
+        for p in (imported.source / "images").iterdir()}
 
 
 def test_tracked_changes_accepted_and_captions_kept(imported):
@@ -121,30 +113,29 @@ def test_the_front_matter_says_what_it_guessed(imported):
 def test_comments_and_tracked_changes_are_refused_until_settled(tmp_path):
     word = made.make_docx(_folder(tmp_path, "word"))
     target = tmp_path / "source"
-    result = run_cli("import", word, "--to", target)
-    assert result.returncode == 2
-    assert "2 tracked changes" in result.stderr and "--track-changes accept" in result.stderr
-    assert "Traceback" not in result.stderr
-    result = run_cli("import", word, "--to", target, "--track-changes", "reject")
-    assert result.returncode == 2
-    assert "1 comment, the first in paragraph 2" in result.stderr
-    assert "Check the date with the authority" in result.stderr
-    assert "--comments drop" in result.stderr
+    with pytest.raises(SourceError) as refused:
+        import_document(word, target)
+    assert "2 tracked changes" in str(refused.value)
+    assert "--track-changes accept" in str(refused.value)
+    with pytest.raises(SourceError) as refused:
+        import_document(word, target, track_changes="reject")
+    assert "1 comment, the first in paragraph 2" in str(refused.value)
+    assert "Check the date with the authority" in str(refused.value)
+    assert "--comments drop" in str(refused.value)
     assert not target.exists() or not list(target.glob("*.md"))
     google = made.make_google_docs_zip(_folder(tmp_path, "google"))
-    result = run_cli("import", google, "--to", target)
-    assert result.returncode == 2 and "1 comment" in result.stderr
+    with pytest.raises(SourceError, match="1 comment"):
+        import_document(google, target)
 
 
 def test_rejected_changes_give_the_text_before_them(tmp_path):
     target = tmp_path / "source"
     for document in (made.make_docx(_folder(tmp_path, "word")),
                      made.make_odt(_folder(tmp_path, "libreoffice"))):
-        result = run_cli("import", document, "--to", target, "--comments", "drop",
-                         "--track-changes", "reject")
-        assert result.returncode == 0, result.stderr
-        text = Path(re.search(r"-> (\S+\.md)", result.stdout)[1]).read_text("utf-8")
+        done = import_document(document, target, comments="drop", track_changes="reject")
+        text = done.article.read_text("utf-8")
         assert made.REJECTED in text and made.ACCEPTED not in text
+        assert done.settled[1] == "2 tracked changes rejected (--track-changes reject)"
 
 
 def test_the_exporters_own_docx_gives_back_the_article(sample_dist, tmp_path):
@@ -160,9 +151,9 @@ def test_the_exporters_own_docx_gives_back_the_article(sample_dist, tmp_path):
 
 def test_building_a_word_document_points_to_import(tmp_path):
     word = made.make_docx(_folder(tmp_path, "word"))
-    result = run_cli("build", word, "--out", tmp_path / "out")
-    assert result.returncode == 2
-    assert f"exporter import {word.name}" in result.stderr
+    with pytest.raises(SourceError) as refused:
+        load_document(word)
+    assert f"exporter import {word.name}" in str(refused.value)
 
 
 def test_markdown_written_for_other_tools_gets_its_front_matter(tmp_path):
@@ -172,10 +163,9 @@ def test_markdown_written_for_other_tools_gets_its_front_matter(tmp_path):
     made._pictures(folder)
     (folder / "note.md").write_text("# A field note\n\nThe quay ![The quay](quay.png) and "
                                     "\\LaTeX{} here.\n", "utf-8")
-    result = run_cli("import", folder / "note.md", "--to", tmp_path / "source")
-    assert result.returncode == 0, result.stderr
-    text = (tmp_path / "source" / "a-field-note.md").read_text("utf-8")
+    done = import_document(folder / "note.md", tmp_path / "source")
+    text = done.article.read_text("utf-8")
     assert re.search(r"^title: A field note +# guessed from the first heading", text, re.M)
     assert "# A field note" not in text.split("---", 2)[2]  # the heading became the title
     assert re.search(r"!\[The quay\]\(images/[0-9a-f]{16}\.png\)", text)
-    assert "raw tex '\\LaTeX{}' was left out" in result.stderr
+    assert "the text: raw tex '\\LaTeX{}' was left out" in [str(f) for f in done.findings]

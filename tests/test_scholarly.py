@@ -3,7 +3,7 @@
 ``tests/fixtures/scholarly``: two articles with twelve citations in two styles (the
 shipped Chicago author-date and a numbered style of the fixture's own) from BibTeX, CSL
 JSON and CSL YAML; figures and tables referenced before and after they appear; a
-referenced section; inline and display math. Built once, in every format, and checked.
+referenced section; inline and display math. Built once, in every format, and checked (with test_import.py's documents).
 The errors (a missing key, an unknown reference, a bibliography outside the folder) are
 read without building.
 """
@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import FIXTURES, read_member, run_cli
+from conftest import FIXTURES, read_member
 from exporter.errors import ExporterError
 from exporter.read.source import load_document
 
@@ -26,12 +26,10 @@ SCHOLARLY = FIXTURES / "scholarly"
 
 
 @pytest.fixture(scope="module")
-def scholarly(tmp_path_factory) -> SimpleNamespace:
-    out = tmp_path_factory.mktemp("scholarly")
-    built = run_cli("build", SCHOLARLY, "--out", out)
-    assert built.returncode == 0, built.stderr
-    checked = run_cli("check", out)
-    return SimpleNamespace(out=out, built=built, checked=checked)
+def scholarly(brought_in) -> SimpleNamespace:
+    """The two articles built in every format and checked, in one build with the
+    imported documents of test_import.py (``conftest.brought_in``)."""
+    return brought_in
 
 
 def _epub_text(epub: Path) -> dict[str, str]:
