@@ -28,6 +28,9 @@ READERS = {".docx": "docx", ".odt": "odt", ".html": "html", ".htm": "html", ".zi
 #: How changes and comments may be settled on the command line.
 TRACK_CHANGES = ("accept", "reject")
 COMMENTS = ("drop",)
+#: A picture larger than this (unpacked) is not read out of the document: reported as
+#: not held (a zip can unpack to far more than its own size).
+MAX_PICTURE_BYTES = 50_000_000
 #: Pictures go here, inside the source folder.
 IMAGES = "images"
 #: Pandoc's Markdown as the exporter reads it; raw HTML stays (the build sanitises it),
@@ -144,7 +147,8 @@ def _docx(path: Path, track_changes, comments) -> _Read:
     data = path.read_bytes()
     with zipfile.ZipFile(path) as archive:
         facts = inspect_docx(archive)
-        media = {n: archive.read(n) for n in archive.namelist() if n.startswith("word/media/")}
+        media = {i.filename: archive.read(i) for i in archive.infolist()
+                 if i.filename.startswith("word/media/") and i.file_size <= MAX_PICTURE_BYTES}
     return _Read(data, ["--track-changes", track_changes or "accept"],
                  lambda url: media.get(posixpath.normpath("word/" + url)),
                  properties=facts.properties, comments=facts.comments, changes=facts.changes,
@@ -156,8 +160,9 @@ def _odt(path: Path, track_changes, comments) -> _Read:
 
     data, facts = prepare_odt(path.read_bytes(), comments=comments, changes=track_changes)
     with zipfile.ZipFile(path) as archive:
-        files = {n: archive.read(n) for n in archive.namelist()
-                 if not n.endswith(".xml") and n != "mimetype"}
+        files = {i.filename: archive.read(i) for i in archive.infolist()
+                 if not i.filename.endswith(".xml") and i.filename != "mimetype"
+                 and i.file_size <= MAX_PICTURE_BYTES}
     return _Read(data, [], lambda url: files.get(posixpath.normpath(url)),
                  properties=facts.properties, title_block=facts.title_block,
                  captions=facts.captions, comments=facts.comments, changes=facts.changes,

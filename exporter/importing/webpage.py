@@ -47,7 +47,7 @@ def read_page(path: Path) -> tuple[str, str, PageFacts]:
                               file=path, hint="Google Docs: File > Download > Web page "
                                               "(.html, zipped) gives one page and its images")
         for info in archive.infolist():
-            if not info.is_dir() and info.filename != pages[0] and info.file_size < 50_000_000:
+            if not info.is_dir() and info.filename != pages[0] and info.file_size <= 50_000_000:
                 facts.files[info.filename] = archive.read(info.filename)
         text = archive.read(pages[0]).decode("utf-8", "replace")
     return text, posixpath.dirname(pages[0]), facts
