@@ -129,7 +129,14 @@ def test_the_docx_has_word_equations_fields_and_a_references_heading(scholarly):
     assert " SEQ Figure \\* ARABIC " in document and " SEQ Table \\* ARABIC " in document
     assert re.search(r'<w:pStyle w:val="Heading1" />.*?References</w:t>', document)
     assert document.count('<w:pStyle w:val="Bibliography" />') == 6
-    assert 'w:anchor="fig-quay"' in document and 'w:name="fig-quay"' in document
+    # References to figures and tables are REF fields to a bookmark on the caption's
+    # label and number; to a section, a link to its bookmark.
+    refs = re.findall(r"> REF (_Ref\w+) \\h <", document)
+    assert len(refs) == 6 and len(set(refs)) == 3
+    for name in set(refs):
+        assert re.search(rf'w:name="{name}"/><w:r><w:t xml:space="preserve">(Figure|Table) '
+                         r'</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/>', document)
+    assert 'w:anchor="sec-model"' in document and 'w:name="sec-model"' in document
 
 
 def test_the_epub_has_no_accessibility_violation(scholarly, tmp_path):

@@ -8,8 +8,8 @@ page numbers.
 from __future__ import annotations
 
 import base64
-import hashlib
 import datetime as dt
+import hashlib
 import json
 import re
 
@@ -234,6 +234,53 @@ def _seq_fields(lang: str):
     return replace
 
 
+_CROSSREF_TARGET = re.compile(r'<w:bookmarkStart w:id="(\d+)" w:name="((?:fig|tbl)-[^"]+)" ?/>')
+_CAPTION_START = re.compile(r'<w:pStyle w:val="(?:Caption|TableCaption)" ?/>(?:<w:bidi ?/>)?</w:pPr>')
+_FIELD_END = '<w:fldChar w:fldCharType="end"/></w:r>'
+
+
+def _reference_fields(body: str) -> str:
+    """Cross-references to figures and tables (read/crossrefs.py) as Word REF fields:
+    each caption's label and SEQ number get a bookmark, and each link to the figure or
+    table becomes a REF to it (its shown text unchanged), which Word updates with the
+    numbers."""
+    ids = [int(i) for i in re.findall(r'<w:bookmarkStart w:id="(\d+)"', body)]
+    next_id = max(ids, default=0) + 1
+    names: dict[str, str] = {}
+    for target in list(_CROSSREF_TARGET.finditer(body)):
+        bookmark_id, ident = target.groups()
+        # The figure's or table's own bookmark spans its caption: find it in there.
+        start = body.find(target.group(0))
+        end = body.find(f'<w:bookmarkEnd w:id="{bookmark_id}"', start)
+        caption = _CAPTION_START.search(body, start, end if end > 0 else len(body))
+        if caption is None:
+            continue
+        paragraph_end = body.find("</w:p>", caption.end())
+        field_end = body.find(_FIELD_END, caption.end(), paragraph_end)
+        if field_end < 0:
+            continue  # a caption without its SEQ number
+        name = "_Ref" + hashlib.sha1(ident.encode("utf-8")).hexdigest()[:12]
+        stop = field_end + len(_FIELD_END)
+        body = (body[:caption.end()] + f'<w:bookmarkStart w:id="{next_id}" w:name="{name}"/>'
+                + body[caption.end():stop] + f'<w:bookmarkEnd w:id="{next_id}"/>' + body[stop:])
+        names[ident] = name
+        next_id += 1
+    if not names:
+        return body
+
+    def field(match: re.Match) -> str:
+        name = names.get(match.group(1))
+        if name is None:
+            return match.group(0)
+        return ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText '
+                f'xml:space="preserve"> REF {name} \\h </w:instrText></w:r>'
+                '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + match.group(2)
+                + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+
+    return re.sub(r'<w:hyperlink w:anchor="((?:fig|tbl)-[^"]+)">(.*?)</w:hyperlink>', field,
+                  body, flags=re.S)
+
+
 def _lists(node):
     """Every list inside pandoc JSON (inline and block sequences), depth first."""
     if isinstance(node, list):
@@ -284,7 +331,8 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
         # Figure captions in Word's own Caption style (pandoc uses "Image Caption"),
         # numbered by SEQ fields ("Map 1"), so Word's table of figures finds them.
         body = body.replace(b'w:pStyle w:val="ImageCaption"', b'w:pStyle w:val="Caption"')
-        body = _CAPTION_NUMBER.sub(_seq_fields(meta.lang), body.decode("utf-8")).encode("utf-8")
+        body = _reference_fields(_CAPTION_NUMBER.sub(_seq_fields(meta.lang),
+                                                     body.decode("utf-8"))).encode("utf-8")
         if meta.direction == "rtl":
             body = _right_to_left(body)
         body = _complex_script_runs(body)
