@@ -479,6 +479,7 @@ def glossary(
     from .run.build import find_sources
     from .read.collection import article_files, is_collection
     from .glossary import glossary_report
+    from .house.styles import house_style
     from .read.source import load_document
 
     try:
@@ -489,7 +490,7 @@ def glossary(
         for article in articles:
             seen.setdefault(article.resolve(), article)
         for source in seen.values():
-            doc, locator = load_document(source)
+            doc, locator = load_document(source, defaults=house_style(source).defaults)
             report = glossary_report(doc.ast, doc.root, doc.meta.glossary, locator,
                                      doc.meta.lang)
             _secho(f"{source}: {len(report.used)} terms used, "
