@@ -43,13 +43,18 @@ Formats = Annotated[Optional[list[Format]], typer.Option(  # noqa: UP007
 Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
 
 
-def _command(function):
+def _command(function=None, *, name: str | None = None):
     """``app.command``, with the docstring's paragraphs unwrapped: the help then wraps to
-    the terminal's width instead of breaking where the source's lines end."""
+    the terminal's width instead of breaking where the source's lines end. ``name``: the
+    command's name where it is not the function's (``import``)."""
     import inspect
 
-    paragraphs = inspect.cleandoc(function.__doc__ or "").split("\n\n")
-    return app.command(help="\n\n".join(" ".join(p.split()) for p in paragraphs))(function)
+    def register(function):
+        paragraphs = inspect.cleandoc(function.__doc__ or "").split("\n\n")
+        return app.command(name, help="\n\n".join(" ".join(p.split()) for p in paragraphs)
+                           )(function)
+
+    return register(function) if function is not None else register
 
 
 def _fail(exc: BaseException) -> None:
@@ -549,7 +554,7 @@ class Comments(str, enum.Enum):
     drop = "drop"
 
 
-@app.command("import")
+@_command(name="import")
 def import_(
     document: Annotated[Path, typer.Argument(
         help="A .docx, .odt, .html, a Google Docs 'Web page' .zip, or .md written for "
