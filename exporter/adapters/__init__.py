@@ -33,6 +33,7 @@ ADAPTERS: dict[str, str] = {
     "epub": "exporter.adapters.epub",
     "pdf": "exporter.adapters.pdf",
     "docx": "exporter.adapters.docx",
+    "html": "exporter.adapters.html",
     "print": "exporter.adapters.print",
     "booklet": "exporter.adapters.booklet",
 }
@@ -68,6 +69,19 @@ class RenderContext:
                              dict(self.extras), self.jobs)
         copy.__dict__["html"] = self.html  # the cached_property's slot
         return copy
+
+
+#: The editions a web page names as the same article in other formats (its
+#: ``<link rel="alternate">`` and colophon): format -> what a reader calls it.
+ALTERNATES: dict[str, str] = {"epub": "EPUB", "pdf": "PDF", "docx": "Word document"}
+
+
+def alternates(slug: str, words=None) -> list[tuple[str, str, str]]:
+    """(label, file name, media type) of the reader's editions of ``slug`` that a build
+    makes by default, the label in ``words``' language if given."""
+    return [(words(label) if words is not None else label, file_name(fmt, slug),
+             adapter(fmt).MEDIA_TYPE)
+            for fmt, label in ALTERNATES.items() if fmt in DEFAULT_FORMATS]
 
 
 def file_name(fmt: str, slug: str) -> str:
