@@ -38,7 +38,7 @@ Format = enum.Enum("Format", {name: name for name in ADAPTERS}, type=str)
 Sources = Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
     help="Markdown files or folders (default: source/).", show_default=False)]
 Formats = Annotated[Optional[list[Format]], typer.Option(  # noqa: UP007
-    "--format", "-f", help="Format to build; repeat for several (default: epub, pdf, docx).",
+    "--format", "-f", help="Format to build; repeat for several (default: epub, pdf, docx, html).",
     case_sensitive=False)]
 Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
 
@@ -348,7 +348,8 @@ def check(
     files: Annotated[list[Path], typer.Argument(
         help="Editions to validate; a folder means every edition in it.")],
 ) -> None:
-    """Validate editions: EPUBCheck for EPUB; fonts, text, metadata for PDF; styles for DOCX."""
+    """Validate editions: EPUBCheck for EPUB; fonts, text, metadata for PDF; styles for
+    DOCX; HTML5 syntax, language, text alternatives and news metadata for HTML."""
     import contextlib
 
     from .publish.checks import check as run_check, worth_a_warm_validator
@@ -393,7 +394,9 @@ def _editions_in(paths: list[Path]) -> list[Path]:
         if not path.is_dir():
             found.append(path)
             continue
-        inside = sorted(p for p in path.iterdir() if p.suffix in suffixes and p.is_file())
+        # Not the downloads page beside them (index.html): it is no edition.
+        inside = sorted(p for p in path.iterdir() if p.suffix in suffixes and p.is_file()
+                        and p.name != "index.html")
         if not inside:
             raise UsageError("no editions in this folder", file=path,
                              hint=f"build them first with 'exporter build --out {path}'")

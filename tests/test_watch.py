@@ -83,7 +83,7 @@ def test_watch_rebuilds_on_save_keeps_good_editions_on_a_bad_one_and_stops_clean
         assert article.name in line
         assert "edited" in _epub_text(epub)
         good = {p.name: p.read_bytes() for p in editions(out)}
-        assert len(good) == 3
+        assert len(good) == 4
 
         broken = edited.replace("\ntitle:", "\ntitel:", 1)
         article.write_text(broken, "utf-8")

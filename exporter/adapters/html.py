@@ -84,6 +84,10 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     css = _fonts_css(css, article, svgs) + css
     title = doc.meta_text("title")
     facts = news.facts_of(doc)
+    facts["accessibility_summary"] = _(
+        "Headings in order, a table of contents, text descriptions of the maps and "
+        "glossary definitions that open in place; no script is needed and the text can "
+        "be resized.")
     head = news.head(facts, f"{doc.slug}.html", alternates(doc.slug, _), _)
     pages = sorted(s.number for s in starts)
     return _PAGE.format(
@@ -162,12 +166,16 @@ def _part(part, doc: Document, starts: list, definitions: dict, svgs: dict, _
             _scrolling(el)
         elif "glossterm" in classes:
             el.tag = "dfn"
+        elif "glossary-backref" in classes and el.get("aria-label"):
+            # The name a link is spoken by starts with what it shows (WCAG 2.5.3).
+            shown = " ".join(el.text_content().split())
+            el.set("aria-label", f"{shown}: {el.get('aria-label')}")
         if el.get("data-epub-type"):
             del el.attrib["data-epub-type"]
     content = (html.escape(root.text or "")
                + "".join(lxml.html.tostring(child, encoding="unicode") for child in root))
-    headings = [(el.get("id"), " ".join(el.text_content().split()))
-                for el in root.iter("h2") if el.get("id")]
+    headings = [(el.get("id"), text) for el in root.iter("h2") if el.get("id")
+                and (text := " ".join(el.text_content().split())) != part.title]
     if title_page:
         return f'<header class="titlepage">\n{content}\n</header>', []
     if part.epub_type.startswith("bodymatter"):

@@ -80,6 +80,14 @@ def news_article(facts: dict, url: str, editions: list[tuple[str, str, str]] = (
             {"@type": "Place", "name": p["name"],
              "geo": {"@type": "GeoCoordinates", "latitude": round(p["lat"], 4),
                      "longitude": round(p["lon"], 4)}} for p in points]
+    if facts.get("accessibility_summary"):  # the web edition says what it offers
+        data["accessMode"] = ["textual", "visual"] if places else ["textual"]
+        data["accessModeSufficient"] = ["textual"]
+        data["accessibilityFeature"] = ["structuralNavigation", "tableOfContents",
+                                        "readingOrder", "ARIA", "displayTransformability"] + (
+            ["alternativeText"] if places else [])
+        data["accessibilityHazard"] = "none"
+        data["accessibilitySummary"] = facts["accessibility_summary"]
     if editions:
         data["encoding"] = [{"@type": "MediaObject", "name": label,
                              "contentUrl": _url(facts, name), "encodingFormat": media}
@@ -125,3 +133,49 @@ def head(facts: dict, url: str, editions: list[tuple[str, str, str]], _: Words) 
                      f'title="{esc(label)}">')
     lines.append(json_ld(news_article(facts, url, editions)))
     return "\n".join(lines)
+
+
+#: What a ``NewsArticle`` must have here: schema.org requires nothing, so these are the
+#: properties Google's article documentation asks for and that our facts always give.
+REQUIRED = ("headline", "datePublished", "dateModified", "inLanguage", "image")
+
+
+def problems(data: object) -> list[str]:
+    """What is wrong with a ``NewsArticle`` JSON-LD object, in words ([] when nothing):
+    its type, the required properties, ISO 8601 dates, a modification not before the
+    publication, people and organisations with names."""
+    import datetime as dt
+
+    if not isinstance(data, dict):
+        return ["the JSON-LD is not an object"]
+    found = []
+    if data.get("@context") not in ("https://schema.org", "https://schema.org/",
+                                    "http://schema.org", "http://schema.org/"):
+        found.append("@context is not schema.org")
+    if data.get("@type") != "NewsArticle":
+        found.append(f"@type is {data.get('@type')!r}, not NewsArticle")
+    for name in REQUIRED:
+        if not data.get(name):
+            found.append(f"{name} is missing")
+    dates = {}
+    for name in ("datePublished", "dateModified"):
+        value = data.get(name)
+        if not isinstance(value, str):
+            continue
+        try:
+            dates[name] = (dt.date.fromisoformat(value) if len(value) == 10
+                           else dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date())
+        except ValueError:
+            found.append(f"{name} {value!r} is not an ISO 8601 date")
+    if len(dates) == 2 and dates["dateModified"] < dates["datePublished"]:
+        found.append("dateModified is before datePublished")
+    if isinstance(data.get("headline"), str) and len(data["headline"]) > HEADLINE_MAX:
+        found.append(f"headline is longer than {HEADLINE_MAX} characters")
+    people = data.get("author") or []
+    for person in people if isinstance(people, list) else [people]:
+        if not isinstance(person, dict) or not person.get("name"):
+            found.append("an author has no name")
+    publisher = data.get("publisher")
+    if publisher is not None and (not isinstance(publisher, dict) or not publisher.get("name")):
+        found.append("the publisher has no name")
+    return found
