@@ -219,3 +219,26 @@ def test_in_chromium_phone_and_desktop_no_script_needed(page, browser, tmp_path)
     assert squash("Azerbaijan launches operation") in squash(pages[0])
     assert "Contents" not in pages[0]  # the toolbar is for screens
     assert re.search(r"Khankendi", "".join(pages))
+
+
+def test_the_feed_catalogue_manifest_and_sums_carry_the_web_edition(sample_dist):
+    import feedparser
+
+    feed = feedparser.parse(str(sample_dist / "feed.xml"))
+    assert not feed.bozo, feed.bozo_exception
+    (entry,) = feed.entries
+    assert entry.title == "Azerbaijan launches operation against Nagorno-Karabakh"
+    assert entry.link == f"{SLUG}.html" and entry.published == "2023-09-19T00:00:00Z"
+    enclosures = {link.href: link.type for link in entry.links if link.rel == "enclosure"}
+    assert enclosures == {f"{SLUG}.epub": "application/epub+zip",
+                          f"{SLUG}.pdf": "application/pdf",
+                          f"{SLUG}.docx": "application/vnd.openxmlformats-officedocument"
+                                          ".wordprocessingml.document"}
+    manifest = json.loads((sample_dist / "manifest.json").read_text("utf-8"))
+    (web,) = [e for e in manifest["articles"][0]["editions"] if e["format"] == "html"]
+    assert web["media_type"] == "text/html" and web["file"] == f"{SLUG}.html"
+    catalogue = (sample_dist / "catalog.xml").read_text("utf-8")
+    assert re.search(rf'href="{SLUG}\.html" type="text/html"', catalogue) or \
+        re.search(rf'type="text/html"[^>]*href="{SLUG}\.html"', catalogue)
+    assert f"  {SLUG}.html\n" in (sample_dist / "SHA256SUMS").read_text("utf-8")
+    assert "feed.xml" in (sample_dist / "SHA256SUMS").read_text("utf-8")
