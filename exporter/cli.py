@@ -239,6 +239,13 @@ def watch(
     allow_remote: Annotated[bool, typer.Option(
         "--allow-remote", help="Fetch http(s) images named in the source (off: refused).")
     ] = False,
+    serve: Annotated[bool, typer.Option(
+        "--serve", help="Also serve the output folder on 127.0.0.1 (this machine only); "
+                        "open pages reload after each rebuild and show its errors.")
+    ] = False,
+    port: Annotated[int, typer.Option(
+        "--port", help="The preview's port with --serve (0: any free one).", min=0, max=65535)
+    ] = 8000,
 ) -> None:
     """Build, then rebuild on every save (one line each); Ctrl-C stops."""
     from .run.watch import watch as run_watch
@@ -255,7 +262,10 @@ def watch(
     typer.echo(f"watching {where}; editions in {out}/ (Ctrl-C to stop)")
     try:
         run_watch(sources or [], [f.value for f in formats or []], out, report=report,
-                  allow_remote=allow_remote, debug=_state["debug"])
+                  allow_remote=allow_remote, debug=_state["debug"],
+                  serve=port if serve else None,
+                  serving=lambda url: typer.echo(f"preview at {url} (this machine only; "
+                                                 "pages reload after each rebuild)"))
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)
         _fail(exc)
 
