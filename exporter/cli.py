@@ -150,7 +150,7 @@ def build(
                       f"({SAMPLE_SOURCE_DIR}) into {out}/; start a project of your own with "
                       "'exporter init'", highlight=False, markup=False, soft_wrap=True)
     try:
-        with console.status("building...") as status:
+        with _BuildProgress(console) as status:
             editions = run_build(sources or [], [f.value for f in formats or []], out,
                                  progress=lambda msg: _progress(status, console, msg), jobs=jobs,
                                  force=force, allow_remote=allow_remote, styles=styles,
@@ -160,7 +160,8 @@ def build(
                                                               soft_wrap=True),
                                  scheduler=scheduler,
                                  notice=lambda m: console.print(m, highlight=False,
-                                                                markup=False), times=times)
+                                                                markup=False), times=times,
+                                 counted=status.count)
             started = time.perf_counter()
             published = publish(out, editions, check=check_editions, sign_key=sign,
                                 bundle=bundle,
@@ -180,6 +181,65 @@ def _progress(status, console, message: str) -> None:
     status.update(message)
     if _state["verbose"]:
         console.print(message, highlight=False, markup=False)
+
+
+class _BuildProgress:
+    """What a terminal shows while a build runs: a spinner and the current step; with two
+    or more sources to build, a bar, "done/total sources" and the time left (from the
+    sources done so far). Nothing when the output is not a terminal or with --quiet."""
+
+    def __init__(self, console) -> None:
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                 _sources_column(), console=console, transient=True,
+                                 disable=_state["quiet"])
+        self.task = self.progress.add_task("building...", total=None)
+
+    def __enter__(self) -> "_BuildProgress":
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.stop()
+
+    def update(self, message: str) -> None:
+        self.progress.update(self.task, description=message)
+
+    def count(self, done: int, total: int) -> None:
+        self.progress.update(self.task, completed=done, total=total)
+
+
+def _sources_column():
+    from rich.progress import BarColumn, ProgressColumn
+    from rich.table import Table
+    from rich.text import Text
+
+    class SourcesColumn(ProgressColumn):
+        """Bar, count and time left, shown only for two or more sources. The time left
+        is the time per source so far times the sources still to build (rich's own
+        estimate needs more samples than a build of a few sources gives)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.bar = BarColumn(bar_width=24)
+
+        def render(self, task):
+            if task.total is None or task.total < 2:
+                return Text("")
+            done, total = int(task.completed), int(task.total)
+            left = "time left unknown"
+            if 0 < done < total and task.elapsed:
+                seconds = round(task.elapsed / done * (total - done))
+                left = f"about {seconds // 60}:{seconds % 60:02d} left"
+            elif done >= total:
+                left = "done"
+            grid = Table.grid(padding=(0, 1))
+            grid.add_row(self.bar.render(task), Text(f"{done}/{total} sources"),
+                         Text(left, style="progress.remaining"))
+            return grid
+
+    return SourcesColumn()
 
 
 def _process_age() -> float | None:

@@ -393,6 +393,19 @@ def test_page_in_chromium_at_phone_and_desktop_widths(which, sample_dist, three,
             "const xs = [...document.querySelectorAll('.edition')].map(e => "
             "e.getBoundingClientRect().left); return new Set(xs).size")
     assert columns["phone"] == 1 and columns["desktop"] >= 2
+    # Phone first: on a 390x844 screen the newest article's downloads are all on the
+    # first screen, and what few readers need (checksum, accessibility) is folded.
+    browser.set_window_size(390, 844)
+    browser.execute_script("window.scrollTo(0, 0)")
+    bottom, screen = browser.execute_script(
+        "const a = document.querySelector('main article');"
+        "const ds = [...a.querySelectorAll('a.download')];"
+        "return [Math.max(...ds.map(d => d.getBoundingClientRect().bottom)),"
+        " window.innerHeight]")
+    assert bottom <= screen, (which, bottom, screen)
+    assert browser.execute_script(
+        "const ds = [...document.querySelectorAll('details.more')];"
+        "return ds.length > 0 && ds.every(d => !d.open && d.querySelector('.sha'))")
     # axe-core, WCAG 2.x A and AA plus best practices: no violations.
     browser.execute_script(AXE.read_text("utf-8"))
     result = browser.execute_async_script(
