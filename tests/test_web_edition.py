@@ -242,3 +242,23 @@ def test_the_feed_catalogue_manifest_and_sums_carry_the_web_edition(sample_dist)
         re.search(rf'type="text/html"[^>]*href="{SLUG}\.html"', catalogue)
     assert f"  {SLUG}.html\n" in (sample_dist / "SHA256SUMS").read_text("utf-8")
     assert "feed.xml" in (sample_dist / "SHA256SUMS").read_text("utf-8")
+
+
+def test_the_downloads_page_offers_the_web_edition_first_with_news_metadata(sample_dist):
+    from exporter.typeset.news import problems
+
+    root = lxml.html.document_fromstring((sample_dist / "index.html").read_bytes())
+    (article,) = root.xpath("//main//article")
+    first = article.xpath('.//a[@class="download"]')[0]
+    assert first.get("href") == f"{SLUG}.html" and first.get("download") is None
+    assert first.xpath('string(.//span[@class="read"])') == "Read now"
+    assert all(a.get("download") is not None
+               for a in article.xpath('.//a[@class="download"]')[1:])
+    data = _json_ld(article)
+    assert problems(data) == [] and data["url"] == f"{SLUG}.html"
+    assert [e["contentUrl"] for e in data["encoding"]] == [
+        f"{SLUG}.epub", f"{SLUG}.pdf", f"{SLUG}.docx"]
+    assert "Baku" in {p["name"] for p in data["contentLocation"]}
+    og = {m.get("property"): m.get("content") for m in root.xpath("//meta[@property]")}
+    assert og["og:type"] == "website" and og["og:image"] == f"covers/{SLUG}.png"
+    assert root.xpath('//link[@rel="alternate"][@href="feed.xml"]')

@@ -149,6 +149,9 @@ def _part(part, doc: Document, starts: list, definitions: dict, svgs: dict, _
     for start in sorted(starts, key=lambda s: s.number, reverse=True):
         insert_marker(root, start, marker)
     title_page = part.epub_type == "titlepage"
+    # An article's text is headed by the title page's <h1> (its own is dropped below), so
+    # its headings stay; every other part starts at <h1> and goes one level down.
+    demote = not title_page and part.id != "article" and not part.id.startswith("article-")
     for el in list(root.iter()):
         if not isinstance(el.tag, str):
             continue
@@ -156,7 +159,7 @@ def _part(part, doc: Document, starts: list, definitions: dict, svgs: dict, _
         if el.tag == "h1" and "article-title" in classes:
             el.drop_tree()  # the title page's <h1> heads the article
             continue
-        if re.fullmatch(r"h[1-5]", el.tag) and not title_page:
+        if re.fullmatch(r"h[1-5]", el.tag) and demote:
             el.tag = f"h{int(el.tag[1]) + 1}"  # one document: the title is the only <h1>
         if el.tag == "a" and "glossref" in classes:
             _term_button(el, definitions, _)

@@ -148,7 +148,7 @@ class Theme(BaseModel):
 
 #: The output formats a project may list (the adapters' names; ``adapters.ADAPTERS`` is
 #: checked against this list by the tests: house/ comes before adapters/).
-FORMAT_NAMES = ("epub", "pdf", "docx", "print", "booklet")
+FORMAT_NAMES = ("epub", "pdf", "docx", "html", "print", "booklet")
 
 #: The project's defaults for each article's front-matter (an article's own value wins).
 FRONT_MATTER_DEFAULTS = ("publisher", "lang", "base_url")

@@ -60,8 +60,9 @@ def news_article(facts: dict, url: str, editions: list[tuple[str, str, str]] = (
         "identifier": facts["identifier"],
         "url": _url(facts, url),
         "mainEntityOfPage": _url(facts, url),
-        "image": [_url(facts, facts["cover"])],
     }
+    if facts.get("cover"):
+        data["image"] = [_url(facts, facts["cover"])]
     if facts.get("standfirst"):
         data["description"] = facts["standfirst"]
     if facts.get("authors"):
@@ -104,9 +105,10 @@ def json_ld(data: dict) -> str:
 def open_graph(facts: dict, url: str) -> list[tuple[str, str]]:
     """Open Graph properties (og:, article:) of ``facts``."""
     props = [("og:type", "article"), ("og:title", facts["title"]),
-             ("og:url", _url(facts, url)), ("og:image", _url(facts, facts["cover"])),
-             ("og:image:alt", facts["title"]),
-             ("og:locale", facts["lang"].replace("-", "_"))]
+             ("og:url", _url(facts, url))]
+    if facts.get("cover"):
+        props += [("og:image", _url(facts, facts["cover"])), ("og:image:alt", facts["title"])]
+    props.append(("og:locale", facts["lang"].replace("-", "_")))
     if facts.get("standfirst"):
         props.append(("og:description", facts["standfirst"]))
     if facts.get("publisher"):
