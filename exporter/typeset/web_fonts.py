@@ -58,29 +58,51 @@ def book_faces(text: str, styles: tuple[tuple[str, int], ...] | None = None) -> 
 def map_faces(family: str, text: str, weights: set[str]) -> list[WebFace]:
     """The map labels' ``family`` in each of ``weights`` ("normal", "bold"), subset to
     the characters of ``text``; none for a family not installed."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
     from ..maps.fonts import font_file
 
     out = []
+    chars = "".join(sorted(set(text)))
     for weight in sorted(weights):
         try:
             path = font_file(family, weight)
         except Exception:  # noqa: BLE001 (the map was drawn, so the face was there)
             continue
-        font = TTFont(path, recalcTimestamp=False)
-        options = subset.Options()
-        options.notdef_outline = True
-        options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # its copyright and licence stay
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(text="".join(sorted(set(text))))
-        subsetter.subset(font)
-        data = io.BytesIO()
-        font.save(data)
         out.append(WebFace(family, "normal", 700 if weight == "bold" else 400,
-                           woff2(data.getvalue())))
+                           woff2(_subset(path.read_bytes(), chars))))
     return out
+
+
+def _subset(ttf: bytes, chars: str) -> bytes:
+    """``ttf`` with only the glyphs of ``chars`` (cached by both)."""
+    import logging
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from .. import cache
+
+    key = cache.digest("web-subset", hashlib.sha256(ttf).hexdigest(), chars)
+    found = cache.get("fonts", key)
+    if found is not None:
+        return found
+    font = TTFont(io.BytesIO(ttf), recalcTimestamp=False)
+    options = subset.Options()
+    options.notdef_outline = True
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # its copyright and licence stay
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    quiet = logging.getLogger("fontTools.subset")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # "FFTM NOT subset ... dropped": DejaVu's, harmless
+    try:
+        subsetter.subset(font)
+    finally:
+        quiet.setLevel(level)
+    out = io.BytesIO()
+    font.save(out)
+    found = out.getvalue()
+    cache.put("fonts", key, found)
+    return found
 
 
 def font_face_css(faces: list[WebFace]) -> str:
