@@ -375,8 +375,8 @@ def _published(out: Path, published) -> None:
     elif published.written:
         typer.echo(f"downloads in {out}: wrote {names(published.written)}")
     else:
-        typer.echo(f"downloads in {out}: unchanged (index.html, catalog.xml, manifest.json, "
-                   "SHA256SUMS)")
+        typer.echo(f"downloads in {out}: unchanged (index.html, catalog.xml, feed.xml, "
+                   "manifest.json, SHA256SUMS)")
     for note in published.notes:
         _secho(f"note: {note}", err=True, fg="yellow")
     for finding in published.findings:
