@@ -43,6 +43,15 @@ Formats = Annotated[Optional[list[Format]], typer.Option(  # noqa: UP007
 Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
 
 
+def _command(function):
+    """``app.command``, with the docstring's paragraphs unwrapped: the help then wraps to
+    the terminal's width instead of breaking where the source's lines end."""
+    import inspect
+
+    paragraphs = inspect.cleandoc(function.__doc__ or "").split("\n\n")
+    return app.command(help="\n\n".join(" ".join(p.split()) for p in paragraphs))(function)
+
+
 def _fail(exc: BaseException) -> None:
     """Print one line for a user's error, a short note for a bug; exit non-zero."""
     if _state["debug"]:
@@ -94,7 +103,7 @@ def main(
     _state["color"] = not os.environ.get("NO_COLOR")
 
 
-@app.command()
+@_command
 def build(
     sources: Sources = None,
     formats: Formats = None,
@@ -291,7 +300,7 @@ def _account(times, startup: float | None, downloads: float, remote: bool) -> No
     typer.echo(line)
 
 
-@app.command()
+@_command
 def watch(
     sources: Sources = None,
     formats: Formats = None,
@@ -387,7 +396,7 @@ def _published(out: Path, published) -> None:
         raise typer.Exit(EXIT_FAILURE)
 
 
-@app.command()
+@_command
 def verify(
     folder: Annotated[Path, typer.Argument(help="Output folder with manifest.json.")],
     key: Annotated[Optional[Path], typer.Option(  # noqa: UP007
@@ -413,7 +422,7 @@ def verify(
     typer.echo(f"verified: {len(results)} checks passed in {folder}")
 
 
-@app.command()
+@_command
 def check(
     files: Annotated[list[Path], typer.Argument(
         help="Editions to validate; a folder means every edition in it.")],
@@ -474,7 +483,7 @@ def _editions_in(paths: list[Path]) -> list[Path]:
     return found
 
 
-@app.command()
+@_command
 def glossary(
     sources: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
         help="Markdown files or folders (default: source/).", show_default=False)] = None,
@@ -483,6 +492,7 @@ def glossary(
     from .run.build import find_sources
     from .read.collection import article_files, is_collection
     from .glossary import glossary_report
+    from .house.styles import house_style
     from .read.source import load_document
 
     try:
@@ -493,7 +503,7 @@ def glossary(
         for article in articles:
             seen.setdefault(article.resolve(), article)
         for source in seen.values():
-            doc, locator = load_document(source)
+            doc, locator = load_document(source, defaults=house_style(source).defaults)
             report = glossary_report(doc.ast, doc.root, doc.meta.glossary, locator,
                                      doc.meta.lang)
             _secho(f"{source}: {len(report.used)} terms used, "
@@ -508,7 +518,7 @@ def glossary(
         _fail(exc)
 
 
-@app.command()
+@_command
 def init(
     folder: Annotated[Path, typer.Argument(
         help="New (or empty) folder for the project.")] = Path("."),
@@ -526,7 +536,7 @@ def init(
     typer.echo(f"next: {go}exporter build && exporter check dist")
 
 
-@app.command()
+@_command
 def new(
     title: Annotated[str, typer.Argument(help="The article's headline.")],
     source: Annotated[Path, typer.Option(

@@ -308,3 +308,43 @@ def test_a_build_of_several_sources_shows_done_total_and_time_left(tmp_path):
     assert re.search(r"━ 1/2 sources about \d+:\d\d left", plain), plain[-800:]
     piped = run_cli("build", *sources, "--format", "docx", "--out", tmp_path / "piped")
     assert piped.returncode == 0 and "sources left" not in piped.stdout + piped.stderr
+
+
+def test_help_paragraphs_wrap_to_the_terminal_not_to_the_source_lines():
+    from exporter.cli import app
+
+    assert len(app.registered_commands) >= 7
+    for command in app.registered_commands:
+        text = command.help or ""
+        assert text and "\n" not in text.replace("\n\n", ""), command.callback.__name__
+    wide = run_cli("verify", "-h", env=dict(__import__("os").environ, COLUMNS="200"))
+    assert "sizes, SHA-256, SHA256SUMS and the signature. Each file is reported" in wide.stdout
+
+
+def test_build_outside_a_project_says_it_builds_the_bundled_sample(tmp_path):
+    result = run_cli("build", "--format", "docx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "note: no source/ folder here: building the exporter's bundled sample" in \
+        " ".join(result.stderr.split())
+    assert "exporter init" in result.stderr
+    assert (tmp_path / "dist" / "azerbaijan-operation-nagorno-karabakh.docx").is_file()
+    assert not (tmp_path / ".cache").exists(), "the cache is the user's, not the folder's"
+
+
+def test_check_of_a_missing_path_is_one_error_in_good_english(tmp_path):
+    result = run_cli("check", tmp_path / "nonexist")
+    assert result.returncode == 1
+    assert "no such file or folder" in result.stderr
+    assert "(1 error, 0 warnings)" in result.stdout and "errors)" not in result.stdout
+
+
+def test_the_readme_starts_with_the_user():
+    """Issue 26: the first screen holds install, init and build; reference is in docs/."""
+    lines = (ROOT / "README.md").read_text("utf-8").splitlines()
+    assert len(lines) < 200
+    first_screen = "\n".join(lines[:40])
+    for command in ("./setup.sh", "./test.sh", "pip install", "exporter init",
+                    "exporter build"):
+        assert command in first_screen, command
+    for link in re.findall(r"\]\((docs/[^)#]+)", "\n".join(lines)):
+        assert (ROOT / link).is_file(), link

@@ -133,7 +133,7 @@ def _edition(ed: dict, lang: str) -> str:
         f'<a class="download" href="{escape(ed["file"])}" type="{escape(ed["media_type"])}" '
         f'hreflang="{escape(lang)}"{"" if web else " download"}>{read}'
         f'<span class="format">{_say(_, ed["label"])}'
-        f'</span> <span class="facts">{_say(_, facts)}</span>{purpose}</a>\n'
+        f'</span> <span class="facts">{_say(_, facts)}</span> {purpose}</a>\n'
         f'<details class="more">\n<summary>{_say(_, _("About this file"))}'
         f'<span class="sr-only">: {_say(_, ed["label"])}</span></summary>\n'
         f'<p class="file" dir="ltr">{escape(ed["file"])}</p>\n'
@@ -143,6 +143,9 @@ def _edition(ed: dict, lang: str) -> str:
         f'<p class="sha"><span class="label">SHA-256:</span> '
         f'<code dir="ltr">{escape(ed["sha256"])}</code></p>\n'
         '</details>\n'
+        # Paper cannot unfold: the printed page gets the file's name and checksum.
+        f'<p class="on-paper"><span dir="ltr">{escape(ed["file"])}</span> · SHA-256 '
+        f'<code dir="ltr">{escape(ed["sha256"])}</code></p>\n'
         '</li>\n')
 
 
