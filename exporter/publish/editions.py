@@ -14,7 +14,7 @@ from ..i18n import Words, words
 #: ``plain_words`` gives them in the reader's language). Formats the registry may gain
 #: later have their words here already; an unknown format is named by its extension.
 PLAIN_WORDS: dict[str, tuple[str, str]] = {
-    "html": ("Web page", "to read now in any browser, on a phone too"),
+    "html": ("Web page", "to read in any browser, phones too"),
     "epub": ("EPUB", "for e-readers and phones"),
     "pdf": ("PDF", "to read on screen or print"),
     "print": ("Print-ready PDF", "for a print shop, with bleed and crop marks"),
@@ -25,7 +25,7 @@ PLAIN_WORDS: dict[str, tuple[str, str]] = {
 
 def _plain_words_marked(_: Words) -> None:
     """The words of PLAIN_WORDS as messages (so that the extractor finds them)."""
-    _("Web page"), _("to read now in any browser, on a phone too")
+    _("Web page"), _("to read in any browser, phones too")
     _("EPUB"), _("for e-readers and phones"), _("PDF"), _("to read on screen or print")
     _("Print-ready PDF"), _("for a print shop, with bleed and crop marks")
     _("Booklet to print and fold"), _("A5 pages on A4 sheets, printed on both sides")
