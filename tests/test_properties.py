@@ -77,7 +77,7 @@ def _check_document(markdown: str) -> None:
         editions = build([folder], None, Path(tmp) / "dist", jobs=1)
         assert len(editions) == 4
         for edition in editions:
-            findings = check(edition.path) if edition.format == "epub" else []
+            findings = check(edition.path) if edition.format in ("epub", "html") else []
             assert findings == [], (findings, markdown)
             assert edition.size > 0
 
