@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -158,6 +159,45 @@ def test_each_language_gets_its_direction_and_words(language):
 
 # --- in Chromium ---------------------------------------------------------------------------
 
+def test_glossary_maps_and_page_numbers_work_with_javascript_off(page):
+    """In a Chromium whose pages may run no script (WebDriver's own commands still run):
+    a term opens its definition in place, the maps draw their labels, the print pages'
+    numbers appear when asked for."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(arg)
+    options.add_experimental_option(
+        "prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(options=options, service=Service(
+        shutil.which("chromedriver") or "/usr/bin/chromedriver"))
+    try:
+        driver.set_window_size(390, 844)
+        # Scripts are off indeed: a page's own script does not run.
+        driver.get("data:text/html,<p id=x>off</p><script>x.textContent='on'</script>")
+        assert driver.find_element(By.ID, "x").text == "off"
+        driver.get(page.resolve().as_uri())
+        button = driver.find_elements(By.CSS_SELECTOR, "button.glossref")[0]
+        definition = driver.find_element(By.ID, button.get_attribute("popovertarget"))
+        assert not definition.is_displayed()
+        button.click()
+        assert definition.is_displayed() and "Glossary entry" in definition.text
+        labels = driver.find_elements(By.CSS_SELECTOR, "figure.map svg text")
+        assert len(labels) > 20 and any(label.text == "Baku" for label in labels)
+        markers = driver.find_elements(By.CSS_SELECTOR, ".pagebreak")
+        assert markers and not markers[0].is_displayed()
+        driver.get(page.resolve().as_uri())
+        driver.find_element(By.CSS_SELECTOR, ".toolbar details:nth-of-type(2) summary").click()
+        driver.find_element(By.ID, "show-pages").click()
+        assert driver.find_elements(By.CSS_SELECTOR, ".pagebreak")[0].is_displayed()
+    finally:
+        driver.quit()
+
+
 @pytest.fixture(scope="module")
 def browser():
     from test_distribution import _browser
@@ -167,10 +207,8 @@ def browser():
     driver.quit()
 
 
-def test_in_chromium_phone_and_desktop_no_script_needed(page, browser, tmp_path):
+def test_in_chromium_at_phone_and_desktop_widths(page, browser, tmp_path):
     import base64
-
-    from selenium.webdriver.common.by import By
 
     browser.get(page.resolve().as_uri())
     for name, width in (("phone", 390), ("desktop", 1280)):
@@ -185,21 +223,6 @@ def test_in_chromium_phone_and_desktop_no_script_needed(page, browser, tmp_path)
             "return [...document.querySelectorAll('figure.map svg')].map("
             "s => s.getBoundingClientRect().width)")
         assert len(widths) == 2 and all(w > min(300, width - 60) for w in widths), widths
-    # The glossary: a click opens the definition in place, Escape closes it (no script
-    # of the page's own: the popover attribute does it).
-    button = browser.find_elements(By.CSS_SELECTOR, "button.glossref")[0]
-    popover = browser.find_element(By.ID, button.get_attribute("popovertarget"))
-    assert not popover.is_displayed()
-    browser.execute_script("arguments[0].scrollIntoView()", button)
-    button.click()
-    assert popover.is_displayed() and "Glossary entry" in popover.text
-    # The print pages: hidden until the reader ticks the box.
-    marker = browser.find_elements(By.CSS_SELECTOR, ".pagebreak")
-    assert marker and not marker[0].is_displayed()
-    browser.get(page.resolve().as_uri())
-    browser.find_element(By.CSS_SELECTOR, ".toolbar details:nth-of-type(2) summary").click()
-    browser.find_element(By.ID, "show-pages").click()
-    assert browser.find_elements(By.CSS_SELECTOR, ".pagebreak")[0].is_displayed()
     # axe-core, WCAG 2.x A and AA plus best practices: no violations.
     browser.get(page.resolve().as_uri())
     browser.execute_script(AXE.read_text("utf-8"))
