@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -159,43 +158,34 @@ def test_each_language_gets_its_direction_and_words(language):
 
 # --- in Chromium ---------------------------------------------------------------------------
 
-def test_glossary_maps_and_page_numbers_work_with_javascript_off(page):
-    """In a Chromium whose pages may run no script (WebDriver's own commands still run):
-    a term opens its definition in place, the maps draw their labels, the print pages'
-    numbers appear when asked for."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+def test_glossary_maps_and_page_numbers_work_with_javascript_off(page, browser):
+    """With the pages' scripts off (DevTools' Emulation.setScriptExecutionDisabled;
+    WebDriver's own commands still run): a term opens its definition in place, the maps
+    draw their labels, the print pages' numbers appear when asked for."""
     from selenium.webdriver.common.by import By
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(arg)
-    options.add_experimental_option(
-        "prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(options=options, service=Service(
-        shutil.which("chromedriver") or "/usr/bin/chromedriver"))
+    browser.set_window_size(390, 844)
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
     try:
-        driver.set_window_size(390, 844)
         # Scripts are off indeed: a page's own script does not run.
-        driver.get("data:text/html,<p id=x>off</p><script>x.textContent='on'</script>")
-        assert driver.find_element(By.ID, "x").text == "off"
-        driver.get(page.resolve().as_uri())
-        button = driver.find_elements(By.CSS_SELECTOR, "button.glossref")[0]
-        definition = driver.find_element(By.ID, button.get_attribute("popovertarget"))
+        browser.get("data:text/html,<p id=x>off</p><script>x.textContent='on'</script>")
+        assert browser.find_element(By.ID, "x").text == "off"
+        browser.get(page.resolve().as_uri())
+        button = browser.find_elements(By.CSS_SELECTOR, "button.glossref")[0]
+        definition = browser.find_element(By.ID, button.get_attribute("popovertarget"))
         assert not definition.is_displayed()
         button.click()
         assert definition.is_displayed() and "Glossary entry" in definition.text
-        labels = driver.find_elements(By.CSS_SELECTOR, "figure.map svg text")
+        labels = browser.find_elements(By.CSS_SELECTOR, "figure.map svg text")
         assert len(labels) > 20 and any(label.text == "Baku" for label in labels)
-        markers = driver.find_elements(By.CSS_SELECTOR, ".pagebreak")
+        markers = browser.find_elements(By.CSS_SELECTOR, ".pagebreak")
         assert markers and not markers[0].is_displayed()
-        driver.get(page.resolve().as_uri())
-        driver.find_element(By.CSS_SELECTOR, ".toolbar details:nth-of-type(2) summary").click()
-        driver.find_element(By.ID, "show-pages").click()
-        assert driver.find_elements(By.CSS_SELECTOR, ".pagebreak")[0].is_displayed()
+        browser.get(page.resolve().as_uri())
+        browser.find_element(By.CSS_SELECTOR, ".toolbar details:nth-of-type(2) summary").click()
+        browser.find_element(By.ID, "show-pages").click()
+        assert browser.find_elements(By.CSS_SELECTOR, ".pagebreak")[0].is_displayed()
     finally:
-        driver.quit()
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
 
 
 @pytest.fixture(scope="module")
