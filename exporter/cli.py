@@ -38,7 +38,7 @@ Format = enum.Enum("Format", {name: name for name in ADAPTERS}, type=str)
 Sources = Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
     help="Markdown files or folders (default: source/).", show_default=False)]
 Formats = Annotated[Optional[list[Format]], typer.Option(  # noqa: UP007
-    "--format", "-f", help="Format to build; repeat for several (default: epub, pdf, docx).",
+    "--format", "-f", help="Format to build; repeat for several (default: epub, pdf, docx, html).",
     case_sensitive=False)]
 Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
 
@@ -313,6 +313,13 @@ def watch(
     allow_remote: Annotated[bool, typer.Option(
         "--allow-remote", help="Fetch http(s) images named in the source (off: refused).")
     ] = False,
+    serve: Annotated[bool, typer.Option(
+        "--serve", help="Also serve the output folder on 127.0.0.1 (this machine only); "
+                        "open pages reload after each rebuild and show its errors.")
+    ] = False,
+    port: Annotated[int, typer.Option(
+        "--port", help="The preview's port with --serve (0: any free one).", min=0, max=65535)
+    ] = 8000,
 ) -> None:
     """Build, then rebuild on every save (one line each); Ctrl-C stops."""
     from .run.watch import watch as run_watch
@@ -329,7 +336,10 @@ def watch(
     typer.echo(f"watching {where}; editions in {out}/ (Ctrl-C to stop)")
     try:
         run_watch(sources or [], [f.value for f in formats or []], out, report=report,
-                  allow_remote=allow_remote, debug=_state["debug"])
+                  allow_remote=allow_remote, debug=_state["debug"],
+                  serve=port if serve else None,
+                  serving=lambda url: typer.echo(f"preview at {url} (this machine only; "
+                                                 "pages reload after each rebuild)"))
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)
         _fail(exc)
 
@@ -379,8 +389,8 @@ def _published(out: Path, published) -> None:
     elif published.written:
         typer.echo(f"downloads in {out}: wrote {names(published.written)}")
     else:
-        typer.echo(f"downloads in {out}: unchanged (index.html, catalog.xml, manifest.json, "
-                   "SHA256SUMS)")
+        typer.echo(f"downloads in {out}: unchanged (index.html, catalog.xml, feed.xml, "
+                   "manifest.json, SHA256SUMS)")
     for note in published.notes:
         _secho(f"note: {note}", err=True, fg="yellow")
     for finding in published.findings:
@@ -422,7 +432,8 @@ def check(
     files: Annotated[list[Path], typer.Argument(
         help="Editions to validate; a folder means every edition in it.")],
 ) -> None:
-    """Validate editions: EPUBCheck for EPUB; fonts, text, metadata for PDF; styles for DOCX."""
+    """Validate editions: EPUBCheck for EPUB; fonts, text, metadata for PDF; styles for
+    DOCX; HTML5 syntax, language, text alternatives and news metadata for HTML."""
     import contextlib
 
     from .publish.checks import check as run_check, worth_a_warm_validator
@@ -467,7 +478,9 @@ def _editions_in(paths: list[Path]) -> list[Path]:
         if not path.is_dir():
             found.append(path)
             continue
-        inside = sorted(p for p in path.iterdir() if p.suffix in suffixes and p.is_file())
+        # Not the downloads page beside them (index.html): it is no edition.
+        inside = sorted(p for p in path.iterdir() if p.suffix in suffixes and p.is_file()
+                        and p.name != "index.html")
         if not inside:
             raise UsageError("no editions in this folder", file=path,
                              hint=f"build them first with 'exporter build --out {path}'")

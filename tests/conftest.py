@@ -101,14 +101,14 @@ def assert_in_order(paragraphs: list[str], text: str) -> None:
 
 #: What editions are called; beside them a build writes its downloads page, catalogue,
 #: manifest and checksums (tests/test_distribution.py).
-EDITION_SUFFIXES = (".epub", ".pdf", ".docx")
+EDITION_SUFFIXES = (".epub", ".pdf", ".docx", ".html")
 
 
 def editions(folder: Path) -> list[Path]:
     """The edition files in an output folder (not the build records, not the downloads
     page, catalogue, manifest and checksums beside them)."""
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                  and p.suffix in EDITION_SUFFIXES)
+                  and p.suffix in EDITION_SUFFIXES and p.name != "index.html")
 
 
 def built(tmp_path_factory, source: Path, name: str) -> Path:
@@ -196,10 +196,11 @@ SCRIPT_SLUG = "azerbaijan-operation"
 @pytest.fixture(scope="session", params=SCRIPT_LANGUAGES)
 def language(request, tmp_path_factory) -> tuple[str, Path]:
     """(language, output folder): one of the six articles of tests/fixtures/scripts built
-    once, through the CLI, as EPUB, PDF and DOCX."""
+    once, through the CLI, as EPUB, PDF, DOCX and HTML."""
     out = tmp_path_factory.mktemp(f"lang-{request.param}")
     result = run_cli("build", FIXTURES / "scripts" / request.param, "--out", out,
-                     "--format", "epub", "--format", "pdf", "--format", "docx")
+                     "--format", "epub", "--format", "pdf", "--format", "docx",
+                     "--format", "html")
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr.lower(), result.stderr  # every term found
     return request.param, out

@@ -28,7 +28,7 @@ def book(tmp_path_factory) -> Path:
 def test_the_book_passes_check(book):
     result = run_cli("check", book)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("ok ") == 3, result.stdout
+    assert result.stdout.count("ok ") == 4, result.stdout
 
 
 def test_ace_finds_no_violation_in_the_book(book, tmp_path):

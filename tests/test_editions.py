@@ -20,9 +20,9 @@ SLUG = "azerbaijan-operation-nagorno-karabakh"
 TITLE = "Azerbaijan launches operation against Nagorno-Karabakh"
 
 
-def test_three_editions_are_written(sample_dist):
+def test_four_editions_are_written(sample_dist):
     assert sorted(p.name for p in editions(sample_dist)) == [
-        f"{SLUG}.docx", f"{SLUG}.epub", f"{SLUG}.pdf"]
+        f"{SLUG}.docx", f"{SLUG}.epub", f"{SLUG}.html", f"{SLUG}.pdf"]
 
 
 # --- EPUB ---------------------------------------------------------------------------
@@ -130,7 +130,7 @@ def test_docx_reference_template_page_setup(sample_dist):
 def test_check_command_passes_on_the_editions(sample_dist):
     result = run_cli("check", *editions(sample_dist))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("ok") == 3
+    assert result.stdout.count("ok") == 4
 
 
 def test_check_command_takes_a_folder_of_editions(sample_dist, tmp_path):

@@ -17,6 +17,7 @@ from conftest import ROOT
 
 #: What the wheel must carry besides code (package data, read with importlib.resources).
 DATA = ["exporter/data/styles/print.css", "exporter/data/styles/epub.css",
+        "exporter/data/styles/web.css",
         "exporter/data/styles/maps.yml", "exporter/data/styles/reference.docx",
         "exporter/data/sample/places.yml", "exporter/data/sample/glossary.yml",
         "exporter/data/sample/azerbaijan-operation-nagorno-karabakh.md",
@@ -82,12 +83,13 @@ def test_installed_wheel_builds_from_an_empty_folder(wheel, tmp_path):
     _run(exporter, "init", "news", cwd=empty, env=env)
     news = empty / "news"
     _run(exporter, "build", cwd=news, env=env)
-    # The example articles and their collection, three editions each, and the downloads
+    # The example articles and their collection, four editions each, and the downloads
     # page with its companions beside them (package data too).
     names = {p.name for p in (news / "dist").iterdir() if p.is_file()}
-    editions = sorted(n for n in names if Path(n).suffix in (".docx", ".epub", ".pdf"))
-    assert [Path(name).suffix for name in editions] == [".docx", ".epub", ".pdf"] * 4
+    editions = sorted(n for n in names if Path(n).suffix in (".docx", ".epub", ".html", ".pdf")
+                      and n != "index.html")
+    assert [Path(name).suffix for name in editions] == [".docx", ".epub", ".html", ".pdf"] * 4
     assert "nagorno-karabakh-2020-2023.pdf" in editions
     assert {"index.html", "catalog.xml", "manifest.json", "SHA256SUMS"} <= names
     checked = _run(exporter, "check", "dist", cwd=news, env=env)
-    assert checked.stdout.count("ok ") == 12, checked.stdout
+    assert checked.stdout.count("ok ") == 16, checked.stdout

@@ -45,11 +45,11 @@ def test_it_builds_with_located_warnings_and_no_edits(pandoc_user):
     assert all(len(w) > 20 for w in warnings) and "Traceback" not in stderr
 
 
-def test_all_three_editions_pass_exporter_check(pandoc_user):
+def test_all_four_editions_pass_exporter_check(pandoc_user):
     _, out, _ = pandoc_user
     result = run_cli("check", out)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("ok ") == 3
+    assert result.stdout.count("ok ") == 4
 
 
 def _epub_text(out: Path) -> str:

@@ -75,9 +75,9 @@ def _check_document(markdown: str) -> None:
         shutil.copy(SOURCE_DIR / "glossary.yml", folder / "glossary.yml")
         (folder / "generated.md").write_text(markdown, "utf-8")
         editions = build([folder], None, Path(tmp) / "dist", jobs=1)
-        assert len(editions) == 3
+        assert len(editions) == 4
         for edition in editions:
-            findings = check(edition.path) if edition.format == "epub" else []
+            findings = check(edition.path) if edition.format in ("epub", "html") else []
             assert findings == [], (findings, markdown)
             assert edition.size > 0
 

@@ -228,7 +228,7 @@ def test_each_language_passes_check_with_no_empty_boxes(language):
     from exporter.publish.checks import check
 
     _lang, out = language
-    for name in (f"{SLUG}.epub", f"{SLUG}.pdf", f"{SLUG}.docx"):
+    for name in (f"{SLUG}.epub", f"{SLUG}.pdf", f"{SLUG}.docx", f"{SLUG}.html"):
         assert [str(f) for f in check(out / name)] == []
 
 

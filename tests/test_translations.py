@@ -107,7 +107,7 @@ def test_catalogue_gives_each_entry_its_language_and_its_translations(translated
     assert "Издание 1" in ru.find(f"{ATOM}content").text or "1" in ru.find(f"{ATOM}content").text
     acquisition = [link.get("title") for link in ru.findall(f"{ATOM}link")
                    if link.get("rel") == "http://opds-spec.org/acquisition"]
-    assert acquisition[0] == "EPUB — для электронных книг и телефонов"
+    assert "EPUB — для электронных книг и телефонов" in acquisition
     assert len(entries["other"].findall(f"{ATOM}link[@rel='alternate']")) == 1
 
 

@@ -11,6 +11,8 @@ import sys
 import threading
 import zipfile
 
+import pytest
+
 from conftest import ROOT, editions, run_cli
 
 WAIT = 180  # seconds; generous for a shared machine, never reached when it works
@@ -83,7 +85,7 @@ def test_watch_rebuilds_on_save_keeps_good_editions_on_a_bad_one_and_stops_clean
         assert article.name in line
         assert "edited" in _epub_text(epub)
         good = {p.name: p.read_bytes() for p in editions(out)}
-        assert len(good) == 3
+        assert len(good) == 4
 
         broken = edited.replace("\ntitle:", "\ntitel:", 1)
         article.write_text(broken, "utf-8")
@@ -121,3 +123,73 @@ def test_watch_refuses_an_unknown_format():
                             cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_watch_serve_previews_on_loopback_reloads_after_a_save_and_shows_errors(
+        tmp_path, source_copy):
+    import http.client
+    import re
+    import urllib.error
+    import urllib.request
+
+    out = tmp_path / "dist"
+    article = next(source_copy.glob("*.md"))
+    text = article.read_text("utf-8")
+    # The cheapest edition: what is tested is the preview, not the formats.
+    watch = Watch(str(source_copy), "--out", str(out), "--format", "docx", "--serve",
+                  "--port", "0")
+    try:
+        url = re.search(r"http://127\.0\.0\.1:(\d+)/", watch.expect("preview at"))
+        watch.expect("rebuilt")
+        page = urllib.request.urlopen(url[0] + "index.html", timeout=WAIT).read().decode()
+        assert "new EventSource(" in page and "</html>" in page
+        assert "EventSource" not in (out / "index.html").read_text("utf-8")  # served only
+        with pytest.raises(urllib.error.HTTPError) as hidden:
+            urllib.request.urlopen(url[0] + ".exporter/", timeout=WAIT)
+        assert hidden.value.code == 404
+
+        events = http.client.HTTPConnection("127.0.0.1", int(url[1]), timeout=WAIT)
+        events.request("GET", "/__exporter/events")
+        stream = events.getresponse()
+        assert stream.headers["Content-Type"] == "text/event-stream"
+        assert stream.fp.readline().startswith(b": exporter watch")
+
+        def next_event() -> tuple[str, str]:
+            name = data = ""
+            while True:
+                line = stream.fp.readline().decode().rstrip("\n")
+                if line.startswith("event: "):
+                    name = line[7:]
+                elif line.startswith("data: "):
+                    data += line[6:]
+                elif not line and name:
+                    return name, data
+
+        article.write_text(text.replace("estimated", "edited", 1), "utf-8")
+        assert next_event()[0] == "rebuilt"
+        watch.expect("rebuilt")
+        article.write_text(text.replace("\ntitle:", "\ntitel:", 1), "utf-8")
+        name, data = next_event()
+        assert name == "failed" and "title" in data and article.name in data
+        events.close()
+    finally:
+        code, rest = watch.stop()
+    assert code == 130, rest
+    assert "interrupted" in rest and "Traceback" not in rest
+
+
+def test_the_preview_answers_loopback_only():
+    from exporter.errors import UsageError
+    from exporter.run.preview import Preview, _Handler, loopback
+
+    assert loopback("127.0.0.1") and loopback("::1") and loopback("127.8.0.1")
+    assert not loopback("192.168.1.5") and not loopback("10.0.0.1") and not loopback("0.0.0.0")
+    with pytest.raises(UsageError, match="this machine only"):
+        Preview(ROOT / "dist-never-made", 0, host="0.0.0.0")
+    refused = []
+    handler = object.__new__(_Handler)  # a request from elsewhere, as the server sees it
+    handler.client_address = ("192.168.1.5", 40000)
+    handler.send_error = lambda code, message=None: refused.append(code)
+    assert handler._refuse() and refused == [403]
+    handler.client_address = ("127.0.0.1", 40000)
+    assert not handler._refuse()

@@ -420,13 +420,10 @@ def _page_starts(doc: Document, ctx: RenderContext) -> tuple:
     from a layout of our own when the PDF is not being built."""
     starts = ctx.extras.get("page_starts")
     if starts is None:
-        from ..typeset.layout import PART_ID_PREFIX, chosen_paper, lay_out, stylesheet
-        from ..typeset.pagination import page_starts
+        from ..typeset.layout import print_page_starts
 
-        document, root = lay_out(doc, ctx.html.parts,
-                                 stylesheet(ctx.styles, chosen_paper(doc, ctx.styles), lang=doc.meta.lang),
-                                 ctx.timestamp)
-        starts = ctx.extras["page_starts"] = page_starts(document, root, PART_ID_PREFIX)
+        starts = ctx.extras["page_starts"] = print_page_starts(doc, ctx.html.parts,
+                                                               ctx.styles, ctx.timestamp)
     return starts
 
 

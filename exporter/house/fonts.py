@@ -120,7 +120,7 @@ def book_face_digests() -> dict[str, str]:
 
 
 #: The editions set in the book face: a new font rebuilds them (``freshness``).
-BOOK_FACE_FORMATS = frozenset({"epub", "pdf", "print", "booklet"})
+BOOK_FACE_FORMATS = frozenset({"epub", "pdf", "html", "print", "booklet"})
 
 
 @functools.lru_cache(maxsize=1)

@@ -55,6 +55,7 @@ with one of these names here; each replaces the built-in file of that name on it
 
 - `print.css`: the PDF edition's stylesheet (WeasyPrint; `@page` sets paper and margins).
 - `epub.css`: the EPUB edition's stylesheet.
+- `web.css`: the web edition's stylesheet (`<slug>.html`, everything inside the page).
 - `reference.docx`: the DOCX edition's template; Word styles (Title, Heading 1, Body
   Text, ...) are taken from it.
 - `maps.yml`: the maps' fonts, line widths, greys and symbols for each kind of place.
@@ -62,7 +63,7 @@ with one of these names here; each replaces the built-in file of that name on it
 Start from a copy of the built-in file; this prints the folder that holds them:
 `python -c "import exporter.house.styles as s; print(s.STYLES_DIR)"`.
 A changed file rebuilds only the editions it shapes (print.css: the PDF; epub.css: the
-EPUB; reference.docx: the DOCX; maps.yml: all three).
+EPUB; web.css: the web page; reference.docx: the DOCX; maps.yml: all four).
 For the common choices you need no CSS: see `theme:` in `../exporter.yml`.
 """
 
@@ -72,7 +73,7 @@ _PROJECT_FILE = """\
 # publisher: Example News     # every article's publisher, unless it names its own
 # lang: en-GB                 # every article's language, unless it names its own
 # base_url: https://news.example.org/   # relative links are resolved against it
-# formats: [epub, pdf, docx]  # what 'exporter build' makes (also: print, booklet)
+# formats: [epub, pdf, docx, html]  # what 'exporter build' makes (also: print, booklet)
 # paper: A4                   # PDF paper: A4, A5, B5, letter, legal
 theme:
   # typeface: DejaVu Serif    # body text of every edition (an installed font family)

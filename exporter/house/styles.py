@@ -23,13 +23,14 @@ if TYPE_CHECKING:
     from .theme import Theme
 
 #: The files a house style is made of.
-STYLE_FILES = ("print.css", "epub.css", "maps.yml", "reference.docx")
+STYLE_FILES = ("print.css", "epub.css", "web.css", "maps.yml", "reference.docx")
 #: Which editions each file shapes: a changed file rebuilds only these.
 AFFECTS: dict[str, frozenset[str]] = {
     "print.css": frozenset({"pdf", "print", "booklet"}),
     "epub.css": frozenset({"epub"}),
+    "web.css": frozenset({"html"}),
     "reference.docx": frozenset({"docx"}),
-    "maps.yml": frozenset({"epub", "pdf", "docx", "print", "booklet"}),  # every edition
+    "maps.yml": frozenset({"epub", "pdf", "docx", "html", "print", "booklet"}),  # every edition
 }
 #: The formats laid out in pages (``--paper`` shapes them; the EPUB carries their breaks).
 PAGED = frozenset({"pdf", "print", "booklet"})

@@ -27,7 +27,7 @@ Paper = Literal["A4", "A5", "B5", "letter", "legal"]
 
 #: Which editions each theme setting changes (a change rebuilds only those).
 AFFECTS: dict[str, frozenset[str]] = {
-    "typeface": frozenset({"pdf", "epub", "docx", "print", "booklet"}),
+    "typeface": frozenset({"pdf", "epub", "docx", "html", "print", "booklet"}),
     "base_size_pt": frozenset({"pdf", "docx", "print", "booklet"}),
     "accent": frozenset({"pdf", "epub", "print", "booklet"}),
     "paper": frozenset({"pdf", "print", "booklet"}),
@@ -81,7 +81,7 @@ class Theme(BaseModel):
                 rules.append("html { " + " ".join(html) + " }")
             if self.accent:
                 rules.append(f".part-title h1.title, h2 {{ border-top-color: {self.accent}; }}")
-        elif fmt == "epub":
+        elif fmt in ("epub", "html"):
             if self.typeface:
                 rules.append(f'body {{ font-family: "{self.typeface}", serif; }}')
         return "\n".join(["/* theme: from exporter.yml */", *rules, ""]) if rules else ""
@@ -148,7 +148,7 @@ class Theme(BaseModel):
 
 #: The output formats a project may list (the adapters' names; ``adapters.ADAPTERS`` is
 #: checked against this list by the tests: house/ comes before adapters/).
-FORMAT_NAMES = ("epub", "pdf", "docx", "print", "booklet")
+FORMAT_NAMES = ("epub", "pdf", "docx", "html", "print", "booklet")
 
 #: The project's defaults for each article's front-matter (an article's own value wins).
 FRONT_MATTER_DEFAULTS = ("publisher", "lang", "base_url")

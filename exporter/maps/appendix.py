@@ -15,7 +15,7 @@ from pathlib import Path
 
 import panflute as pf
 
-from ..document import Document, Resource
+from ..document import BROWSER_SVG, Document, Resource
 from ..glossary.linking import Linker, Matcher
 from ..house.styles import STYLES_DIR
 from ..i18n import words
@@ -226,6 +226,16 @@ def _screen_png(spec, gaz: Gazetteer, layers: dict, style_path: Path,
                       screen=True, lang=lang).ereader_png
 
 
+def _browser_svg(spec, gaz: Gazetteer, layers: dict, style_path: Path,
+                 cache_dir: Path | None, lang: str = "en") -> bytes:
+    """The small-screen drawing of ``spec`` with its words as ``<text>`` (a browser
+    shapes them itself: the words stay text a reader can select, search and enlarge)."""
+    from .render import render_map
+
+    return render_map(spec, gaz, layers, style_path=style_path, cache_dir=cache_dir,
+                      screen=True, outlines=False, lang=lang).svg
+
+
 def add_maps(doc: Document, locator: Locator,
              located: list[tuple[Locator, tuple]] | None = None) -> list[RenderedMap]:
     """Draw ``doc``'s maps, add them as resources, link mentions, append the appendix.
@@ -250,7 +260,7 @@ def add_maps(doc: Document, locator: Locator,
     style_path = doc.house.file("maps.yml") if doc.house else STYLES_DIR / "maps.yml"
     seen: set[str] = set()
     rendered: list[RenderedMap] = []
-    screens = []
+    screens, browsers = [], []
     folder = cache.cache_dir()
     for i, spec in enumerate(specs):
         if spec.id in seen:
@@ -269,7 +279,12 @@ def add_maps(doc: Document, locator: Locator,
         # the document may go to another process).
         screens.append(partial(_screen_png, spec, gaz, layers, style_path,
                                folder / "maps" if folder else None, doc.meta.lang))
+        browsers.append(partial(_browser_svg, spec, gaz, layers, style_path,
+                                folder / "maps" if folder else None, doc.meta.lang))
 
+    shown = dict.fromkeys(name for result in rendered for name in result.places)
+    doc.places += tuple({"name": gaz[name].name, "kind": gaz[name].kind, "lat": gaz[name].lat,
+                         "lon": gaz[name].lon, "point": gaz[name].is_point} for name in shown)
     _ = words(doc.meta.lang)
     targets = []
     for number, result in enumerate(rendered, 1):
@@ -286,12 +301,14 @@ def add_maps(doc: Document, locator: Locator,
     linker.run(doc.ast)
 
     figures = []
-    for number, (result, screen) in enumerate(zip(rendered, screens), 1):
+    for number, (result, screen, browser) in enumerate(zip(rendered, screens, browsers), 1):
         url = doc.add_resource(Resource(
             key=f"map-{result.id}",
             # The PNG copies are made when an adapter first asks for them (see RenderedMap).
             # E-readers get the small-screen drawing (larger labels, key as text).
-            variants={"image/svg+xml": result.svg, "image/png": result.rasters.print_png},
+            # The web edition's drawing (labels as <text>) likewise, when it asks.
+            variants={"image/svg+xml": result.svg, "image/png": result.rasters.print_png,
+                      BROWSER_SVG: browser},
             alt=result.alt, width_mm=result.width_mm, height_mm=result.height_mm,
             ereader_png=screen))
         figures.append(_figure(number, result, url, _))

@@ -41,6 +41,8 @@ class Article:
     corrections: list[dict] = field(default_factory=list)   # [{"date", "text"}]
     #: The same story in other languages: [{"lang", "slug", "title", "identifier"}].
     translations: list[dict] = field(default_factory=list)
+    #: The places its maps show, for its news metadata (``Document.places``).
+    places: list[dict] = field(default_factory=list)
     cover: bytes = b""             # PNG, at most COVER_SIZE
     thumbnail: bytes = b""         # PNG, at most THUMBNAIL_SIZE
 
@@ -94,6 +96,7 @@ def article_of(doc: Document) -> Article:
         corrections=[{"date": c.date.isoformat(), "text": text}
                      for c, text in zip(meta.corrections, texts)],
         translations=[asdict(t) for t in doc.translations],
+        places=[dict(p) for p in doc.places],
         cover=cover,
         thumbnail=_scaled_png(cover, THUMBNAIL_SIZE),
     )

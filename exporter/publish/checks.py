@@ -364,7 +364,19 @@ def check_docx(path: Path) -> list[Finding]:
     return findings
 
 
-CHECKERS = {".epub": check_epub, ".pdf": check_pdf, ".docx": check_docx}
+def check_html(path: Path) -> list[Finding]:
+    """The web edition: HTML5 syntax, language and direction, text alternatives,
+    nothing from outside the file, the news metadata (``html_checks``)."""
+    from .html_checks import html_findings
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [Finding(path, "error", f"cannot be read: {exc}")]
+    return [Finding(path, level, message) for level, message in html_findings(data)]
+
+
+CHECKERS = {".epub": check_epub, ".pdf": check_pdf, ".docx": check_docx, ".html": check_html}
 
 
 def check(path: Path, validator=None) -> list[Finding]:
@@ -374,7 +386,7 @@ def check(path: Path, validator=None) -> list[Finding]:
     if not path.exists():
         return [Finding(path, "error", "no such file or folder (check the path)")]
     if checker is None:
-        return [Finding(path, "error", "not an edition (expected .epub, .pdf or .docx)")]
+        return [Finding(path, "error", "not an edition (expected .epub, .pdf, .docx or .html)")]
     if not path.is_file():
         return [Finding(path, "error", "is not a file")]
     if checker is check_epub:

@@ -1,13 +1,13 @@
 """Distribution: what turns a folder of editions into something to hand out.
 
 Fed by the build's list of editions (never by an adapter), ``publish`` writes beside
-them the downloads page (``index.html``), the OPDS catalogue (``catalog.xml``), the
-manifest (``manifest.json``) and ``SHA256SUMS``; optionally a detached Ed25519
-signature of the manifest and an offline zip of the whole. Each file is rewritten
+them the downloads page (``index.html``), the OPDS catalogue (``catalog.xml``), an
+Atom feed (``feed.xml``), the manifest (``manifest.json``) and ``SHA256SUMS``;
+optionally a detached Ed25519 signature of the manifest and an offline zip of the whole. Each file is rewritten
 only when its bytes change, so a build that changed no edition leaves them all alone.
 
     editions --(articles, editions: facts)--> manifest entries
-        --(page, catalogue)--> index.html, catalog.xml
+        --(page, catalogue, feed)--> index.html, catalog.xml, feed.xml
         --(manifest)--> manifest.json, SHA256SUMS [, manifest.json.sig]
         --(bundle)--> <name>-offline.zip
 """
@@ -156,6 +156,7 @@ def publish(out_dir: Path, editions: Sequence, *, check: bool = False,
     """
     from .bundle import bundle_name, render_bundle
     from .catalogue import NAVIGATION_FROM, render_catalogue
+    from .feed import FEED, render_feed
     from .page import page_language, render_page
     from ..house.styles import STYLES_DIR
 
@@ -189,6 +190,8 @@ def publish(out_dir: Path, editions: Sequence, *, check: bool = False,
                                      navigation_from=navigation_from or NAVIGATION_FROM,
                                      lang=page_language(entries))
         files.update(catalogue)
+        files[FEED] = render_feed(entries, _feed_key(entries, publisher), publisher,
+                                  page_language(entries))
         kind = "navigation" if len(catalogue) > 1 else "acquisition"
         files[PAGE] = render_page(entries, css, kind, signed=signed)
         listed = []

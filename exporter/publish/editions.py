@@ -14,6 +14,7 @@ from ..i18n import Words, words
 #: ``plain_words`` gives them in the reader's language). Formats the registry may gain
 #: later have their words here already; an unknown format is named by its extension.
 PLAIN_WORDS: dict[str, tuple[str, str]] = {
+    "html": ("Web page", "to read in any browser, phones too"),
     "epub": ("EPUB", "for e-readers and phones"),
     "pdf": ("PDF", "to read on screen or print"),
     "print": ("Print-ready PDF", "for a print shop, with bleed and crop marks"),
@@ -24,6 +25,7 @@ PLAIN_WORDS: dict[str, tuple[str, str]] = {
 
 def _plain_words_marked(_: Words) -> None:
     """The words of PLAIN_WORDS as messages (so that the extractor finds them)."""
+    _("Web page"), _("to read in any browser, phones too")
     _("EPUB"), _("for e-readers and phones"), _("PDF"), _("to read on screen or print")
     _("Print-ready PDF"), _("for a print shop, with bleed and crop marks")
     _("Booklet to print and fold"), _("A5 pages on A4 sheets, printed on both sides")
@@ -119,13 +121,31 @@ def _docx_summary(path: Path, _: Words) -> str | None:
     return text[0].upper() + text[1:]
 
 
-_SUMMARIES = {".pdf": _pdf_summary, ".docx": _docx_summary}
+def _html_summary(path: Path, _: Words) -> str | None:
+    """``accessibilitySummary`` from the web edition's JSON-LD, if it has one."""
+    import json
+
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for found in re.findall(r'<script type="application/ld\+json">([\s\S]*?)</script>', text):
+        try:
+            summary = json.loads(found).get("accessibilitySummary")
+        except (ValueError, AttributeError):
+            continue
+        if summary:
+            return " ".join(str(summary).split())
+    return None
+
+
+_SUMMARIES = {".pdf": _pdf_summary, ".docx": _docx_summary, ".html": _html_summary}
 
 
 def accessibility_summary(path: Path, lang: str = "en") -> str | None:
     """The edition's accessibility statement, as the file itself declares it; None if it
-    declares none (the EPUB's ``schema:accessibilitySummary``, in the EPUB's language;
-    for PDF and DOCX, what their structure shows, said in ``lang``)."""
+    declares none (the EPUB's ``schema:accessibilitySummary``, in the EPUB's language,
+    and the web edition's JSON-LD ``accessibilitySummary``, in its own; for PDF and DOCX, what their structure shows, said in ``lang``)."""
     suffix = path.suffix.lower()
     if suffix == ".epub":
         return _epub_summary(path)

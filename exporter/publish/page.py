@@ -1,6 +1,7 @@
 """``index.html``: the downloads page, one self-contained file.
 
-It works opened from a folder (file://) or served by any web server: no script, no
+It works opened from a folder (file://) or served by any web server: no script (each
+article's JSON-LD is data, for news sites and search engines), no
 font or style fetched from anywhere (the stylesheet is inlined), covers and editions
 linked by relative paths. Responsive from phone to desktop, with a print stylesheet.
 """
@@ -124,10 +125,14 @@ def _edition(ed: dict, lang: str) -> str:
     summary = ed.get("accessibility_summary") or _(
         "This file declares no accessibility information.")
     summary = escape(summary) if ed.get("accessibility_summary") else _say(_, summary)
+    # The web edition opens in the browser ("Read now"), first; the others download.
+    web = ed["media_type"] == "text/html"
+    read = f'<span class="read">{_say(_, _("Read now"))}</span> ' if web else ""
     return (
-        '<li class="edition">\n'
+        f'<li class="edition{" web" if web else ""}">\n'
         f'<a class="download" href="{escape(ed["file"])}" type="{escape(ed["media_type"])}" '
-        f'hreflang="{escape(lang)}" download><span class="format">{_say(_, ed["label"])}'
+        f'hreflang="{escape(lang)}"{"" if web else " download"}>{read}'
+        f'<span class="format">{_say(_, ed["label"])}'
         f'</span> <span class="facts">{_say(_, facts)}</span> {purpose}</a>\n'
         f'<details class="more">\n<summary>{_say(_, _("About this file"))}'
         f'<span class="sr-only">: {_say(_, ed["label"])}</span></summary>\n'
@@ -193,8 +198,24 @@ def _article(article: dict, page_lang: str, heading: int = 2) -> str:
             out.append(f'<li><time datetime="{c["date"]}">{long_date(c["date"], lang)}'
                        f'</time>: {escape(c["text"])}</li>\n')
         out.append('</ul>\n</section>\n')
+    out.append(_news(article))
     out.append('</article>\n')
     return "".join(out)
+
+
+def _news(article: dict) -> str:
+    """The article's schema.org ``NewsArticle`` (JSON-LD), as its web edition has it."""
+    from ..typeset import news
+
+    facts = {key: article.get(key) for key in (
+        "slug", "title", "standfirst", "date", "modified", "lang", "authors", "publisher",
+        "subjects", "identifier", "places")}
+    facts["cover"] = (article.get("cover") or {}).get("image")
+    web = next((ed["file"] for ed in article["editions"] if ed["media_type"] == "text/html"),
+               f'index.html#{article["slug"]}')
+    return news.json_ld(news.news_article(facts, web, [
+        (ed["label"], ed["file"], ed["media_type"]) for ed in article["editions"]
+        if ed["file"] != web])) + "\n"
 
 
 def _story(group: list[dict], page_lang: str) -> str:
@@ -217,6 +238,16 @@ def _story(group: list[dict], page_lang: str) -> str:
     out += [_article(article, page_lang, heading=3) for article in group]
     out.append('</section>\n')
     return "".join(out)
+
+
+def _open_graph(articles: list[dict], title: str, intro: str) -> str:
+    """Open Graph for the page (a social preview shows one picture: the newest
+    article's cover); each article's own metadata is its JSON-LD."""
+    props = [("og:type", "website"), ("og:title", title), ("og:description", intro)]
+    cover = (articles[0].get("cover") or {}).get("image") if articles else None
+    if cover:
+        props += [("og:image", cover), ("og:image:alt", articles[0]["title"])]
+    return "".join(f'<meta property="{k}" content="{escape(v)}">\n' for k, v in props)
 
 
 def render_page(articles: list[dict], css: str, catalogue_kind: str, signed: bool) -> bytes:
@@ -263,6 +294,9 @@ def render_page(articles: list[dict], css: str, catalogue_kind: str, signed: boo
         '<meta name="generator" content="exporter">\n'
         f'<link rel="alternate" type="{CATALOGUE_TYPE.format(kind=catalogue_kind)}" '
         f'href="catalog.xml" title="{escape(_("Catalogue for e-reader apps (OPDS)"))}">\n'
+        f'<link rel="alternate" type="application/atom+xml" href="feed.xml" '
+        f'title="{escape(_("Articles"))}">\n'
+        + _open_graph(articles, title, intro) +
         f'<style>\n{css}</style>\n</head>\n')
     sums = escape(_("Every file’s SHA-256 checksum is in {sums}; in the folder holding the "
                     "files, {command} checks them all. {manifest} lists every file with its "

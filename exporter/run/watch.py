@@ -264,30 +264,53 @@ class Watcher:
 def watch(sources: Sequence[Path], formats: Sequence[str] | None, out: Path, *,
           report: Callable[[Round], None], jobs: int | None = None,
           allow_remote: bool = False, interval: float = INTERVAL,
-          debug: bool = False) -> None:
-    """Build, then rebuild after every change, until interrupted."""
+          debug: bool = False, serve: int | None = None,
+          serving: Callable[[str], None] | None = None) -> None:
+    """Build, then rebuild after every change, until interrupted. With ``serve`` (a
+    port; 0: any free one), the output folder is also served on 127.0.0.1, its pages
+    reloaded after each rebuild (``preview``); ``serving`` is told the address."""
     watcher = Watcher(sources, formats, out, jobs=jobs, allow_remote=allow_remote,
                       debug=debug)
     paths = [p.resolve() for p in (sources or [])] or [
         find_sources([])[0].parent.resolve()]
-    with watcher.running():
-        seen = snapshot(paths)
-        results = watcher.rebuild()
-        for result in results:
-            report(result)
-        if not results:
-            report(Round(paths[0], 0.0))  # "up to date": the watcher is ready
-        while True:
+    with contextlib.ExitStack() as stack:
+        if serve is not None:
+            from .preview import Preview
+
+            preview = stack.enter_context(Preview(out, serve))
+            if serving is not None:
+                serving(preview.url)
+            told = report
+
+            def report(result: Round) -> None:  # noqa: F811 (the pages are told too)
+                told(result)
+                if result.error is not None or result.editions or result.fixed:
+                    preview.rounds.tell(result.line() if result.error is not None else None)
+
+        stack.enter_context(watcher.running())
+        _watch(watcher, paths, report, interval)
+
+
+def _watch(watcher: Watcher, paths: list[Path], report: Callable[[Round], None],
+           interval: float) -> None:
+    """Build once, then rebuild after every change (the loop of ``watch``)."""
+    seen = snapshot(paths)
+    results = watcher.rebuild()
+    for result in results:
+        report(result)
+    if not results:
+        report(Round(paths[0], 0.0))  # "up to date": the watcher is ready
+    while True:
+        time.sleep(interval)
+        now = snapshot(paths)
+        if now == seen:
+            continue
+        while True:  # wait for the files to settle
             time.sleep(interval)
-            now = snapshot(paths)
-            if now == seen:
-                continue
-            while True:  # wait for the files to settle
-                time.sleep(interval)
-                settled = snapshot(paths)
-                if settled == now:
-                    break
-                now = settled
-            seen = now
-            for result in watcher.rebuild():
-                report(result)
+            settled = snapshot(paths)
+            if settled == now:
+                break
+            now = settled
+        seen = now
+        for result in watcher.rebuild():
+            report(result)

@@ -245,6 +245,16 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
         sys.setrecursionlimit(saved)
 
 
+def print_page_starts(doc: Document, parts, styles, timestamp: int) -> tuple:
+    """Where the print edition's pages begin (``pagination.PageStart``s), from a layout
+    of the parts made for that alone: for a screen edition built without the PDF."""
+    from .pagination import page_starts
+
+    document, root = lay_out(doc, parts, stylesheet(styles, chosen_paper(doc, styles),
+                                                    lang=doc.meta.lang), timestamp)
+    return page_starts(document, root, PART_ID_PREFIX)
+
+
 def page_count(data: bytes) -> int:
     """Pages in a PDF (qpdf reads the page tree, not every object: pypdf parsed each link
     annotation and took longer than the layout on a book)."""
