@@ -40,12 +40,12 @@ def test_first_day_init_new_build_check_watch_verify_bundle(tmp_path):
     dist = news / "dist"
     assert sorted(p.name for p in editions(dist)) == [
         "talks-resume-in-yevlakh.docx", "talks-resume-in-yevlakh.epub",
-        "talks-resume-in-yevlakh.pdf"]
+        "talks-resume-in-yevlakh.html", "talks-resume-in-yevlakh.pdf"]
     assert not (news / ".cache").exists(), "the cache is not in the project"
 
     checked = run_cli("check", "dist", cwd=news)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert len(re.findall(r"^ok ", checked.stdout, re.M)) == 3
+    assert len(re.findall(r"^ok ", checked.stdout, re.M)) == 4
 
     watch = Watch(cwd=news)
     try:

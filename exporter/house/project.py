@@ -219,6 +219,8 @@ maps: []                    # see the example article and README.md
 #   - {{date: {date}, text: "What was corrected."}}
 # translation_of: other-article   # the article this one translates (its file name)
 # translations: {{ru: other-article-ru}}   # this story in other languages
+# bibliography: references.bib   # works cited with [@key]: BibTeX, CSL JSON or CSL YAML
+# csl: apa.csl                     # citation style in this folder (default: Chicago author-date)
 ---
 
 Write the article here, in Markdown.
