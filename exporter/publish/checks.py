@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,7 @@ def check_epub(path: Path, validator=None) -> list[Finding]:
                 for level, message in epubcheck(path, validator)]
     if not any(f.level in ("error", "fatal") for f in findings):
         findings += epub_accessibility(path)
+        findings += epub_image_descriptions(path)
         with zipfile.ZipFile(path) as archive:
             findings += [Finding(path, level, message)
                          for level, message in script_checks.epub_findings(archive)
@@ -136,6 +138,73 @@ def epub_accessibility(path: Path) -> list[Finding]:
                       f"({link.get('href')})")
         if count == 0:
             error("the page-list is empty")
+    return findings
+
+
+#: Roles that mark an image as ornament only, hidden from screen readers.
+_ORNAMENT_ROLES = {"presentation", "none"}
+
+
+def epub_image_descriptions(path: Path) -> list[Finding]:
+    """Every ``<img>`` of the EPUB has an ``alt``: a text description, or empty on an
+    image marked as ornament (``role="presentation"``). An EPUB that holds an image
+    without a description declares neither ``alternativeText`` nor conformance to
+    WCAG (success criterion 1.1.1 fails)."""
+    import posixpath
+
+    import lxml.etree as etree
+
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    findings: list[Finding] = []
+    undescribed = 0
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not name.endswith((".xhtml", ".html")):
+                continue
+            root = etree.fromstring(archive.read(name))
+            for img in root.iter(f"{xhtml}img"):
+                src = posixpath.basename(img.get("src", "?"))
+                alt = img.get("alt")
+                if alt is None:
+                    undescribed += 1
+                    findings.append(Finding(path, "error", f"accessibility: image {src} in "
+                                            f"{name} has no alt attribute"))
+                elif not alt.strip() and img.get("role") not in _ORNAMENT_ROLES:
+                    undescribed += 1
+                    findings.append(Finding(path, "error", f"accessibility: image {src} in "
+                                            f"{name} has no text description (empty alt, "
+                                            "not marked as ornament)"))
+        if undescribed:
+            container = etree.fromstring(archive.read("META-INF/container.xml"))
+            opf = etree.fromstring(archive.read(
+                container.find(".//{*}rootfile").get("full-path")))
+            for meta in opf.iter("{http://www.idpf.org/2007/opf}meta"):
+                prop, value = meta.get("property"), (meta.text or "").strip()
+                if prop == "schema:accessibilityFeature" and value == "alternativeText":
+                    findings.append(Finding(path, "error", "accessibility: declares "
+                                            "alternativeText, but an image has none"))
+                if prop == "dcterms:conformsTo" and "WCAG" in value:
+                    findings.append(Finding(path, "error", f"accessibility: declares "
+                                            f"{value!r}, but an image has no text "
+                                            "description (WCAG 1.1.1)"))
+    return findings
+
+
+#: A picture's properties in a DOCX, and Word's mark of a decorative one.
+_DOCX_PICTURE = re.compile(rb"<wp:docPr\b[^>]*?(?:/>|>.*?</wp:docPr>)", re.S)
+_DOCX_DECORATIVE = re.compile(rb'<adec:decorative\b[^>]*\bval="1"')
+
+
+def docx_image_descriptions(path: Path, document_xml: bytes) -> list[Finding]:
+    """Every picture of the DOCX has a description (``wp:docPr/@descr``, Word's alt
+    text) or is marked decorative (Word's ``adec:decorative``)."""
+    findings = []
+    for number, picture in enumerate(_DOCX_PICTURE.findall(document_xml), 1):
+        descr = re.search(rb'\sdescr="([^"]*)"', picture)
+        if (descr is None or not descr.group(1).strip()) \
+                and not _DOCX_DECORATIVE.search(picture):
+            findings.append(Finding(path, "error", f"accessibility: picture {number} has "
+                                    "no alt text (descr) and is not marked decorative"))
     return findings
 
 
@@ -358,6 +427,7 @@ def check_docx(path: Path) -> list[Finding]:
         findings.append(Finding(path, "error", "has no text"))
     with zipfile.ZipFile(path) as archive:
         parts = archive.read("word/document.xml"), archive.read("word/styles.xml")
+        findings += docx_image_descriptions(path, parts[0])
         findings += [Finding(path, level, message) for level, message in
                      script_checks.docx_findings(*parts)
                      + language_of_parts.docx_findings(*parts)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 
 from ..document import Document
@@ -206,6 +207,7 @@ def render_html(doc: Document) -> RenderedHtml:
     out = run_pandoc(["--from", "json", "--to", "html5", "--wrap=none",
                       "--email-obfuscation=none"], json.dumps(ast)).decode("utf-8")
     out = _name_note_links(out, lang)
+    out = _image_alternatives(out)
     chunks = out.split("<!--exporter-part:")
     notes = ""
     parts = []
@@ -362,6 +364,27 @@ def _name_note_links(out: str, lang: str) -> str:
                  lambda m: f'{m[1]} aria-label="{html.escape(note.format(n=_.number(int(m[2]))))}"', out)
     return re.sub(r'(<a href="#fnref(\d+)" class="footnote-back" role="doc-backlink")',
                   lambda m: f'{m[1]} aria-label="{html.escape(back.format(n=_.number(int(m[2]))))}"', out)
+
+
+#: An ``<img>`` tag as pandoc writes it.
+_IMG = re.compile(r"<img\b[^>]*>")
+
+
+def _image_alternatives(out: str) -> str:
+    """Every image with an ``alt``: pandoc leaves it out when the author wrote none. An
+    image the author marked as ornament (``{.decorative}``) gets ``alt=""`` and
+    ``role="presentation"``; one without a description gets ``alt=""`` alone, which
+    ``exporter check`` and the accessibility metadata count as undescribed."""
+
+    def fix(match: re.Match) -> str:
+        tag = match.group(0)
+        if re.search(r"\salt=", tag) is None:
+            tag = tag.replace("<img", '<img alt=""', 1)
+        if re.search(r'\sclass="[^"]*\bdecorative\b', tag) and "role=" not in tag:
+            tag = tag.replace("<img", '<img role="presentation"', 1)
+        return tag
+
+    return _IMG.sub(fix, out)
 
 
 def _headings(fragment: str) -> list[tuple[int, str, str]]:
