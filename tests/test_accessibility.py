@@ -423,3 +423,60 @@ def test_the_summary_counts_maps_in_the_language_s_plural(maps, sentence):
     summary = dict(_accessibility(doc, [part], []))["schema:accessibilitySummary"]
     assert sentence in summary
     assert "1 map each" not in summary and "maps has" not in summary
+
+
+# --- Running heads, folios, header cells (issue 25) ---------------------------------
+
+def test_running_heads_and_folios_are_pagination_artifacts(sample_dist):
+    """Measure: on every page of the sample's PDF after the first, the running head and
+    the folio are /Artifact /Pagination (a Header above the middle of the page, a Footer
+    below), no tagged content is left outside the structure tree, and every TH has a
+    /Scope (`exporter check`'s pdf_tagged_content finds nothing)."""
+    from exporter.publish.checks import pdf_tagged_content
+
+    path = sample_dist / f"{SLUG}.pdf"
+    assert pdf_tagged_content(path) == []
+    with pikepdf.open(path) as pdf:
+        for number, page in enumerate(pdf.pages[1:], 2):
+            kinds = [str(ops[1].get("/Subtype")) for ops, op in pikepdf.parse_content_stream(page)
+                     if str(op) == "BDC" and ops[0] == pikepdf.Name.Artifact
+                     and ops[1].get("/Type") == pikepdf.Name.Pagination]
+            assert "/Footer" in kinds, (number, kinds)
+        cells = []
+        stack = [pdf.Root.StructTreeRoot.K]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, pikepdf.Array):
+                stack.extend(item)
+            elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+                if item.S == "/TH":
+                    cells.append(str(item.A.get("/Scope")))
+                stack.append(item.get("/K"))
+    assert cells and set(cells) <= {"/Column", "/Row"}
+
+
+def test_check_fails_a_pdf_whose_running_heads_are_tagged_as_content(sample_dist, tmp_path):
+    """Measure: the sample's PDF with its pagination artifacts turned back into tagged
+    content (/Span with an MCID the structure tree does not know), and the /Scope taken
+    off its header cells: `exporter check` fails it, naming the pages and the cells."""
+    bad = tmp_path / "heads-as-content.pdf"
+    with pikepdf.open(sample_dist / f"{SLUG}.pdf") as pdf:
+        for page in pdf.pages:
+            ops = pikepdf.parse_content_stream(page)
+            for i, (operands, op) in enumerate(ops):
+                if str(op) == "BDC" and operands[0] == pikepdf.Name.Artifact \
+                        and operands[1].get("/Type") == pikepdf.Name.Pagination:
+                    ops[i] = pikepdf.ContentStreamInstruction(
+                        [pikepdf.Name.Span, pikepdf.Dictionary(MCID=900 + i)],
+                        pikepdf.Operator("BDC"))
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/TH":
+                del obj.A.Scope
+        pdf.save(bad)
+    result = run_cli("check", bad)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "page 2: 2 piece(s) of tagged content belong to no element" in output
+    assert "no running head or folio is marked as a pagination artifact" in output
+    assert "a table header cell (TH) has no /Scope" in output

@@ -223,3 +223,25 @@ def test_two_builds_of_the_book_are_byte_identical(book, tmp_path):
     for ext in ("epub", "pdf", "docx"):
         assert (tmp_path / "again" / f"{SLUG}.{ext}").read_bytes() == \
             (book / f"{SLUG}.{ext}").read_bytes(), ext
+
+
+def test_the_contents_page_is_tagged_as_a_table_of_contents(book):
+    """Measure: in the book's PDF the list of the contents page is a TOC structure
+    element on the contents page (the third), whose every entry is a TOCI."""
+    import pikepdf
+
+    with pikepdf.open(book / f"{SLUG}.pdf") as pdf:
+        pages = {page.obj.objgen: n for n, page in enumerate(pdf.pages, 1)}
+        found = []
+        stack = [pdf.Root.StructTreeRoot.K]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, pikepdf.Array):
+                stack.extend(item)
+            elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+                if item.S == "/TOC":
+                    kids = [k for k in item.K if isinstance(k, pikepdf.Dictionary)]
+                    found.append((pages[item.Pg.objgen], {str(k.S) for k in kids}, len(kids)))
+                stack.append(item.get("/K"))
+    assert found and found[0][0] == 3
+    assert all(kinds == {"/TOCI"} and count >= len(CHAPTERS) for _p, kinds, count in found)

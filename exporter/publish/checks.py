@@ -275,7 +275,7 @@ def check_pdf(path: Path) -> list[Finding]:
         return findings + pdf_print_ready(path)
     if kind == "booklet":
         return findings  # imposed sheets: for a printer, not a reader (no tags, no UA)
-    return findings + pdf_accessibility(path)
+    return findings + pdf_accessibility(path) + pdf_tagged_content(path)
 
 
 def pdf_kind(path: Path) -> str:
@@ -385,6 +385,106 @@ def pdf_accessibility(path: Path) -> list[Finding]:
                         error(f"a link on page {number} has no description (/Contents)")
                     if "/StructParent" not in annot:
                         error(f"a link on page {number} is not in the structure tree")
+    return findings
+
+
+#: Pages from which an edition has running heads or folios to mark as artifacts.
+_PAGINATED_FROM = 3
+
+
+def pdf_tagged_content(path: Path) -> list[Finding]:
+    """What a screen reader meets on each page (PDF/UA-1, ISO 14289-1 7.1, 7.5, 7.8):
+    every piece of tagged content belongs to an element of the structure tree (running
+    heads and folios are pagination artifacts, never content outside the tree, read
+    aloud on every page); a document of several pages has pagination artifacts; every
+    header cell (TH) has a /Scope; a table of contents (TOC) holds its entries (TOCI)."""
+    import pikepdf
+
+    findings: list[Finding] = []
+
+    def error(message: str) -> None:
+        findings.append(Finding(path, "error", f"accessibility: {message}"))
+
+    with pikepdf.open(path) as pdf:
+        tree = pdf.Root.get("/StructTreeRoot")
+        if tree is None:
+            return findings  # pdf_accessibility says so
+        elements: dict[tuple[int, int], object] = {}
+        parents: dict[tuple[int, int], object] = {}
+        stack = [(tree.get("/K"), None)]
+        while stack:
+            item, parent = stack.pop()
+            if isinstance(item, pikepdf.Array):
+                stack.extend((kid, parent) for kid in item)
+            elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+                if item.is_indirect:
+                    if item.objgen in elements:
+                        continue
+                    elements[item.objgen] = item
+                    parents[item.objgen] = parent
+                if "/K" in item:
+                    stack.append((item.K, item))
+        rows: dict[int, object] = {}
+        nodes = [tree.get("/ParentTree")]
+        while nodes:
+            node = nodes.pop()
+            if node is None:
+                continue
+            nums = node.get("/Nums") or []
+            for i in range(0, len(nums) - 1, 2):
+                rows[int(nums[i])] = nums[i + 1]
+            nodes.extend(node.get("/Kids") or [])
+        pagination = 0
+        for number, page in enumerate(pdf.pages, 1):
+            row = rows.get(int(page.obj.get("/StructParents", -1)))
+            stray = 0
+            try:
+                instructions = pikepdf.parse_content_stream(page)
+            except pikepdf.PdfError:
+                continue
+            for operands, operator in instructions:
+                if str(operator) != "BDC" or len(operands) != 2:
+                    continue
+                tag, props = operands
+                if tag == pikepdf.Name.Artifact:
+                    if isinstance(props, pikepdf.Dictionary) and \
+                            props.get("/Type") == pikepdf.Name.Pagination:
+                        pagination += 1
+                    continue
+                mcid = props.get("/MCID") if isinstance(props, pikepdf.Dictionary) else None
+                if mcid is None:
+                    continue
+                owner = row[int(mcid)] if isinstance(row, pikepdf.Array) and \
+                    int(mcid) < len(row) else None
+                if not isinstance(owner, pikepdf.Dictionary) or owner.objgen not in elements:
+                    stray += 1
+            if stray:
+                error(f"page {number}: {stray} piece(s) of tagged content belong to no "
+                      "element of the structure tree (running heads and folios must be "
+                      "/Artifact /Pagination)")
+        if len(pdf.pages) >= _PAGINATED_FROM and not pagination:
+            error("no running head or folio is marked as a pagination artifact")
+        for objgen, element in elements.items():
+            kind = str(element.S)
+            if kind == "/TH":
+                attributes = element.get("/A")
+                attributes = list(attributes) if isinstance(attributes, pikepdf.Array) \
+                    else [attributes]
+                if not any(isinstance(a, pikepdf.Dictionary) and "/Scope" in a
+                           for a in attributes):
+                    error("a table header cell (TH) has no /Scope"
+                          + (f" on page {_page_number(pdf, element.Pg)}"
+                             if "/Pg" in element else ""))
+            elif kind == "/TOCI":
+                parent = parents.get(objgen)
+                if parent is None or str(parent.get("/S")) != "/TOC":
+                    error("a table of contents entry (TOCI) is outside a TOC")
+            elif kind == "/TOC":
+                kids = element.get("/K")
+                kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+                if not any(isinstance(k, pikepdf.Dictionary) and k.get("/S") in
+                           (pikepdf.Name.TOCI, pikepdf.Name.TOC) for k in kids):
+                    error("a table of contents (TOC) has no entries (TOCI)")
     return findings
 
 
