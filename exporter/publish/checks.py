@@ -272,7 +272,7 @@ def check_pdf(path: Path) -> list[Finding]:
     findings += [Finding(path, level, message)
                  for level, message in script_checks.pdf_findings(path)]
     if kind == "print":
-        return findings + pdf_print_ready(path)
+        return findings + pdf_print_ready(path) + pdf_press_colour(path)
     if kind == "booklet":
         return findings  # imposed sheets: for a printer, not a reader (no tags, no UA)
     return findings + pdf_accessibility(path) + pdf_tagged_content(path)
@@ -323,6 +323,102 @@ def pdf_print_ready(path: Path) -> list[Finding]:
                 if not (inside(trim, bleed) and inside(bleed, media)):
                     error(f"page {number}: the TrimBox must lie inside the BleedBox, and "
                           "that inside the MediaBox")
+    return findings
+
+
+#: Operators that show text, and those that set the fill colour, by colour space.
+_SHOW_TEXT = {"Tj", "TJ", "'", '"'}
+_FILL_SPACES = {"rg": "DeviceRGB", "g": "DeviceGray", "k": "DeviceCMYK"}
+
+
+def pdf_press_colour(path: Path) -> list[Finding]:
+    """A print shop's preflight of colour for a CMYK press (PDF/X-4): one output intent,
+    of a printer (``prtr``) CMYK profile; identified by ``pdfxid:GTS_PDFXVersion`` with
+    no X-3 ``GTS_PDFXConformance``; no colour in DeviceRGB (fills, strokes, images,
+    transparency groups: RGB must be ICC-based); no text in RGB; a warning for text in
+    more inks than black (C, M or Y above 0)."""
+    import pikepdf
+
+    findings: list[Finding] = []
+
+    def error(message: str) -> None:
+        findings.append(Finding(path, "error", f"print: {message}"))
+
+    with pikepdf.open(path) as pdf:
+        intents = pdf.Root.get("/OutputIntents") or []
+        if len(intents) != 1:
+            error(f"{len(intents)} output intents (a PDF/X file has exactly one)")
+        for intent in intents:
+            profile = intent.get("/DestOutputProfile")
+            head = profile.read_bytes()[:20] if profile is not None else b""
+            if head[12:16] != b"prtr" or head[16:20] != b"CMYK":
+                error(f"the output intent's profile is {head[12:16].decode('latin-1')!r} "
+                      f"class in {head[16:20].decode('latin-1')!r}, not a printer's CMYK "
+                      "profile")
+        metadata = pdf.Root.get("/Metadata")
+        xmp = metadata.read_bytes() if metadata is not None else b""
+        if b"GTS_PDFXConformance" in xmp or "/GTS_PDFXConformance" in pdf.docinfo:
+            error("GTS_PDFXConformance is set: it identifies PDF/X-1a and X-3, not X-4")
+        if b"<pdfxid:GTS_PDFXVersion>PDF/X-4" not in xmp:
+            error("the XMP metadata has no pdfxid:GTS_PDFXVersion PDF/X-4")
+
+        rgb_text: set[int] = set()
+        rich_text: set[int] = set()
+        rgb_paint: set[int] = set()
+        seen: set = set()
+
+        def scan(owner, number: int) -> None:
+            group = owner.get("/Group")
+            if isinstance(group, pikepdf.Dictionary) and group.get("/CS") == \
+                    pikepdf.Name.DeviceRGB:
+                rgb_paint.add(number)
+            fill: tuple = ("DeviceGray", (0.0,))
+            saved: list = []
+            for operands, operator in pikepdf.parse_content_stream(owner):
+                op = str(operator)
+                if op in _FILL_SPACES:
+                    fill = (_FILL_SPACES[op], tuple(float(v) for v in operands))
+                if op in ("rg", "RG") or (op in ("cs", "CS") and operands
+                                          and operands[0] == pikepdf.Name.DeviceRGB):
+                    rgb_paint.add(number)
+                elif op == "q":
+                    saved.append(fill)
+                elif op == "Q" and saved:
+                    fill = saved.pop()
+                elif op in _SHOW_TEXT:
+                    space, values = fill
+                    if space == "DeviceRGB":
+                        rgb_text.add(number)
+                    elif space == "DeviceCMYK" and any(values[:3]):
+                        rich_text.add(number)
+            resources = owner.get("/Resources") or {}
+            for kind in ("/XObject", "/Pattern"):
+                for child in (resources.get(kind) or {}).values():
+                    if child.objgen in seen:
+                        continue
+                    seen.add(child.objgen)
+                    if child.get("/Subtype") == "/Image":
+                        if child.get("/ColorSpace") == pikepdf.Name.DeviceRGB:
+                            rgb_paint.add(number)
+                    elif child.get("/Subtype") == "/Form" or child.get("/PatternType") == 1:
+                        scan(child, number)
+
+        for number, page in enumerate(pdf.pages, 1):
+            try:
+                scan(page, number)
+            except pikepdf.PdfError:
+                continue
+        for level, label, pages in (
+                ("error", "text in DeviceRGB (RGB text: four inks after the shop's "
+                          "conversion)", rgb_text),
+                ("warning", "text in more inks than black (fine for coloured type; "
+                            "grey or black text must be black ink alone)", rich_text),
+                ("error", "colour in DeviceRGB without a profile", rgb_paint)):
+            if pages:
+                shown = ", ".join(str(n) for n in sorted(pages)[:8])
+                findings.append(Finding(path, level, f"print: {label} on "
+                                        f"page{'s' if len(pages) > 1 else ''} {shown}"
+                                        + (" ..." if len(pages) > 8 else "")))
     return findings
 
 
