@@ -208,3 +208,28 @@ def collection_copy(tmp_path) -> Path:
     target = tmp_path / "source"
     shutil.copytree(SOURCE_DIR, target)
     return target
+
+
+def bad_breaks(pdf: Path) -> dict[str, list[str]]:
+    """What a typesetter would reject in the lines pdftotext reads from ``pdf`` (a
+    hyphenated line ends in U+2010, the character WeasyPrint draws where it splits a
+    word): "names", capitalised words split at a line end ("Cor-/ridor"); "stubs", a
+    line holding one word that ends a word hyphenated on the line before ("repor-/ted.");
+    "runs", more than two hyphenated lines in a row."""
+    found: dict[str, list[str]] = {"names": [], "stubs": [], "runs": []}
+    for number, text in enumerate(pdf_pages_text(pdf), 1):
+        lines = [line.strip() for line in text.splitlines()]
+        run = 0
+        for i, line in enumerate(lines):
+            hyphenated = line.endswith("\u2010")
+            run = run + 1 if hyphenated else 0
+            if run > 2:
+                found["runs"].append(f"p{number}: {line}")
+            if not hyphenated or i + 1 >= len(lines):
+                continue
+            word, rest = line.split()[-1], lines[i + 1].split()
+            if word[:1].isupper():
+                found["names"].append(f"p{number}: {word}{rest[0] if rest else ''}")
+            if len(rest) == 1:
+                found["stubs"].append(f"p{number}: {word} / {rest[0]}")
+    return found

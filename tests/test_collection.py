@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import COLLECTION, SOURCE_DIR, built, pdf_pages_text, read_member, run_cli, squash
+from conftest import (COLLECTION, SOURCE_DIR, bad_breaks, built, pdf_pages_text, read_member,
+                      run_cli, squash)
 
 SLUG = "nagorno-karabakh-2020-2023"
 XHTML = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
@@ -245,3 +246,11 @@ def test_the_contents_page_is_tagged_as_a_table_of_contents(book):
                 stack.append(item.get("/K"))
     assert found and found[0][0] == 3
     assert all(kinds == {"/TOCI"} and count >= len(CHAPTERS) for _p, kinds, count in found)
+
+
+def test_the_book_breaks_no_name_and_ends_no_paragraph_on_a_stub(book):
+    """Measure (conftest.bad_breaks, pdftotext lines of the book's 22 A4 pages): no
+    capitalised word split at a line end (was 7: Pash-inyan, Ali-yev, Repub-lic, Agh-dam
+    ...), no one-word line ending a word hyphenated on the line before, no run of more
+    than two hyphenated lines."""
+    assert bad_breaks(book / f"{SLUG}.pdf") == {"names": [], "stubs": [], "runs": []}

@@ -9,10 +9,13 @@ fault are marked to be set again, and the pages are laid out once more
 
 - more hyphenated lines in a row than the language allows (``MAX_RUN``), or a
   hyphenated word at the foot of a page: the paragraph is set without automatic hyphenation (class ``no-hyphens``);
+- a paragraph whose last line holds only the end of a word hyphenated on the line
+  before ("repor-" / "ted."): set without automatic hyphenation, the word moves whole;
 - a justified line whose mean word gap is wider than ``MAX_WORD_GAP``: when the word
-  that did not fit could be hyphenated, the paragraph hyphenates wherever a word helps,
-  names too (``hyphenate-eagerly``); otherwise, or if that fails or hyphenates too
-  often, it is set flush to its start side (``ragged``), where no line is stretched.
+  that did not fit could be hyphenated (a name never is: ``span.name``), the paragraph
+  hyphenates wherever a word helps (``hyphenate-eagerly``); otherwise, or if that fails
+  or hyphenates too often, it is set flush to its start side (``ragged``), where no
+  line is stretched.
 
 Marking changes only an attribute, so the element paths that ``pagination`` records
 stay the same. A paragraph's marks only go one way (normal, eager, ragged; hyphenated,
@@ -102,13 +105,23 @@ def word_gap(line, cache: dict) -> float:
     return (_space_width(style, cache) + style["word_spacing"] + stretch) / style["font_size"]
 
 
+def _is_name(box) -> bool:
+    """Whether text ``box`` is (in) a name: ``span.name`` (html.py), never hyphenated."""
+    element = getattr(box, "element", None)
+    return element is not None and "name" in (element.get("class") or "").split()
+
+
+def _line_text(line) -> str:
+    return "".join(box.text for box in _text_boxes(line))
+
+
 def _hyphenable(line) -> bool:
     """Whether the first word of ``line`` has a place to hyphenate it (in the patterns
-    of its language, within its ``hyphenate-limit-chars``), names included."""
+    of its language, within its ``hyphenate-limit-chars``); a name has none."""
     import pyphen
 
     box = next(_text_boxes(line), None)
-    if box is None:
+    if box is None or _is_name(box):
         return False
     word = re.match(r"\s*(\w+)", box.text)
     lang = box.style["lang"] and pyphen.language_fallback(box.style["lang"])
@@ -125,18 +138,29 @@ def _max_run(lang: str | None) -> int:
 
 def faults(document) -> tuple[list, dict]:
     """What breaks as the print style forbids in the laid-out ``document``: the elements
-    (xml.etree) with more hyphenated lines in a row than their language allows or a
-    hyphenated word across a page turn, and those with a justified line looser than
+    (xml.etree) with more hyphenated lines in a row than their language allows, a
+    hyphenated word across a page turn or a last line that is a word's stub, and those with a justified line looser than
     ``MAX_WORD_GAP`` (element -> whether the word after that line could be hyphenated)."""
     hyphens: dict[int, object] = {}
     loose: dict[int, tuple[object, bool]] = {}
     spaces: dict = {}
     pending = None  # a loose line whose next line decides what may help
+    # The two lines before this one (element, hyphenated, line), across page turns:
+    # a paragraph that ends on the stub of a hyphenated word ("repor-" / "ted.").
+    before: list[tuple] = []
+
+    def stub_ends(previous: list[tuple]) -> None:
+        if len(previous) == 2 and previous[0][0] is previous[1][0] is not None \
+                and previous[0][1] and len(_line_text(previous[1][2]).split()) == 1:
+            hyphens[id(previous[1][0])] = previous[1][0]
+
     for page in document.pages:
         last = None
         run_element, run = None, 0
         for line in _lines(page._page_box):
             element = line.element
+            if before and before[-1][0] is not element:
+                stub_ends(before)
             if pending is not None:
                 helps = element is pending and _hyphenable(line)
                 held = loose.get(id(pending), (pending, False))[1]
@@ -151,8 +175,10 @@ def faults(document) -> tuple[list, dict]:
             if element is not None and word_gap(line, spaces) > MAX_WORD_GAP:
                 pending = element
             last = (line, hyphenated)
+            before = (before + [(element, hyphenated, line)])[-2:]
         if last is not None and last[1] and last[0].element is not None:
             hyphens[id(last[0].element)] = last[0].element
+    stub_ends(before)
     if pending is not None:
         loose.setdefault(id(pending), (pending, False))
     return list(hyphens.values()), dict(loose.values())

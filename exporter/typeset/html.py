@@ -202,6 +202,12 @@ def render_html(doc: Document) -> RenderedHtml:
         body.append(block)
     _article_headings(article)
     _mark_for_print(article, names=doc.meta.direction == "ltr")
+    if doc.meta.direction == "ltr":
+        # Names in a collection's chapters and in the appendices (glossary, gazetteer,
+        # map captions) are never hyphenated either.
+        marked = {id(block) for block in article}
+        _mark_for_print([block for block in ast["blocks"] if id(block) not in marked],
+                        tables=False)
     ast["blocks"] = body
     ast["meta"] = {}
     out = run_pandoc(["--from", "json", "--to", "html5", "--wrap=none",
@@ -299,7 +305,7 @@ WIDE_COLUMNS, LANDSCAPE_COLUMNS = 7, 11
 _NAME_MIN = 6
 
 
-def _mark_for_print(blocks: list, names: bool = True) -> None:
+def _mark_for_print(blocks: list, names: bool = True, tables: bool = True) -> None:
     """Mark what the print style treats apart: capitalised words (names, never hyphenated)
     as ``span.name``, wide tables as ``table.wide`` / ``.landscape``.
 
@@ -341,7 +347,15 @@ def _mark_for_print(blocks: list, names: bool = True) -> None:
                     visit(item)
             elif kind == "Div":
                 visit(content[1])
-            elif kind == "Table":
+            elif kind == "DefinitionList":
+                for term, definitions in content:
+                    inlines(term)
+                    for definition in definitions:
+                        visit(definition)
+            elif kind == "Figure":
+                visit(content[2])
+                visit(content[1][1])  # the caption's blocks
+            elif kind == "Table" and tables:
                 columns = len(content[2])
                 classes = content[0][1]
                 if columns >= WIDE_COLUMNS:
