@@ -254,3 +254,23 @@ def test_the_book_breaks_no_name_and_ends_no_paragraph_on_a_stub(book):
     ...), no one-word line ending a word hyphenated on the line before, no run of more
     than two hyphenated lines."""
     assert bad_breaks(book / f"{SLUG}.pdf") == {"names": [], "stubs": [], "runs": []}
+
+
+def test_the_contents_page_lists_the_back_matter_in_the_book_face(book):
+    """Measure: the contents page (pdftotext) has a line for the glossary, the maps and
+    the gazetteer whose page number is the page that heading starts on; its entries are
+    set in the book face (pdffonts of that page: Literata, no DejaVu Sans)."""
+    import subprocess
+
+    pdf = book / f"{SLUG}.pdf"
+    pages = pdf_pages_text(pdf)
+    number = next(n for n, t in enumerate(pages, 1) if t.strip().startswith("Contents"))
+    lines = pages[number - 1].splitlines()
+    for title in ("Glossary", "Maps", "Gazetteer"):
+        line = next(line for line in lines if line.strip().startswith(title))
+        page = int(line.split()[-1])
+        assert pages[page - 1].strip().splitlines()[1:3] and any(
+            row.strip() == title for row in pages[page - 1].splitlines()[:12]), (title, page)
+    fonts = subprocess.run(["pdffonts", "-f", str(number), "-l", str(number), pdf],
+                           capture_output=True, text=True, check=True).stdout
+    assert "Literata" in fonts and "DejaVu-Sans" not in fonts
