@@ -233,3 +233,35 @@ def bad_breaks(pdf: Path) -> dict[str, list[str]]:
             if len(rest) == 1:
                 found["stubs"].append(f"p{number}: {word} / {rest[0]}")
     return found
+
+
+def stranded_headings(pdf: Path) -> list[str]:
+    """Headings left at the foot of a page: in the PDF's structure tree, a heading (H1-H6)
+    whose next element in reading order (a paragraph, list, table or figure) starts on a
+    later page."""
+    import pikepdf
+
+    found = []
+    with pikepdf.open(pdf) as doc:
+        pages = {page.obj.objgen: n for n, page in enumerate(doc.pages, 1)}
+        order: list[tuple[str, int, str]] = []
+
+        def walk(item) -> None:
+            if isinstance(item, pikepdf.Array):
+                for kid in item:
+                    walk(kid)
+            elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+                kind = str(item.S)[1:]
+                page = pages.get(item.Pg.objgen, 0) if "/Pg" in item else 0
+                if kind in ("H1", "H2", "H3", "H4", "H5", "H6", "P", "L", "Table", "Figure"):
+                    order.append((kind, page, kind))
+                    if kind != "L" and kind != "Table":
+                        return
+                if "/K" in item:
+                    walk(item.K)
+
+        walk(doc.Root.StructTreeRoot.K)
+    for (kind, page, _k), (after, next_page, _n) in zip(order, order[1:]):
+        if kind.startswith("H") and not after.startswith("H") and next_page > page:
+            found.append(f"{kind} on page {page}, its text on page {next_page}")
+    return found

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from conftest import (COLLECTION, SOURCE_DIR, bad_breaks, built, pdf_pages_text, read_member,
-                      run_cli, squash)
+                      run_cli, squash, stranded_headings)
 
 SLUG = "nagorno-karabakh-2020-2023"
 XHTML = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
@@ -252,8 +252,10 @@ def test_the_book_breaks_no_name_and_ends_no_paragraph_on_a_stub(book):
     """Measure (conftest.bad_breaks, pdftotext lines of the book's 22 A4 pages): no
     capitalised word split at a line end (was 7: Pash-inyan, Ali-yev, Repub-lic, Agh-dam
     ...), no one-word line ending a word hyphenated on the line before, no run of more
-    than two hyphenated lines."""
+    than two hyphenated lines; no heading at a page's foot with its text on the next page
+    (conftest.stranded_headings, from the structure tree's pages)."""
     assert bad_breaks(book / f"{SLUG}.pdf") == {"names": [], "stubs": [], "runs": []}
+    assert stranded_headings(book / f"{SLUG}.pdf") == []  # headings kept with their text
 
 
 def test_the_contents_page_lists_the_back_matter_in_the_book_face(book):
