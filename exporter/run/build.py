@@ -97,7 +97,8 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
           warn: Callable[[str], None] | None = None,
           styles: Path | None = None, paper: str | None = None,
           scheduler: str | None = None, notice: Callable[[str], None] | None = None,
-          strict: bool = False, times: BuildTimes | None = None) -> list[Edition]:
+          strict: bool = False, times: BuildTimes | None = None,
+          counted: Callable[[int, int], None] | None = None) -> list[Edition]:
     """Build every source in every format into ``out_dir``; return the editions.
 
     ``allow_remote`` lets http(s) images be fetched; ``warn`` receives located warnings;
@@ -106,7 +107,8 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     of the paged editions over the front-matter's and the theme's. With ``scheduler`` (a
     Dask scheduler's address) the sources are built on that cluster; ``notice`` receives
     what the user should see of it (the dashboard's address). ``strict`` makes warnings
-    errors.
+    errors. ``counted`` receives (sources done, sources to build) before the work and
+    after each source's editions are written (a progress bar's count).
     """
     import time
 
@@ -115,8 +117,8 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
 
     times = times if times is not None else BuildTimes()
     started = time.perf_counter()
-    formats = list(dict.fromkeys(formats or DEFAULT_FORMATS))
-    for name in formats:
+    asked = list(dict.fromkeys(formats or ()))
+    for name in asked:
         adapter(name)  # unknown names fail here, before any work
     paths = find_sources(sources)
     slugs = [source_slug(p) for p in paths]
@@ -136,8 +138,11 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     houses = {source: house_style(source, styles) for source in paths}
     if paper is not None:
         houses = {source: replace(house, paper=paper) for source, house in houses.items()}
+    # --format, else the project file's formats, else the three editions.
+    wanted = {source: asked or list(houses[source].formats or DEFAULT_FORMATS)
+              for source in paths}
     for source, slug in zip(paths, slugs):
-        for fmt in formats:
+        for fmt in wanted[source]:
             target = out_dir / file_name(fmt, slug)
             digest = digests[source, fmt] = freshness.input_digest(
                 source, fmt, houses[source], shaped_by=(fmt, *producers(fmt)))
@@ -153,6 +158,8 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
 
     def write(source: Path, built: Built) -> None:
         results[source] = built
+        if counted and scheduler:  # the cluster's results come as they are done
+            counted(len(results), len(todo))
         times.reading += built.read_seconds
         times.rendering += sum(item.seconds for item in built.rendered)
         for warning in built.warnings:
@@ -186,6 +193,8 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
 
     times.planning = time.perf_counter() - started
     if todo:
+        if counted:
+            counted(0, len(todo))
         started = time.perf_counter()
         if scheduler:
             from .cluster.dask_runner import DaskCluster
@@ -193,7 +202,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             # The cluster runs ``build_source`` by name: it imports nothing of the build.
             executor: Executor = DaskCluster(scheduler, notice, task=build_source)
         else:
-            executor = LocalProcesses(max(1, jobs or os.cpu_count() or 1))
+            executor = LocalProcesses(max(1, jobs or os.cpu_count() or 1), counted)
             times.processes = executor.jobs
         # The validator starts before the editions are rendered and warms up meanwhile
         # (on the cluster's path too: the client checks what the workers send back).
@@ -214,7 +223,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     times.articles = time.perf_counter() - started
     return [dataclasses.replace(editions[source, fmt], slug=slug, article=articles[source],
                                 media_type=adapter(fmt).MEDIA_TYPE)
-            for source, slug in zip(paths, slugs) for fmt in formats]
+            for source, slug in zip(paths, slugs) for fmt in wanted[source]]
 
 
 def _validator_note(validator) -> str:
