@@ -276,3 +276,23 @@ def test_the_contents_page_lists_the_back_matter_in_the_book_face(book):
     fonts = subprocess.run(["pdffonts", "-f", str(number), "-l", str(number), pdf],
                            capture_output=True, text=True, check=True).stdout
     assert "Literata" in fonts and "DejaVu-Sans" not in fonts
+
+
+def test_blank_pages_are_only_recto_waits_and_a_short_chapter_costs_no_page(book):
+    """Measure (pdftotext of the book's PDF): the blank pages are versos before a part
+    that starts on a right-hand page; the page before each is a part's only page (the
+    title page, the contents, the one-page introduction: the page before it is the
+    first or blank) or holds more than breaks.SHORT_LAST_PAGE lines besides its running
+    head and folio, never a chapter's short end: the chapter that ended with 3 lines on
+    a page of its own, then a blank page (pages 11 and 12 of 22), is set on long pages
+    and ends a page sooner (20 pages in all)."""
+    from exporter.typeset.breaks import SHORT_LAST_PAGE
+
+    pages = pdf_pages_text(book / f"{SLUG}.pdf")
+    blank = [n for n, text in enumerate(pages, 1) if not text.strip()]
+    assert blank and all(n % 2 == 0 for n in blank)
+    for n in blank:
+        lines = [line for line in pages[n - 2].splitlines() if line.strip()]
+        alone = n - 1 == 1 or (n - 1) - 1 in blank
+        assert alone or len(lines) - 2 > SHORT_LAST_PAGE, (n, lines)
+    assert len(pages) == 20

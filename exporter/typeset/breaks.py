@@ -17,6 +17,12 @@ fault are marked to be set again, and the pages are laid out once more
   or hyphenates too often, it is set flush to its start side (``ragged``), where no
   line is stretched.
 
+- a chapter (``.part-chapter``, which starts on a right-hand page) laid out on an odd
+  number of pages, three or more, whose last page holds at most ``SHORT_LAST_PAGE``
+  lines: the next chapter would wait a blank page for its recto, so a few lines cost two
+  pages. The chapter is set on long pages (``long-pages``: one line more a page, the
+  typesetter's way of pulling a chapter back), which ends it a page sooner.
+
 Marking changes only an attribute, so the element paths that ``pagination`` records
 stay the same. A paragraph's marks only go one way (normal, eager, ragged; hyphenated,
 not), so the passes end.
@@ -41,6 +47,10 @@ NO_HYPHENS = "no-hyphens"
 EAGER = "hyphenate-eagerly"
 #: The class that sets a paragraph flush to its start side, ragged at the end (print.css).
 RAGGED = "ragged"
+#: The class that sets a chapter on long pages, one line more each (print.css).
+LONG_PAGES = "long-pages"
+#: Most lines on a chapter's last page that are worth a page set long to save two.
+SHORT_LAST_PAGE = 5
 #: WeasyPrint's default hyphenate-character, drawn where it split a word.
 _HYPHEN = "\u2010"
 
@@ -184,6 +194,38 @@ def faults(document) -> tuple[list, dict]:
     return list(hyphens.values()), dict(loose.values())
 
 
+def short_chapters(document) -> list:
+    """The chapters (``section.part-chapter``) of the laid-out ``document`` that end on
+    a short page after an odd number of pages (see the module's docstring), not yet set
+    long."""
+    from weasyprint.formatting_structure import boxes
+
+    lines: dict[int, tuple[object, dict[int, int]]] = {}
+    for index, page in enumerate(document.pages):
+        stack = [(page._page_box, None)]
+        while stack:
+            box, section = stack.pop()
+            if isinstance(box, boxes.MarginBox):
+                continue
+            element = getattr(box, "element", None)
+            if section is None and element is not None and box.element_tag == "section" \
+                    and "part-chapter" in (element.get("class") or "").split():
+                section = element
+            if isinstance(box, boxes.LineBox):
+                if section is not None:
+                    counts = lines.setdefault(id(section), (section, {}))[1]
+                    counts[index] = counts.get(index, 0) + 1
+                continue
+            stack.extend((child, section) for child in getattr(box, "children", ()))
+    found = []
+    for section, counts in lines.values():
+        pages = max(counts) - min(counts) + 1
+        if pages >= 3 and pages % 2 == 1 and counts[max(counts)] <= SHORT_LAST_PAGE \
+                and LONG_PAGES not in (section.get("class") or "").split():
+            found.append(section)
+    return found
+
+
 _MARKS = {NO_HYPHENS, EAGER, RAGGED}
 
 
@@ -219,4 +261,7 @@ def set_again(document) -> bool:
             else:
                 new = (new - {EAGER}) | {RAGGED}
         changed |= _marked(element, new)
+    for section in short_chapters(document):
+        section.set("class", f"{section.get('class') or ''} {LONG_PAGES}".strip())
+        changed = True
     return changed
