@@ -12,7 +12,8 @@ fault are marked to be set again, and the pages are laid out once more
 - a paragraph whose last line holds only the end of a word hyphenated on the line
   before ("repor-" / "ted."): set without automatic hyphenation, the word moves whole;
 - a justified line whose mean word gap is wider than ``MAX_WORD_GAP``: when the word
-  that did not fit could be hyphenated (a name never is: ``span.name``), the paragraph
+  that did not fit could be hyphenated (a name never is, ``span.name``, but in the
+  languages of ``NAMES_HYPHENATED_WHEN_LOOSE``), the paragraph
   hyphenates wherever a word helps (``hyphenate-eagerly``); otherwise, or if that fails
   or hyphenates too often, it is set flush to its start side (``ragged``), where no
   line is stretched.
@@ -38,6 +39,10 @@ from collections.abc import Iterator
 #: five) and its long words need them: four in the Cyrillic languages.
 MAX_RUN = 2
 MAX_RUN_BY_LANGUAGE = {"ru": 4, "uk": 4, "be": 4, "bg": 4}
+#: Languages whose typography hyphenates a proper name where a loose line needs it (the
+#: Cyrillic ones: their rules keep initials, abbreviations and numbers whole, not
+#: names); everywhere else a name is never split (print.css, ``span.name``).
+NAMES_HYPHENATED_WHEN_LOOSE = {"ru", "uk", "be", "bg"}
 #: The widest mean gap between the words of a justified line, in em of its font size
 #: (issue 22). Text set well has 0.2-0.35 em; past 0.6 em a line shows rivers.
 MAX_WORD_GAP = 0.6
@@ -131,7 +136,8 @@ def _hyphenable(line) -> bool:
     import pyphen
 
     box = next(_text_boxes(line), None)
-    if box is None or _is_name(box):
+    if box is None or (_is_name(box) and (box.style["lang"] or "").split("-")[0].lower()
+                       not in NAMES_HYPHENATED_WHEN_LOOSE):
         return False
     word = re.match(r"\s*(\w+)", box.text)
     lang = box.style["lang"] and pyphen.language_fallback(box.style["lang"])
