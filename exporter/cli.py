@@ -163,13 +163,15 @@ def build(
         console.print(f"note: no source/ folder here: building the exporter's bundled sample "
                       f"({SAMPLE_SOURCE_DIR}) into {out}/; start a project of your own with "
                       "'exporter init'", highlight=False, markup=False, soft_wrap=True)
+    from rich.markup import escape  # a warning's own brackets are text, not markup
+
     try:
         with _BuildProgress(console) as status:
             editions = run_build(sources or [], [f.value for f in formats or []], out,
                                  progress=lambda msg: _progress(status, console, msg), jobs=jobs,
                                  force=force, allow_remote=allow_remote, styles=styles,
                                  paper=paper, strict=strict,
-                                 warn=lambda w: console.print(f"[yellow]warning:[/] {w}",
+                                 warn=lambda w: console.print(f"[yellow]warning:[/] {escape(w)}",
                                                               highlight=False, markup=True,
                                                               soft_wrap=True),
                                  scheduler=scheduler,

@@ -262,3 +262,60 @@ def brought_in(tmp_path_factory):
     return SimpleNamespace(source=source, documents=documents, reports=reports,
                            articles=articles, out=out, built=built,
                            checked=run_cli("check", out))
+
+
+def bad_breaks(pdf: Path) -> dict[str, list[str]]:
+    """What a typesetter would reject in the lines pdftotext reads from ``pdf`` (a
+    hyphenated line ends in U+2010, the character WeasyPrint draws where it splits a
+    word): "names", capitalised words split at a line end ("Cor-/ridor"); "stubs", a
+    line holding one word that ends a word hyphenated on the line before ("repor-/ted.");
+    "runs", more than two hyphenated lines in a row."""
+    found: dict[str, list[str]] = {"names": [], "stubs": [], "runs": []}
+    for number, text in enumerate(pdf_pages_text(pdf), 1):
+        lines = [line.strip() for line in text.splitlines()]
+        run = 0
+        for i, line in enumerate(lines):
+            hyphenated = line.endswith("\u2010")
+            run = run + 1 if hyphenated else 0
+            if run > 2:
+                found["runs"].append(f"p{number}: {line}")
+            if not hyphenated or i + 1 >= len(lines):
+                continue
+            word, rest = line.split()[-1], lines[i + 1].split()
+            if word[:1].isupper():
+                found["names"].append(f"p{number}: {word}{rest[0] if rest else ''}")
+            if len(rest) == 1:
+                found["stubs"].append(f"p{number}: {word} / {rest[0]}")
+    return found
+
+
+def stranded_headings(pdf: Path) -> list[str]:
+    """Headings left at the foot of a page: in the PDF's structure tree, a heading (H1-H6)
+    whose next element in reading order (a paragraph, list, table or figure) starts on a
+    later page."""
+    import pikepdf
+
+    found = []
+    with pikepdf.open(pdf) as doc:
+        pages = {page.obj.objgen: n for n, page in enumerate(doc.pages, 1)}
+        order: list[tuple[str, int, str]] = []
+
+        def walk(item) -> None:
+            if isinstance(item, pikepdf.Array):
+                for kid in item:
+                    walk(kid)
+            elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+                kind = str(item.S)[1:]
+                page = pages.get(item.Pg.objgen, 0) if "/Pg" in item else 0
+                if kind in ("H1", "H2", "H3", "H4", "H5", "H6", "P", "L", "Table", "Figure"):
+                    order.append((kind, page, kind))
+                    if kind != "L" and kind != "Table":
+                        return
+                if "/K" in item:
+                    walk(item.K)
+
+        walk(doc.Root.StructTreeRoot.K)
+    for (kind, page, _k), (after, next_page, _n) in zip(order, order[1:]):
+        if kind.startswith("H") and not after.startswith("H") and next_page > page:
+            found.append(f"{kind} on page {page}, its text on page {next_page}")
+    return found

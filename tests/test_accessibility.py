@@ -325,3 +325,159 @@ def test_an_epub_built_without_its_pdf_carries_the_same_pages(sample_dist, tmp_p
 
     assert pages(alone) and pages(alone) == pages(beside)
     assert (tmp_path / f"{SLUG}.epub").read_bytes() == (sample_dist / f"{SLUG}.epub").read_bytes()
+
+
+# --- Images without a text description (issue 25) ----------------------------------
+
+_PHOTO_ARTICLE = """---
+title: A photograph without a description
+date: 2023-10-02
+lang: en-GB
+authors: []
+rights: Sample text written for the exporter's tests.
+edition: "1.0"
+---
+
+A short paragraph before the photograph.
+
+![](photo.png)
+
+A rule drawn as an ornament only, marked so by its author:
+
+![](photo.png){.decorative}
+"""
+
+
+def test_an_image_without_alt_text_warns_and_fails_check_in_every_edition(tmp_path):
+    """Measure: one author image with empty alt (line 12) and one marked decorative.
+    The build warns naming photo.md:12 (exit 2 with --strict); the EPUB gives every
+    <img> an alt, marks the ornament role="presentation", and declares neither
+    alternativeText nor WCAG conformance, saying so in its summary; `exporter check`
+    fails the EPUB, the PDF and the DOCX on the undescribed image only."""
+    source = tmp_path / "src"
+    source.mkdir()
+    shutil.copy(FIXTURES / "a11y" / "timeline.png", source / "photo.png")
+    (source / "photo.md").write_text(_PHOTO_ARTICLE, "utf-8")
+    strict = run_cli("build", source, "--out", tmp_path / "strict", "--strict",
+                     "--format", "epub")
+    assert strict.returncode == 2, strict.stderr
+    assert "photo.md:12: image 'photo.png' has no text description" in strict.stderr
+    out = tmp_path / "dist"
+    result = run_cli("build", source, "--out", out)
+    assert result.returncode == 0, result.stderr
+    warning = " ".join((result.stdout + result.stderr).split())
+    assert "photo.md:12: image 'photo.png' has no text description" in warning
+    assert "![what it shows](photo.png)" in warning  # brackets printed, not eaten as markup
+
+    page = etree.fromstring(read_member(out / "photo.epub", "EPUB/article.xhtml"))
+    images = page.findall(".//h:img", XHTML)
+    assert [(i.get("alt"), i.get("role")) for i in images] == [("", None), ("", "presentation")]
+    opf = read_member(out / "photo.epub", "EPUB/content.opf").decode("utf-8")
+    assert "alternativeText" not in opf and "conformsTo" not in opf
+    assert "1 image has no text description, so this publication does not meet WCAG" in opf
+
+    check = run_cli("check", out / "photo.epub", out / "photo.pdf", out / "photo.docx")
+    assert check.returncode == 1
+    output = check.stdout + check.stderr
+    assert output.count("photo.epub: error: accessibility: image img-photo-png.png") == 1
+    assert output.count("photo.docx: error: accessibility: picture") == 1
+    assert output.count("photo.pdf: error: accessibility: a figure has no alternative") == 1
+
+
+def test_check_fails_an_epub_whose_image_lost_its_alt(sample_dist, tmp_path):
+    """Measure: the sample's EPUB with the alt attribute stripped from its first <img>
+    (a map): `exporter check`'s EPUB image check names the image, and the
+    alternativeText and WCAG claims it still makes (called directly: the CLI would run
+    EPUBCheck again, 11 s; the test above runs the whole `exporter check`)."""
+    from exporter.publish.checks import epub_image_descriptions
+
+    epub = tmp_path / "stripped.epub"
+    with zipfile.ZipFile(sample_dist / f"{SLUG}.epub") as src, \
+            zipfile.ZipFile(epub, "w") as dst:
+        done = False
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith(".xhtml") and not done and b"<img " in data:
+                data, done = re.sub(rb'(<img\b[^>]*?)\salt="[^"]*"', rb"\1", data, count=1), True
+            dst.writestr(info, data, compress_type=info.compress_type)
+    assert done
+    output = "\n".join(str(f) for f in epub_image_descriptions(epub))
+    assert "has no alt attribute" in output
+    assert "declares alternativeText, but an image has none" in output
+    assert "but an image has no text description (WCAG 1.1.1)" in output
+
+
+@pytest.mark.parametrize("maps, sentence", [
+    (1, "Its 1 map has a text description,"),
+    (2, "Its 2 maps each have a text description,"),
+])
+def test_the_summary_counts_maps_in_the_language_s_plural(maps, sentence):
+    """Measure: the EPUB's accessibility summary for 1 and 2 maps, through the
+    catalogue's plural forms (no "1 map each have")."""
+    from types import SimpleNamespace
+
+    from exporter.adapters.epub import _accessibility
+
+    part = SimpleNamespace(figures=[("map", "A map")] * maps,
+                           html='<img alt="A map" src="m.svg"/>' * maps)
+    doc = SimpleNamespace(meta=SimpleNamespace(lang="en"))
+    summary = dict(_accessibility(doc, [part], []))["schema:accessibilitySummary"]
+    assert sentence in summary
+    assert "1 map each" not in summary and "maps has" not in summary
+
+
+# --- Running heads, folios, header cells (issue 25) ---------------------------------
+
+def test_running_heads_and_folios_are_pagination_artifacts(sample_dist):
+    """Measure: on every page of the sample's PDF after the first, the running head and
+    the folio are /Artifact /Pagination (a Header above the middle of the page, a Footer
+    below), no tagged content is left outside the structure tree, and every TH has a
+    /Scope (`exporter check`'s pdf_tagged_content finds nothing)."""
+    from exporter.publish.checks import pdf_tagged_content
+
+    path = sample_dist / f"{SLUG}.pdf"
+    assert pdf_tagged_content(path) == []
+    with pikepdf.open(path) as pdf:
+        for number, page in enumerate(pdf.pages[1:], 2):
+            kinds = [str(ops[1].get("/Subtype")) for ops, op in pikepdf.parse_content_stream(page)
+                     if str(op) == "BDC" and ops[0] == pikepdf.Name.Artifact
+                     and ops[1].get("/Type") == pikepdf.Name.Pagination]
+            assert "/Footer" in kinds, (number, kinds)
+        cells = []
+        stack = [pdf.Root.StructTreeRoot.K]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, pikepdf.Array):
+                stack.extend(item)
+            elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+                if item.S == "/TH":
+                    cells.append(str(item.A.get("/Scope")))
+                stack.append(item.get("/K"))
+    assert cells and set(cells) <= {"/Column", "/Row"}
+
+
+def test_check_fails_a_pdf_whose_running_heads_are_tagged_as_content(sample_dist, tmp_path):
+    """Measure: the sample's PDF with its pagination artifacts turned back into tagged
+    content (/Span with an MCID the structure tree does not know), and the /Scope taken
+    off its header cells: `exporter check` fails it, naming the pages and the cells."""
+    bad = tmp_path / "heads-as-content.pdf"
+    with pikepdf.open(sample_dist / f"{SLUG}.pdf") as pdf:
+        for page in pdf.pages:
+            ops = pikepdf.parse_content_stream(page)
+            for i, (operands, op) in enumerate(ops):
+                if str(op) == "BDC" and operands[0] == pikepdf.Name.Artifact \
+                        and operands[1].get("/Type") == pikepdf.Name.Pagination:
+                    ops[i] = pikepdf.ContentStreamInstruction(
+                        [pikepdf.Name.Span, pikepdf.Dictionary(MCID=900 + i)],
+                        pikepdf.Operator("BDC"))
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/TH":
+                del obj.A.Scope
+        pdf.save(bad)
+    result = run_cli("check", bad)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "page 2: 2 piece(s) of tagged content belong to no element" in output
+    assert "no running head or folio is marked as a pagination artifact" in output
+    assert "a table header cell (TH) has no /Scope" in output

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import COLLECTION, SOURCE_DIR, built, pdf_pages_text, read_member, run_cli, squash
+from conftest import (COLLECTION, SOURCE_DIR, bad_breaks, built, pdf_pages_text, read_member,
+                      run_cli, squash, stranded_headings)
 
 SLUG = "nagorno-karabakh-2020-2023"
 XHTML = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
@@ -223,3 +224,75 @@ def test_two_builds_of_the_book_are_byte_identical(book, tmp_path):
     for ext in ("epub", "pdf", "docx"):
         assert (tmp_path / "again" / f"{SLUG}.{ext}").read_bytes() == \
             (book / f"{SLUG}.{ext}").read_bytes(), ext
+
+
+def test_the_contents_page_is_tagged_as_a_table_of_contents(book):
+    """Measure: in the book's PDF the list of the contents page is a TOC structure
+    element on the contents page (the third), whose every entry is a TOCI."""
+    import pikepdf
+
+    with pikepdf.open(book / f"{SLUG}.pdf") as pdf:
+        pages = {page.obj.objgen: n for n, page in enumerate(pdf.pages, 1)}
+        found = []
+        stack = [pdf.Root.StructTreeRoot.K]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, pikepdf.Array):
+                stack.extend(item)
+            elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+                if item.S == "/TOC":
+                    kids = [k for k in item.K if isinstance(k, pikepdf.Dictionary)]
+                    found.append((pages[item.Pg.objgen], {str(k.S) for k in kids}, len(kids)))
+                stack.append(item.get("/K"))
+    assert found and found[0][0] == 3
+    assert all(kinds == {"/TOCI"} and count >= len(CHAPTERS) for _p, kinds, count in found)
+
+
+def test_the_book_breaks_no_name_and_ends_no_paragraph_on_a_stub(book):
+    """Measure (conftest.bad_breaks, pdftotext lines of the book's 22 A4 pages): no
+    capitalised word split at a line end (was 7: Pash-inyan, Ali-yev, Repub-lic, Agh-dam
+    ...), no one-word line ending a word hyphenated on the line before, no run of more
+    than two hyphenated lines; no heading at a page's foot with its text on the next page
+    (conftest.stranded_headings, from the structure tree's pages)."""
+    assert bad_breaks(book / f"{SLUG}.pdf") == {"names": [], "stubs": [], "runs": []}
+    assert stranded_headings(book / f"{SLUG}.pdf") == []  # headings kept with their text
+
+
+def test_the_contents_page_lists_the_back_matter_in_the_book_face(book):
+    """Measure: the contents page (pdftotext) has a line for the glossary, the maps and
+    the gazetteer whose page number is the page that heading starts on; its entries are
+    set in the book face (pdffonts of that page: Literata, no DejaVu Sans)."""
+    import subprocess
+
+    pdf = book / f"{SLUG}.pdf"
+    pages = pdf_pages_text(pdf)
+    number = next(n for n, t in enumerate(pages, 1) if t.strip().startswith("Contents"))
+    lines = pages[number - 1].splitlines()
+    for title in ("Glossary", "Maps", "Gazetteer"):
+        line = next(line for line in lines if line.strip().startswith(title))
+        page = int(line.split()[-1])
+        assert pages[page - 1].strip().splitlines()[1:3] and any(
+            row.strip() == title for row in pages[page - 1].splitlines()[:12]), (title, page)
+    fonts = subprocess.run(["pdffonts", "-f", str(number), "-l", str(number), pdf],
+                           capture_output=True, text=True, check=True).stdout
+    assert "Literata" in fonts and "DejaVu-Sans" not in fonts
+
+
+def test_blank_pages_are_only_recto_waits_and_a_short_chapter_costs_no_page(book):
+    """Measure (pdftotext of the book's PDF): the blank pages are versos before a part
+    that starts on a right-hand page; the page before each is a part's only page (the
+    title page, the contents, the one-page introduction: the page before it is the
+    first or blank) or holds more than breaks.SHORT_LAST_PAGE lines besides its running
+    head and folio, never a chapter's short end: the chapter that ended with 3 lines on
+    a page of its own, then a blank page (pages 11 and 12 of 22), is set on long pages
+    and ends a page sooner (20 pages in all)."""
+    from exporter.typeset.breaks import SHORT_LAST_PAGE
+
+    pages = pdf_pages_text(book / f"{SLUG}.pdf")
+    blank = [n for n, text in enumerate(pages, 1) if not text.strip()]
+    assert blank and all(n % 2 == 0 for n in blank)
+    for n in blank:
+        lines = [line for line in pages[n - 2].splitlines() if line.strip()]
+        alone = n - 1 == 1 or (n - 1) - 1 in blank
+        assert alone or len(lines) - 2 > SHORT_LAST_PAGE, (n, lines)
+    assert len(pages) == 20

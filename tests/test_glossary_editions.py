@@ -179,3 +179,19 @@ def test_glossary_command_lists_uses_and_warns_about_unused():
     assert result.returncode == 0, result.stderr
     assert "Lachin Corridor" in result.stdout and "paragraph" in result.stdout
     assert "defined but does not occur" in result.stderr
+
+
+def test_docx_page_references_show_a_page_number_before_word_updates_them(sample_dist):
+    """Measure: the cached result of every PAGEREF field in the sample's DOCX (what
+    Protected View and readers that never update fields show) is a page number between
+    1 and the pages the document's words fill, never "#"; Word still updates it
+    (w:dirty)."""
+    with zipfile.ZipFile(sample_dist / f"{SLUG}.docx") as z:
+        body = z.read("word/document.xml").decode("utf-8")
+    results = re.findall(r'<w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r><w:r>'
+                         r'<w:instrText xml:space="preserve"> PAGEREF [^<]*</w:instrText></w:r>'
+                         r'<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>([^<]*)'
+                         r'</w:t>', body)
+    assert results and len(results) == body.count(" PAGEREF ")
+    words = len(re.sub(r"<[^>]+>", " ", body).split())
+    assert all(r.isdigit() and 1 <= int(r) <= words // 300 + 2 for r in results), results

@@ -23,7 +23,8 @@ DATA = ["exporter/data/styles/print.css", "exporter/data/styles/epub.css",
         "exporter/data/sample/azerbaijan-operation-nagorno-karabakh.md",
         "exporter/data/sample/maps/nagorno-karabakh.geojson",
         "exporter/data/hyphenation/hyph_hy.dic", "exporter/data/hyphenation/README.md",
-        "exporter/data/csl/chicago-author-date.csl", "exporter/data/csl/README.md"]
+        "exporter/data/csl/chicago-author-date.csl", "exporter/data/csl/README.md",
+        "exporter/data/icc/FOGRA39L_coated.icc", "exporter/data/icc/README.md"]
 
 
 def _run(*args, cwd: Path, env: dict | None = None, timeout: float = 300):

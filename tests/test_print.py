@@ -256,3 +256,110 @@ def test_docx_captions_are_numbered_by_seq_fields(sample_dist):
         assert '<w:instrText xml:space="preserve"> SEQ Map \\* ARABIC </w:instrText>' in caption
         shown = re.sub(r"<[^>]+>", "", re.sub(r"<w:instrText.*?</w:instrText>", "", caption))
         assert shown.startswith(f"Map {number}. ")
+
+
+# --- Press colour: a print shop's preflight (issue 25) ------------------------------
+
+def _text_fills(pdf) -> list[tuple[str, tuple]]:
+    """(colour operator, operands) of the fill colour in force at each text run of
+    every page, its forms and patterns."""
+    found, seen = [], set()
+
+    def scan(owner):
+        fill, saved = ("g", (0.0,)), []
+        for operands, operator in pikepdf.parse_content_stream(owner):
+            op = str(operator)
+            if op in ("rg", "g", "k", "sc", "scn"):
+                fill = (op, tuple(float(v) for v in operands if not isinstance(v, pikepdf.Name)))
+            elif op == "q":
+                saved.append(fill)
+            elif op == "Q" and saved:
+                fill = saved.pop()
+            elif op in ("Tj", "TJ", "'", '"'):
+                found.append(fill)
+        resources = owner.get("/Resources") or {}
+        for kind in ("/XObject", "/Pattern"):
+            for child in (resources.get(kind) or {}).values():
+                if child.objgen not in seen and (child.get("/Subtype") == "/Form"
+                                                 or child.get("/PatternType") == 1):
+                    seen.add(child.objgen)
+                    scan(child)
+
+    for page in pdf.pages:
+        scan(page)
+    return found
+
+
+def test_print_pdf_is_press_ready(print_dist):
+    """Preflight measures, as a shop's would: exactly one output intent, GTS_PDFX,
+    FOGRA39 (registry color.org) with a printer-class CMYK profile (the shipped
+    exporter/data/icc/FOGRA39L_coated.icc); XMP pdfxid:GTS_PDFXVersion "PDF/X-4" and no
+    GTS_PDFXConformance (XMP or Info); every text run filled in DeviceCMYK with
+    C=M=Y=0 (black ink alone; the body's #111 is 100 % K); no rg/RG operator, no
+    DeviceRGB image or transparency group on any page, form or pattern; fonts embedded
+    and boxes nested (`exporter check` finds nothing)."""
+    from exporter.typeset.presscolour import PROFILE
+
+    path = print_dist / f"{SAMPLE.stem}-print.pdf"
+    with pikepdf.open(path) as pdf:
+        intents = pdf.Root.OutputIntents
+        assert len(intents) == 1
+        intent = intents[0]
+        assert str(intent.OutputConditionIdentifier) == "FOGRA39"
+        assert str(intent.RegistryName) == "http://www.color.org"
+        profile = intent.DestOutputProfile.read_bytes()
+        assert profile == PROFILE.read_bytes() and int(intent.DestOutputProfile.N) == 4
+        assert profile[12:20] == b"prtrCMYK"
+        xmp = pdf.Root.Metadata.read_bytes()
+        assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp
+        assert b"GTS_PDFXConformance" not in xmp and "/GTS_PDFXConformance" not in pdf.docinfo
+        fills = _text_fills(pdf)
+        assert fills and {op for op, _v in fills} == {"k"}
+        assert all(v[:3] == (0.0, 0.0, 0.0) for _op, v in fills)
+        assert max(v[3] for _op, v in fills) == 1.0  # the body text: solid black
+        for page in pdf.pages:
+            for operands, operator in pikepdf.parse_content_stream(page):
+                assert str(operator) not in ("rg", "RG")
+    assert check(path) == []
+
+
+def test_check_fails_a_print_pdf_with_rgb_text(print_dist, tmp_path):
+    """Measure: the print PDF with its text's black ink put back as RGB (`0 0 0 1 k`
+    -> `0.07 0.07 0.07 rg`) and the layout's old X-3 key in the XMP: `exporter check`
+    names the RGB text and the key."""
+    bad = tmp_path / f"{SAMPLE.stem}-print.pdf"
+    with pikepdf.open(print_dist / bad.name) as pdf:
+        for page in pdf.pages:
+            ops = pikepdf.parse_content_stream(page)
+            ops = [pikepdf.ContentStreamInstruction([0.07, 0.07, 0.07], pikepdf.Operator("rg"))
+                   if str(op) == "k" else pikepdf.ContentStreamInstruction(operands, op)
+                   for operands, op in ops]
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+        xmp = pdf.Root.Metadata.read_bytes().replace(
+            b"</pdfxid:GTS_PDFXVersion>",
+            b"</pdfxid:GTS_PDFXVersion><pdfx:GTS_PDFXConformance>PDF/X-4"
+            b"</pdfx:GTS_PDFXConformance>")
+        pdf.Root.Metadata.write(xmp)
+        pdf.save(bad)
+    result = run_cli("check", bad)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "print: text in DeviceRGB" in output
+    assert "print: colour in DeviceRGB without a profile" in output
+    assert "print: GTS_PDFXConformance is set" in output
+
+
+def test_greys_become_black_ink_alone_and_colours_cmyk():
+    """Measure: the conversion's table: sRGB #111 (the body text) -> 0 0 0 1 (darker
+    than the press's black), #777 -> black ink alone, lighter grey -> less ink;
+    a blue -> mostly cyan, no black-only result."""
+    from exporter.typeset.presscolour import press_colour
+
+    assert press_colour(17 / 255, 17 / 255, 17 / 255) == (0.0, 0.0, 0.0, 1.0)
+    mid = press_colour(0.47, 0.47, 0.47)
+    light = press_colour(0.8, 0.8, 0.8)
+    assert mid[:3] == light[:3] == (0.0, 0.0, 0.0) and 0.4 < mid[3] < 0.9
+    assert 0 < light[3] < mid[3]
+    assert press_colour(1, 1, 1) == (0.0, 0.0, 0.0, 0.0)
+    cyan, magenta, yellow, _black = press_colour(0.1, 0.4, 0.8)
+    assert cyan > 0.6 and cyan > magenta > yellow

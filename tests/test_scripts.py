@@ -15,7 +15,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import english_left, ROOT, SAMPLE, read_member, run_cli
+from conftest import (bad_breaks, english_left, ROOT, SAMPLE, read_member, run_cli,
+                      stranded_headings)
 from word_gaps import full_lines
 
 PERSIAN = ROOT / "tests" / "fixtures" / "scripts" / "fa"
@@ -268,6 +269,18 @@ def test_no_justified_line_of_the_sample_is_looser_than_0_6_em(sample_dist):
     line's largest font size (from the PDF's text operators), gaps under 0.1 em (not
     spaces) left out. No full line may have a word gap over 0.6 em."""
     _assert_no_loose_lines(sample_dist / f"{SAMPLE.stem}.pdf")
+
+
+def test_the_sample_breaks_no_name_and_ends_no_paragraph_on_a_stub(sample_dist):
+    """Measure (conftest.bad_breaks, pdftotext lines of the sample's 10 A4 pages): no
+    capitalised word split at a line end (was 5: Cor-ridor, Ali-yev, Pash-inyan,
+    Repub-lic, Agh-dam, hyphenated "eagerly" to tighten loose lines), no one-word line
+    ending a word hyphenated on the line before ("cease-/fire".), no run of more than
+    two hyphenated lines; the word-spacing bound above still holds; no heading at a
+    page's foot with its text on the next page (conftest.stranded_headings)."""
+    assert bad_breaks(sample_dist / f"{SAMPLE.stem}.pdf") == {
+        "names": [], "stubs": [], "runs": []}
+    assert stranded_headings(sample_dist / f"{SAMPLE.stem}.pdf") == []
 
 
 def test_no_justified_line_is_looser_than_0_6_em(language):

@@ -45,14 +45,58 @@ def _meta_string(text: str) -> dict:
     return {"t": "MetaInlines", "c": [{"t": "Str", "c": text}]}
 
 
-def _pageref(bookmark: str) -> dict:
-    """A raw OOXML PAGEREF field: Word fills in the page number of ``bookmark``."""
+def _pageref(bookmark: str, page: int) -> dict:
+    """A raw OOXML PAGEREF field: Word fills in the page number of ``bookmark`` when it
+    updates fields (``w:dirty``: on opening); until then, and where fields are never
+    updated (Protected View, other readers), it shows ``page``, the estimate."""
     xml = (f'<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
            f'<w:r><w:instrText xml:space="preserve"> PAGEREF {bookmark} \\h </w:instrText></w:r>'
            f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-           f'<w:r><w:t>#</w:t></w:r>'
+           f'<w:r><w:t>{page}</w:t></w:r>'
            f'<w:r><w:fldChar w:fldCharType="end"/></w:r>')
     return {"t": "RawInline", "c": ["openxml", xml]}
+
+
+#: Words on a page of the reference document (A4, 11 pt body, 2.5 cm margins), a
+#: picture's share of a page in words, and the title block's: what ``estimated_pages``
+#: counts with.
+WORDS_PER_PAGE, PICTURE_WORDS, TITLE_WORDS = 520, 260, 60
+
+
+def estimated_pages(blocks: list) -> dict[str, int]:
+    """Identifier -> the page the element with that id is likely on in Word: the words
+    before it in the document's flow (a picture counts ``PICTURE_WORDS``), over
+    ``WORDS_PER_PAGE``, a page break starting a new page. A best estimate, given as
+    the cached result of the PAGEREF fields, so that no reader sees "#"."""
+    found: dict[str, int] = {}
+    state = {"page": 1, "words": TITLE_WORDS}
+
+    def visit(node: dict) -> None:
+        kind = node.get("t")
+        if kind == "Str":
+            state["words"] += 1
+        elif kind == "Image":
+            state["words"] += PICTURE_WORDS
+        elif node is _PAGE_BREAK or (kind == "RawBlock" and 'w:type="page"' in node["c"][1]):
+            state["page"] += 1 + state["words"] // WORDS_PER_PAGE
+            state["words"] = 0
+        elif kind in ("Span", "Div", "Header", "Link") and isinstance(node.get("c"), list):
+            ident = node["c"][1][0] if kind == "Header" else node["c"][0][0]
+            if ident:
+                found.setdefault(ident, state["page"] + state["words"] // WORDS_PER_PAGE)
+
+    walk_json(blocks, visit)
+    return found
+
+
+#: The title pandoc writes into a picture's ``wp:docPr`` for an image its author marked
+#: as ornament (``{.decorative}``); ``_picture_descriptions`` turns it into Word's mark.
+_DECORATIVE_TITLE = "exporter:decorative"
+#: Word's mark of a decorative picture (Office 2019 and later; older readers ignore it).
+_WORD_DECORATIVE = (b'<a:extLst xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+                    b'<a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}">'
+                    b'<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/'
+                    b'drawing/2017/decorative" val="1"/></a:ext></a:extLst>')
 
 
 #: Word ignores bookmark names longer than this.
@@ -96,8 +140,17 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
                 attrs = node["c"][0][2]
                 if resource.width_mm and not any(k == "width" for k, _ in attrs):
                     attrs.append(["width", f"{resource.width_mm / 10:.2f}cm"])
+            if "decorative" in node["c"][0][1]:
+                target[1] = _DECORATIVE_TITLE
 
     walk_json(ast["blocks"], visit)
+    # Each appendix (and a collection's chapter) starts on a new page, as in the PDF.
+    blocks = ast["blocks"]
+    for i in range(len(blocks) - 1, -1, -1):
+        block = blocks[i]
+        if block.get("t") == "Div" and {"appendix", "chapter"} & set(block["c"][0][1]):
+            blocks.insert(i, _PAGE_BREAK)
+    pages = estimated_pages(blocks)
 
     def wrap_uses(blocks: list) -> None:
         for node_list in _lists(blocks):
@@ -107,7 +160,8 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
                 (ident, classes, attrs), inlines, (url, title) = node["c"]
                 if "glossary-backref" in classes and url.startswith("#"):
                     node_list[i] = {"t": "Link", "c": [["", classes, attrs],
-                                                       [_pageref(url[1:])], [url, title]]}
+                                                       [_pageref(url[1:], pages.get(url[1:], 1))],
+                                                       [url, title]]}
                 elif "glossref" in classes and ident:
                     # Word bookmarks come from Span ids, not Link ids.
                     node["c"][0][0] = ""
@@ -132,12 +186,6 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
                          if not (b.get("t") == "Div" and "map-key" in b["c"][0][1])]
 
     walk_json(ast["blocks"], drop_screen_keys)
-    # Each appendix (and a collection's chapter) starts on a new page, as in the PDF.
-    blocks = ast["blocks"]
-    for i in range(len(blocks) - 1, -1, -1):
-        block = blocks[i]
-        if block.get("t") == "Div" and {"appendix", "chapter"} & set(block["c"][0][1]):
-            blocks.insert(i, _PAGE_BREAK)
 
 
 _DRAWING_NAMES = re.compile(rb"<wp:docPr\b[^>]*>|<pic:cNvPr\b[^>]*>")
@@ -147,7 +195,8 @@ _DESCR = re.compile(rb'\sdescr="([^"]*)"')
 def _picture_descriptions(body: bytes) -> bytes:
     """Each picture described by its alt text only: pandoc puts the image's URL (for us
     a data: URI, the whole image in base64) in the picture's own ``descr``, which made
-    document.xml several times the size of the images and too large for some readers."""
+    document.xml several times the size of the images and too large for some readers.
+    A picture its author marked as ornament gets Word's mark of a decorative one."""
     alt = b""
 
     def fix(match: re.Match) -> bytes:
@@ -156,6 +205,9 @@ def _picture_descriptions(body: bytes) -> bytes:
         found = _DESCR.search(tag)
         if tag.startswith(b"<wp:docPr"):
             alt = found.group(1) if found else b""
+            if f'title="{_DECORATIVE_TITLE}"'.encode() in tag and tag.endswith(b"/>"):
+                tag = tag.replace(f' title="{_DECORATIVE_TITLE}"'.encode(), b' title=""')
+                return tag[:-2].rstrip() + b">" + _WORD_DECORATIVE + b"</wp:docPr>"
             return tag
         if found is None:
             return tag

@@ -435,11 +435,12 @@ def page_break_source(doc: Document) -> str:
 def _accessibility(doc: Document, parts, pages: list) -> list[tuple[str, str]]:
     """EPUB Accessibility 1.1 metadata, declared from what this edition really has."""
     figures = sum(len(part.figures) for part in parts)
-    images = figures + sum(part.html.count("<img") for part in parts) > 0
+    described, undescribed = image_descriptions(part.html for part in parts)
+    images = figures + described + undescribed > 0
     terms = sum(part.html.count('class="glossterm"') for part in parts)
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "ARIA",
                 "displayTransformability"]
-    if images:
+    if images and not undescribed:
         features.append("alternativeText")
     if any("<math" in part.html for part in parts):
         features.append("MathML")
@@ -448,8 +449,15 @@ def _accessibility(doc: Document, parts, pages: list) -> list[tuple[str, str]]:
     from ..i18n import words
 
     _ = words(doc.meta.lang)
-    summary = [_("This publication meets WCAG 2.1 Level AA and EPUB Accessibility 1.1."),
-               _("It has a table of contents, landmarks, and headings in order.")]
+    if undescribed:
+        # An image without a text description fails WCAG 1.1.1: no claim of conformance.
+        summary = [_.n("{n} image has no text description, so this publication does not "
+                       "meet WCAG 2.1 Level AA.",
+                       "{n} images have no text description, so this publication does not "
+                       "meet WCAG 2.1 Level AA.", undescribed, n=_.number(undescribed))]
+    else:
+        summary = [_("This publication meets WCAG 2.1 Level AA and EPUB Accessibility 1.1.")]
+    summary.append(_("It has a table of contents, landmarks, and headings in order."))
     if figures:
         summary.append(_.n("Its {n} map has a text description, and a gazetteer table "
                            "lists every place shown as text.",
@@ -475,9 +483,33 @@ def _accessibility(doc: Document, parts, pages: list) -> list[tuple[str, str]]:
     meta.append(("schema:accessModeSufficient", "textual"))
     meta += [("schema:accessibilityFeature", f) for f in features]
     meta += [("schema:accessibilityHazard", "none"),
-             ("schema:accessibilitySummary", " ".join(summary)),
-             ("dcterms:conformsTo", CONFORMS_TO)]
+             ("schema:accessibilitySummary", " ".join(summary))]
+    if not undescribed:
+        meta.append(("dcterms:conformsTo", CONFORMS_TO))
     return meta
+
+
+#: The ``<img>`` tags of the shared HTML, and what says an image is ornament only.
+_IMG = re.compile(r"<img\b[^>]*>")
+_PRESENTATION = re.compile(r'\srole="(?:presentation|none)"')
+_ALT = re.compile(r'\salt="([^"]*)"')
+
+
+def image_descriptions(fragments) -> tuple[int, int]:
+    """(described, undescribed): the images of the HTML ``fragments`` with a text
+    description, and those with none that are not marked as ornament (decorative
+    images, ``role="presentation"``, count in neither)."""
+    described = undescribed = 0
+    for fragment in fragments:
+        for tag in _IMG.findall(fragment):
+            if _PRESENTATION.search(tag):
+                continue
+            alt = _ALT.search(tag)
+            if alt and alt.group(1).strip():
+                described += 1
+            else:
+                undescribed += 1
+    return described, undescribed
 
 
 def _package_language(opf: bytes, lang: str) -> bytes:

@@ -148,6 +148,33 @@ def _contents(chapters: list[dict], introduction: bool, lang: str = "en") -> dic
                                                           items]}]]}
 
 
+def _contents_of_back_matter(book: Document) -> None:
+    """The contents page lists the back matter too, once the enrichments have added it:
+    each appendix by its heading (the glossary, the maps) and the gazetteer under the
+    maps; print gives each its page number."""
+    import panflute as pf
+
+    contents = next((b for b in book.ast.content if isinstance(b, pf.Div)
+                     and b.identifier == "book-contents"), None)
+    listing = next((b for b in contents.content if isinstance(b, pf.OrderedList)),
+                   None) if contents is not None else None
+    if listing is None:
+        return
+    for block in book.ast.content:
+        if not (isinstance(block, pf.Div) and "appendix" in block.classes):
+            continue
+        for header in block.content:
+            if not isinstance(header, pf.Header) or not header.identifier:
+                continue
+            if header.level == 1 or header.identifier == "gazetteer":
+                words = pf.stringify(header).split()
+                inlines = [item for word in words for item in (pf.Str(word), pf.Space())][:-1]
+                classes = ["contents-back"] + (["contents-sub"] if header.level > 1 else [])
+                listing.content.append(pf.ListItem(pf.Plain(pf.Span(
+                    pf.Link(*inlines, url=f"#{header.identifier}", classes=["contents-entry"]),
+                    classes=classes))))
+
+
 def _merged_glossary(docs: list[tuple[Document, Locator]], root: Path):
     """One glossary from every article's entries; the same term defined differently in
     two articles (or one name claimed by two different entries) is an error."""
@@ -267,6 +294,7 @@ def assemble_book(path: Path, allow_remote: bool = False, maps_ready=None,
     if maps_ready is not None:
         maps_ready()
     add_maps(collection, locator, located)
+    _contents_of_back_matter(collection)
     localise_quotes(collection)
     mark_directions(collection)
     return collection

@@ -72,6 +72,10 @@ def booklet_paper(name: str) -> tuple[Paper, str]:
     return (HALF_LETTER if page == "Half-letter" else PAPERS[page.lower()]), sheet
 
 
+#: The body's line height (print.css ``html { line-height }``), for a long page's margin.
+LINE_HEIGHT = 1.42
+
+
 def page_css(p: Paper) -> str:
     """The ``@page`` rules that set the layout on paper ``p`` (appended to print.css)."""
     top, outside, bottom, inside = p.margins_mm
@@ -79,7 +83,9 @@ def page_css(p: Paper) -> str:
              f"{inside:g}mm; }}",
              f"@page :left {{ margin-left: {outside:g}mm; margin-right: {inside:g}mm; }}",
              f"@page :right {{ margin-left: {inside:g}mm; margin-right: {outside:g}mm; }}",
-             f"html {{ font-size: {p.body_pt:g}pt; }}"]
+             f"html {{ font-size: {p.body_pt:g}pt; }}",
+             # A chapter set long (typeset/breaks.py): one line of text more a page.
+             f"@page long-pages {{ margin-bottom: {bottom - p.body_pt * LINE_HEIGHT * 25.4 / 72:.1f}mm; }}"]
     if p.small:  # the A4 title page would run onto a second page
         rules.append(".part-title { padding-top: 12mm; } "
                      ".part-title h1.title { font-size: 21pt; margin-bottom: 5mm; } "

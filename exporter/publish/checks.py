@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,7 @@ def check_epub(path: Path, validator=None) -> list[Finding]:
                 for level, message in epubcheck(path, validator)]
     if not any(f.level in ("error", "fatal") for f in findings):
         findings += epub_accessibility(path)
+        findings += epub_image_descriptions(path)
         with zipfile.ZipFile(path) as archive:
             findings += [Finding(path, level, message)
                          for level, message in script_checks.epub_findings(archive)
@@ -139,6 +141,73 @@ def epub_accessibility(path: Path) -> list[Finding]:
     return findings
 
 
+#: Roles that mark an image as ornament only, hidden from screen readers.
+_ORNAMENT_ROLES = {"presentation", "none"}
+
+
+def epub_image_descriptions(path: Path) -> list[Finding]:
+    """Every ``<img>`` of the EPUB has an ``alt``: a text description, or empty on an
+    image marked as ornament (``role="presentation"``). An EPUB that holds an image
+    without a description declares neither ``alternativeText`` nor conformance to
+    WCAG (success criterion 1.1.1 fails)."""
+    import posixpath
+
+    import lxml.etree as etree
+
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    findings: list[Finding] = []
+    undescribed = 0
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not name.endswith((".xhtml", ".html")):
+                continue
+            root = etree.fromstring(archive.read(name))
+            for img in root.iter(f"{xhtml}img"):
+                src = posixpath.basename(img.get("src", "?"))
+                alt = img.get("alt")
+                if alt is None:
+                    undescribed += 1
+                    findings.append(Finding(path, "error", f"accessibility: image {src} in "
+                                            f"{name} has no alt attribute"))
+                elif not alt.strip() and img.get("role") not in _ORNAMENT_ROLES:
+                    undescribed += 1
+                    findings.append(Finding(path, "error", f"accessibility: image {src} in "
+                                            f"{name} has no text description (empty alt, "
+                                            "not marked as ornament)"))
+        if undescribed:
+            container = etree.fromstring(archive.read("META-INF/container.xml"))
+            opf = etree.fromstring(archive.read(
+                container.find(".//{*}rootfile").get("full-path")))
+            for meta in opf.iter("{http://www.idpf.org/2007/opf}meta"):
+                prop, value = meta.get("property"), (meta.text or "").strip()
+                if prop == "schema:accessibilityFeature" and value == "alternativeText":
+                    findings.append(Finding(path, "error", "accessibility: declares "
+                                            "alternativeText, but an image has none"))
+                if prop == "dcterms:conformsTo" and "WCAG" in value:
+                    findings.append(Finding(path, "error", f"accessibility: declares "
+                                            f"{value!r}, but an image has no text "
+                                            "description (WCAG 1.1.1)"))
+    return findings
+
+
+#: A picture's properties in a DOCX, and Word's mark of a decorative one.
+_DOCX_PICTURE = re.compile(rb"<wp:docPr\b[^>]*?(?:/>|>.*?</wp:docPr>)", re.S)
+_DOCX_DECORATIVE = re.compile(rb'<adec:decorative\b[^>]*\bval="1"')
+
+
+def docx_image_descriptions(path: Path, document_xml: bytes) -> list[Finding]:
+    """Every picture of the DOCX has a description (``wp:docPr/@descr``, Word's alt
+    text) or is marked decorative (Word's ``adec:decorative``)."""
+    findings = []
+    for number, picture in enumerate(_DOCX_PICTURE.findall(document_xml), 1):
+        descr = re.search(rb'\sdescr="([^"]*)"', picture)
+        if (descr is None or not descr.group(1).strip()) \
+                and not _DOCX_DECORATIVE.search(picture):
+            findings.append(Finding(path, "error", f"accessibility: picture {number} has "
+                                    "no alt text (descr) and is not marked decorative"))
+    return findings
+
+
 def _fonts(reader) -> tuple[set[str], set[str]]:
     """(embedded, not embedded) font names used on any page."""
     embedded: set[str] = set()
@@ -203,10 +272,10 @@ def check_pdf(path: Path) -> list[Finding]:
     findings += [Finding(path, level, message)
                  for level, message in script_checks.pdf_findings(path)]
     if kind == "print":
-        return findings + pdf_print_ready(path)
+        return findings + pdf_print_ready(path) + pdf_press_colour(path)
     if kind == "booklet":
         return findings  # imposed sheets: for a printer, not a reader (no tags, no UA)
-    return findings + pdf_accessibility(path)
+    return findings + pdf_accessibility(path) + pdf_tagged_content(path)
 
 
 def pdf_kind(path: Path) -> str:
@@ -254,6 +323,102 @@ def pdf_print_ready(path: Path) -> list[Finding]:
                 if not (inside(trim, bleed) and inside(bleed, media)):
                     error(f"page {number}: the TrimBox must lie inside the BleedBox, and "
                           "that inside the MediaBox")
+    return findings
+
+
+#: Operators that show text, and those that set the fill colour, by colour space.
+_SHOW_TEXT = {"Tj", "TJ", "'", '"'}
+_FILL_SPACES = {"rg": "DeviceRGB", "g": "DeviceGray", "k": "DeviceCMYK"}
+
+
+def pdf_press_colour(path: Path) -> list[Finding]:
+    """A print shop's preflight of colour for a CMYK press (PDF/X-4): one output intent,
+    of a printer (``prtr``) CMYK profile; identified by ``pdfxid:GTS_PDFXVersion`` with
+    no X-3 ``GTS_PDFXConformance``; no colour in DeviceRGB (fills, strokes, images,
+    transparency groups: RGB must be ICC-based); no text in RGB; a warning for text in
+    more inks than black (C, M or Y above 0)."""
+    import pikepdf
+
+    findings: list[Finding] = []
+
+    def error(message: str) -> None:
+        findings.append(Finding(path, "error", f"print: {message}"))
+
+    with pikepdf.open(path) as pdf:
+        intents = pdf.Root.get("/OutputIntents") or []
+        if len(intents) != 1:
+            error(f"{len(intents)} output intents (a PDF/X file has exactly one)")
+        for intent in intents:
+            profile = intent.get("/DestOutputProfile")
+            head = profile.read_bytes()[:20] if profile is not None else b""
+            if head[12:16] != b"prtr" or head[16:20] != b"CMYK":
+                error(f"the output intent's profile is {head[12:16].decode('latin-1')!r} "
+                      f"class in {head[16:20].decode('latin-1')!r}, not a printer's CMYK "
+                      "profile")
+        metadata = pdf.Root.get("/Metadata")
+        xmp = metadata.read_bytes() if metadata is not None else b""
+        if b"GTS_PDFXConformance" in xmp or "/GTS_PDFXConformance" in pdf.docinfo:
+            error("GTS_PDFXConformance is set: it identifies PDF/X-1a and X-3, not X-4")
+        if b"<pdfxid:GTS_PDFXVersion>PDF/X-4" not in xmp:
+            error("the XMP metadata has no pdfxid:GTS_PDFXVersion PDF/X-4")
+
+        rgb_text: set[int] = set()
+        rich_text: set[int] = set()
+        rgb_paint: set[int] = set()
+        seen: set = set()
+
+        def scan(owner, number: int) -> None:
+            group = owner.get("/Group")
+            if isinstance(group, pikepdf.Dictionary) and group.get("/CS") == \
+                    pikepdf.Name.DeviceRGB:
+                rgb_paint.add(number)
+            fill: tuple = ("DeviceGray", (0.0,))
+            saved: list = []
+            for operands, operator in pikepdf.parse_content_stream(owner):
+                op = str(operator)
+                if op in _FILL_SPACES:
+                    fill = (_FILL_SPACES[op], tuple(float(v) for v in operands))
+                if op in ("rg", "RG") or (op in ("cs", "CS") and operands
+                                          and operands[0] == pikepdf.Name.DeviceRGB):
+                    rgb_paint.add(number)
+                elif op == "q":
+                    saved.append(fill)
+                elif op == "Q" and saved:
+                    fill = saved.pop()
+                elif op in _SHOW_TEXT:
+                    space, values = fill
+                    if space == "DeviceRGB":
+                        rgb_text.add(number)
+                    elif space == "DeviceCMYK" and any(values[:3]):
+                        rich_text.add(number)
+            resources = owner.get("/Resources") or {}
+            for kind in ("/XObject", "/Pattern"):
+                for child in (resources.get(kind) or {}).values():
+                    if child.objgen in seen:
+                        continue
+                    seen.add(child.objgen)
+                    if child.get("/Subtype") == "/Image":
+                        if child.get("/ColorSpace") == pikepdf.Name.DeviceRGB:
+                            rgb_paint.add(number)
+                    elif child.get("/Subtype") == "/Form" or child.get("/PatternType") == 1:
+                        scan(child, number)
+
+        for number, page in enumerate(pdf.pages, 1):
+            try:
+                scan(page, number)
+            except pikepdf.PdfError:
+                continue
+        for level, label, pages in (
+                ("error", "text in DeviceRGB (RGB text: four inks after the shop's "
+                          "conversion)", rgb_text),
+                ("warning", "text in more inks than black (fine for coloured type; "
+                            "grey or black text must be black ink alone)", rich_text),
+                ("error", "colour in DeviceRGB without a profile", rgb_paint)):
+            if pages:
+                shown = ", ".join(str(n) for n in sorted(pages)[:8])
+                findings.append(Finding(path, level, f"print: {label} on "
+                                        f"page{'s' if len(pages) > 1 else ''} {shown}"
+                                        + (" ..." if len(pages) > 8 else "")))
     return findings
 
 
@@ -319,6 +484,106 @@ def pdf_accessibility(path: Path) -> list[Finding]:
     return findings
 
 
+#: Pages from which an edition has running heads or folios to mark as artifacts.
+_PAGINATED_FROM = 3
+
+
+def pdf_tagged_content(path: Path) -> list[Finding]:
+    """What a screen reader meets on each page (PDF/UA-1, ISO 14289-1 7.1, 7.5, 7.8):
+    every piece of tagged content belongs to an element of the structure tree (running
+    heads and folios are pagination artifacts, never content outside the tree, read
+    aloud on every page); a document of several pages has pagination artifacts; every
+    header cell (TH) has a /Scope; a table of contents (TOC) holds its entries (TOCI)."""
+    import pikepdf
+
+    findings: list[Finding] = []
+
+    def error(message: str) -> None:
+        findings.append(Finding(path, "error", f"accessibility: {message}"))
+
+    with pikepdf.open(path) as pdf:
+        tree = pdf.Root.get("/StructTreeRoot")
+        if tree is None:
+            return findings  # pdf_accessibility says so
+        elements: dict[tuple[int, int], object] = {}
+        parents: dict[tuple[int, int], object] = {}
+        stack = [(tree.get("/K"), None)]
+        while stack:
+            item, parent = stack.pop()
+            if isinstance(item, pikepdf.Array):
+                stack.extend((kid, parent) for kid in item)
+            elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+                if item.is_indirect:
+                    if item.objgen in elements:
+                        continue
+                    elements[item.objgen] = item
+                    parents[item.objgen] = parent
+                if "/K" in item:
+                    stack.append((item.K, item))
+        rows: dict[int, object] = {}
+        nodes = [tree.get("/ParentTree")]
+        while nodes:
+            node = nodes.pop()
+            if node is None:
+                continue
+            nums = node.get("/Nums") or []
+            for i in range(0, len(nums) - 1, 2):
+                rows[int(nums[i])] = nums[i + 1]
+            nodes.extend(node.get("/Kids") or [])
+        pagination = 0
+        for number, page in enumerate(pdf.pages, 1):
+            row = rows.get(int(page.obj.get("/StructParents", -1)))
+            stray = 0
+            try:
+                instructions = pikepdf.parse_content_stream(page)
+            except pikepdf.PdfError:
+                continue
+            for operands, operator in instructions:
+                if str(operator) != "BDC" or len(operands) != 2:
+                    continue
+                tag, props = operands
+                if tag == pikepdf.Name.Artifact:
+                    if isinstance(props, pikepdf.Dictionary) and \
+                            props.get("/Type") == pikepdf.Name.Pagination:
+                        pagination += 1
+                    continue
+                mcid = props.get("/MCID") if isinstance(props, pikepdf.Dictionary) else None
+                if mcid is None:
+                    continue
+                owner = row[int(mcid)] if isinstance(row, pikepdf.Array) and \
+                    int(mcid) < len(row) else None
+                if not isinstance(owner, pikepdf.Dictionary) or owner.objgen not in elements:
+                    stray += 1
+            if stray:
+                error(f"page {number}: {stray} piece(s) of tagged content belong to no "
+                      "element of the structure tree (running heads and folios must be "
+                      "/Artifact /Pagination)")
+        if len(pdf.pages) >= _PAGINATED_FROM and not pagination:
+            error("no running head or folio is marked as a pagination artifact")
+        for objgen, element in elements.items():
+            kind = str(element.S)
+            if kind == "/TH":
+                attributes = element.get("/A")
+                attributes = list(attributes) if isinstance(attributes, pikepdf.Array) \
+                    else [attributes]
+                if not any(isinstance(a, pikepdf.Dictionary) and "/Scope" in a
+                           for a in attributes):
+                    error("a table header cell (TH) has no /Scope"
+                          + (f" on page {_page_number(pdf, element.Pg)}"
+                             if "/Pg" in element else ""))
+            elif kind == "/TOCI":
+                parent = parents.get(objgen)
+                if parent is None or str(parent.get("/S")) != "/TOC":
+                    error("a table of contents entry (TOCI) is outside a TOC")
+            elif kind == "/TOC":
+                kids = element.get("/K")
+                kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+                if not any(isinstance(k, pikepdf.Dictionary) and k.get("/S") in
+                           (pikepdf.Name.TOCI, pikepdf.Name.TOC) for k in kids):
+                    error("a table of contents (TOC) has no entries (TOCI)")
+    return findings
+
+
 def _page_number(pdf, page_ref) -> int | str:
     for number, page in enumerate(pdf.pages, 1):
         if page.obj.objgen == page_ref.objgen:
@@ -358,6 +623,7 @@ def check_docx(path: Path) -> list[Finding]:
         findings.append(Finding(path, "error", "has no text"))
     with zipfile.ZipFile(path) as archive:
         parts = archive.read("word/document.xml"), archive.read("word/styles.xml")
+        findings += docx_image_descriptions(path, parts[0])
         findings += [Finding(path, level, message) for level, message in
                      script_checks.docx_findings(*parts)
                      + language_of_parts.docx_findings(*parts)]

@@ -160,6 +160,25 @@ def _natural_size(doc: Document, image) -> None:
         image.attributes["width"] = f"{resource.pixels[0]}px"
 
 
+#: The class an author gives an image that is ornament only (``![](rule.png){.decorative}``):
+#: it has no text description, and the editions hide it from screen readers.
+DECORATIVE = "decorative"
+
+
+def _warn_undescribed(doc: Document, image, url: str, line: int | None) -> None:
+    """A located warning for an image with no text description that its author has
+    not marked as ornament (an error with --strict; ``exporter check`` fails every
+    edition that holds it)."""
+    import panflute as pf
+
+    if pf.stringify(image).strip() or DECORATIVE in image.classes:
+        return
+    doc.warnings.append(
+        f"{doc.source}:{line or doc.body_line}: image '{url}' has no text description "
+        f"(alt text): say what it shows, ![what it shows]({url}), or mark an ornament "
+        f"![]({url}){{.{DECORATIVE}}}")
+
+
 def check_references(doc: Document, allow_remote: bool = False) -> list[str]:
     """Load images as resources and refuse unsafe targets; return every error found
     ("file:line: message"), not only the first."""
@@ -173,8 +192,10 @@ def check_references(doc: Document, allow_remote: bool = False) -> list[str]:
         try:
             if isinstance(elem, pf.Image) and not elem.url.startswith(RESOURCE_SCHEME):
                 url = elem.url
+                line = finder.line(url)
                 elem.url = _image_resource(doc, url, pf.stringify(elem), allow_remote)
                 _natural_size(doc, elem)
+                _warn_undescribed(doc, elem, url, line)
             elif isinstance(elem, pf.Link):
                 url = elem.url
                 _check_link(doc, url)
@@ -183,7 +204,7 @@ def check_references(doc: Document, allow_remote: bool = False) -> list[str]:
                 elem.text = _raw_urls(doc, elem.text, allow_remote)
         except SourceError as exc:
             # The line of this occurrence, not of the first text like it.
-            exc.line = finder.line(url) or exc.line
+            exc.line = (line if isinstance(elem, pf.Image) else finder.line(url)) or exc.line
             errors.append(str(exc))
     if doc.meta.cover_image:
         try:

@@ -9,10 +9,20 @@ fault are marked to be set again, and the pages are laid out once more
 
 - more hyphenated lines in a row than the language allows (``MAX_RUN``), or a
   hyphenated word at the foot of a page: the paragraph is set without automatic hyphenation (class ``no-hyphens``);
+- a paragraph whose last line holds only the end of a word hyphenated on the line
+  before ("repor-" / "ted."): set without automatic hyphenation, the word moves whole;
 - a justified line whose mean word gap is wider than ``MAX_WORD_GAP``: when the word
-  that did not fit could be hyphenated, the paragraph hyphenates wherever a word helps,
-  names too (``hyphenate-eagerly``); otherwise, or if that fails or hyphenates too
-  often, it is set flush to its start side (``ragged``), where no line is stretched.
+  that did not fit could be hyphenated (a name never is, ``span.name``, but in the
+  languages of ``NAMES_HYPHENATED_WHEN_LOOSE``), the paragraph
+  hyphenates wherever a word helps (``hyphenate-eagerly``); otherwise, or if that fails
+  or hyphenates too often, it is set flush to its start side (``ragged``), where no
+  line is stretched.
+
+- a chapter (``.part-chapter``, which starts on a right-hand page) laid out on an odd
+  number of pages, three or more, whose last page holds at most ``SHORT_LAST_PAGE``
+  lines: the next chapter would wait a blank page for its recto, so a few lines cost two
+  pages. The chapter is set on long pages (``long-pages``: one line more a page, the
+  typesetter's way of pulling a chapter back), which ends it a page sooner.
 
 Marking changes only an attribute, so the element paths that ``pagination`` records
 stay the same. A paragraph's marks only go one way (normal, eager, ragged; hyphenated,
@@ -29,6 +39,10 @@ from collections.abc import Iterator
 #: five) and its long words need them: four in the Cyrillic languages.
 MAX_RUN = 2
 MAX_RUN_BY_LANGUAGE = {"ru": 4, "uk": 4, "be": 4, "bg": 4}
+#: Languages whose typography hyphenates a proper name where a loose line needs it (the
+#: Cyrillic ones: their rules keep initials, abbreviations and numbers whole, not
+#: names); everywhere else a name is never split (print.css, ``span.name``).
+NAMES_HYPHENATED_WHEN_LOOSE = {"ru", "uk", "be", "bg"}
 #: The widest mean gap between the words of a justified line, in em of its font size
 #: (issue 22). Text set well has 0.2-0.35 em; past 0.6 em a line shows rivers.
 MAX_WORD_GAP = 0.6
@@ -38,6 +52,10 @@ NO_HYPHENS = "no-hyphens"
 EAGER = "hyphenate-eagerly"
 #: The class that sets a paragraph flush to its start side, ragged at the end (print.css).
 RAGGED = "ragged"
+#: The class that sets a chapter on long pages, one line more each (print.css).
+LONG_PAGES = "long-pages"
+#: Most lines on a chapter's last page that are worth a page set long to save two.
+SHORT_LAST_PAGE = 5
 #: WeasyPrint's default hyphenate-character, drawn where it split a word.
 _HYPHEN = "\u2010"
 
@@ -102,13 +120,24 @@ def word_gap(line, cache: dict) -> float:
     return (_space_width(style, cache) + style["word_spacing"] + stretch) / style["font_size"]
 
 
+def _is_name(box) -> bool:
+    """Whether text ``box`` is (in) a name: ``span.name`` (html.py), never hyphenated."""
+    element = getattr(box, "element", None)
+    return element is not None and "name" in (element.get("class") or "").split()
+
+
+def _line_text(line) -> str:
+    return "".join(box.text for box in _text_boxes(line))
+
+
 def _hyphenable(line) -> bool:
     """Whether the first word of ``line`` has a place to hyphenate it (in the patterns
-    of its language, within its ``hyphenate-limit-chars``), names included."""
+    of its language, within its ``hyphenate-limit-chars``); a name has none."""
     import pyphen
 
     box = next(_text_boxes(line), None)
-    if box is None:
+    if box is None or (_is_name(box) and (box.style["lang"] or "").split("-")[0].lower()
+                       not in NAMES_HYPHENATED_WHEN_LOOSE):
         return False
     word = re.match(r"\s*(\w+)", box.text)
     lang = box.style["lang"] and pyphen.language_fallback(box.style["lang"])
@@ -125,18 +154,29 @@ def _max_run(lang: str | None) -> int:
 
 def faults(document) -> tuple[list, dict]:
     """What breaks as the print style forbids in the laid-out ``document``: the elements
-    (xml.etree) with more hyphenated lines in a row than their language allows or a
-    hyphenated word across a page turn, and those with a justified line looser than
+    (xml.etree) with more hyphenated lines in a row than their language allows, a
+    hyphenated word across a page turn or a last line that is a word's stub, and those with a justified line looser than
     ``MAX_WORD_GAP`` (element -> whether the word after that line could be hyphenated)."""
     hyphens: dict[int, object] = {}
     loose: dict[int, tuple[object, bool]] = {}
     spaces: dict = {}
     pending = None  # a loose line whose next line decides what may help
+    # The two lines before this one (element, hyphenated, line), across page turns:
+    # a paragraph that ends on the stub of a hyphenated word ("repor-" / "ted.").
+    before: list[tuple] = []
+
+    def stub_ends(previous: list[tuple]) -> None:
+        if len(previous) == 2 and previous[0][0] is previous[1][0] is not None \
+                and previous[0][1] and len(_line_text(previous[1][2]).split()) == 1:
+            hyphens[id(previous[1][0])] = previous[1][0]
+
     for page in document.pages:
         last = None
         run_element, run = None, 0
         for line in _lines(page._page_box):
             element = line.element
+            if before and before[-1][0] is not element:
+                stub_ends(before)
             if pending is not None:
                 helps = element is pending and _hyphenable(line)
                 held = loose.get(id(pending), (pending, False))[1]
@@ -151,11 +191,45 @@ def faults(document) -> tuple[list, dict]:
             if element is not None and word_gap(line, spaces) > MAX_WORD_GAP:
                 pending = element
             last = (line, hyphenated)
+            before = (before + [(element, hyphenated, line)])[-2:]
         if last is not None and last[1] and last[0].element is not None:
             hyphens[id(last[0].element)] = last[0].element
+    stub_ends(before)
     if pending is not None:
         loose.setdefault(id(pending), (pending, False))
     return list(hyphens.values()), dict(loose.values())
+
+
+def short_chapters(document) -> list:
+    """The chapters (``section.part-chapter``) of the laid-out ``document`` that end on
+    a short page after an odd number of pages (see the module's docstring), not yet set
+    long."""
+    from weasyprint.formatting_structure import boxes
+
+    lines: dict[int, tuple[object, dict[int, int]]] = {}
+    for index, page in enumerate(document.pages):
+        stack = [(page._page_box, None)]
+        while stack:
+            box, section = stack.pop()
+            if isinstance(box, boxes.MarginBox):
+                continue
+            element = getattr(box, "element", None)
+            if section is None and element is not None and box.element_tag == "section" \
+                    and "part-chapter" in (element.get("class") or "").split():
+                section = element
+            if isinstance(box, boxes.LineBox):
+                if section is not None:
+                    counts = lines.setdefault(id(section), (section, {}))[1]
+                    counts[index] = counts.get(index, 0) + 1
+                continue
+            stack.extend((child, section) for child in getattr(box, "children", ()))
+    found = []
+    for section, counts in lines.values():
+        pages = max(counts) - min(counts) + 1
+        if pages >= 3 and pages % 2 == 1 and counts[max(counts)] <= SHORT_LAST_PAGE \
+                and LONG_PAGES not in (section.get("class") or "").split():
+            found.append(section)
+    return found
 
 
 _MARKS = {NO_HYPHENS, EAGER, RAGGED}
@@ -193,4 +267,7 @@ def set_again(document) -> bool:
             else:
                 new = (new - {EAGER}) | {RAGGED}
         changed |= _marked(element, new)
+    for section in short_chapters(document):
+        section.set("class", f"{section.get('class') or ''} {LONG_PAGES}".strip())
+        changed = True
     return changed

@@ -41,7 +41,7 @@ from .pagination import PageStart, page_starts
 MIN_CHAPTERS = 4
 
 #: Bumped when what a unit's cached layout holds changes.
-_CACHE_FORMAT = "units-4"
+_CACHE_FORMAT = "units-6"  # 5: tags finished (pdftags); 6: chapters set long (breaks)
 _NAMESPACE = "chapter-layout"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 
 from ..document import Document
@@ -201,6 +202,12 @@ def render_html(doc: Document) -> RenderedHtml:
         body.append(block)
     _article_headings(article)
     _mark_for_print(article, names=doc.meta.direction == "ltr")
+    if doc.meta.direction == "ltr":
+        # Names in a collection's chapters and in the appendices (glossary, gazetteer,
+        # map captions) are never hyphenated either.
+        marked = {id(block) for block in article}
+        _mark_for_print([block for block in ast["blocks"] if id(block) not in marked],
+                        tables=False)
     from .math import math_as_html
 
     math_as_html(body)  # MathML for every edition that uses this HTML
@@ -209,6 +216,7 @@ def render_html(doc: Document) -> RenderedHtml:
     out = run_pandoc(["--from", "json", "--to", "html5", "--wrap=none",
                       "--email-obfuscation=none"], json.dumps(ast)).decode("utf-8")
     out = _name_note_links(out, lang)
+    out = _image_alternatives(out)
     chunks = out.split("<!--exporter-part:")
     notes = ""
     parts = []
@@ -300,7 +308,7 @@ WIDE_COLUMNS, LANDSCAPE_COLUMNS = 7, 11
 _NAME_MIN = 6
 
 
-def _mark_for_print(blocks: list, names: bool = True) -> None:
+def _mark_for_print(blocks: list, names: bool = True, tables: bool = True) -> None:
     """Mark what the print style treats apart: capitalised words (names, never hyphenated)
     as ``span.name``, wide tables as ``table.wide`` / ``.landscape``.
 
@@ -342,7 +350,15 @@ def _mark_for_print(blocks: list, names: bool = True) -> None:
                     visit(item)
             elif kind == "Div":
                 visit(content[1])
-            elif kind == "Table":
+            elif kind == "DefinitionList":
+                for term, definitions in content:
+                    inlines(term)
+                    for definition in definitions:
+                        visit(definition)
+            elif kind == "Figure":
+                visit(content[2])
+                visit(content[1][1])  # the caption's blocks
+            elif kind == "Table" and tables:
                 columns = len(content[2])
                 classes = content[0][1]
                 if columns >= WIDE_COLUMNS:
@@ -365,6 +381,27 @@ def _name_note_links(out: str, lang: str) -> str:
                  lambda m: f'{m[1]} aria-label="{html.escape(note.format(n=_.number(int(m[2]))))}"', out)
     return re.sub(r'(<a href="#fnref(\d+)" class="footnote-back" role="doc-backlink")',
                   lambda m: f'{m[1]} aria-label="{html.escape(back.format(n=_.number(int(m[2]))))}"', out)
+
+
+#: An ``<img>`` tag as pandoc writes it.
+_IMG = re.compile(r"<img\b[^>]*>")
+
+
+def _image_alternatives(out: str) -> str:
+    """Every image with an ``alt``: pandoc leaves it out when the author wrote none. An
+    image the author marked as ornament (``{.decorative}``) gets ``alt=""`` and
+    ``role="presentation"``; one without a description gets ``alt=""`` alone, which
+    ``exporter check`` and the accessibility metadata count as undescribed."""
+
+    def fix(match: re.Match) -> str:
+        tag = match.group(0)
+        if re.search(r"\salt=", tag) is None:
+            tag = tag.replace("<img", '<img alt=""', 1)
+        if re.search(r'\sclass="[^"]*\bdecorative\b', tag) and "role=" not in tag:
+            tag = tag.replace("<img", '<img role="presentation"', 1)
+        return tag
+
+    return _IMG.sub(fix, out)
 
 
 def _headings(fragment: str) -> list[tuple[int, str, str]]:

@@ -14,6 +14,7 @@ import re
 
 from .breaks import set_again
 from .hyphenation import justified, register
+from .pdftags import ORNAMENT_ALT, finish_tags
 from ..document import RESOURCE_SCHEME, Document
 from ..errors import SecurityError
 from ..house.fonts import FONT_SCHEME, font_face_css, font_file
@@ -142,9 +143,12 @@ def print_html(doc: Document, parts, timestamp: int) -> str:
 
     sections = []
     for part in parts:
+        # An ornament's Figure is found by this alt and made an artifact (``pdftags``).
+        body = part.html.replace('<img role="presentation" alt=""',
+                                 f'<img role="presentation" alt="{ORNAMENT_ALT}"')
         # WeasyPrint sets no MathML: each formula drawn as outlines (SVG).
         sections.append(f'<section class="{part_classes(part)}" id="{PART_ID_PREFIX}{part.id}" '
-                        f'data-title="{esc(part.title)}">\n{drawn_for_print(part.html)}\n'
+                        f'data-title="{esc(part.title)}">\n{drawn_for_print(body)}\n'
                         '</section>')
     # dir="rtl" lays a right-to-left language out mirrored: WeasyPrint starts on a left
     # (recto) page and Pango orders mixed-direction lines by the Unicode bidi algorithm.
@@ -354,6 +358,19 @@ def _describe_links(descriptions: dict[str, str], identifier: str = "",
     return finish
 
 
+def contents_pages(document) -> frozenset[int]:
+    """The indices of the pages that hold a collection's contents page: from the page
+    its part starts on to the page before the next part starts."""
+    first = None
+    for index, page in enumerate(document.pages):
+        starts = [a for a in page.anchors if a.startswith(PART_ID_PREFIX)]
+        if first is None and f"{PART_ID_PREFIX}contents" in starts:
+            first = index
+        elif first is not None and starts:
+            return frozenset(range(first, index))
+    return frozenset(range(first, len(document.pages))) if first is not None else frozenset()
+
+
 def write_pdf(document, doc: Document, parts, timestamp: int, variant: str | None,
               tagged: bool = True, output_intent: str | None = None) -> bytes:
     """The laid-out ``document`` as PDF bytes in ``variant`` ("pdf/ua-1", "pdf/x-4"),
@@ -371,7 +388,7 @@ def write_pdf(document, doc: Document, parts, timestamp: int, variant: str | Non
                                   finisher=_describe_links(_link_descriptions(parts),
                                                            identifier, doc.meta.direction))
         release_font_folders()  # the fonts are in the PDF now
-        return data
+        return finish_tags(data, contents_pages(document)) if tagged else data
     finally:
         if saved is None:
             del os.environ["SOURCE_DATE_EPOCH"]
