@@ -24,8 +24,13 @@ def pytest_configure(config):
     """One cache for the whole session, in a temporary folder: the tests never read or
     fill the user's cache (``exporter.cache``), and every test starts as a fresh clone
     would; what one test computed, the others reuse (tests that need a cold or a
-    private cache set ``EXPORTER_CACHE_DIR`` themselves)."""
+    private cache set ``EXPORTER_CACHE_DIR`` themselves). With pytest-xdist the workers
+    share the controller's (writes to the cache are atomic)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("EXPORTER_TEST_CACHE"):
+        os.environ["EXPORTER_CACHE_DIR"] = os.environ["EXPORTER_TEST_CACHE"]
+        return
     folder = tempfile.mkdtemp(prefix="exporter-test-cache-")
+    os.environ["EXPORTER_TEST_CACHE"] = folder  # for the workers xdist starts
     config._exporter_cache = folder
     os.environ["EXPORTER_CACHE_DIR"] = folder
 
