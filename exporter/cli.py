@@ -151,6 +151,14 @@ def build(
                       "'exporter init'", highlight=False, markup=False, soft_wrap=True)
     try:
         with console.status("building...") as status:
+            def publish_editions(built):  # in the build's transaction on the folder
+                started = time.perf_counter()
+                published.append(publish(out, built, check=check_editions, sign_key=sign,
+                                         bundle=bundle,
+                                         progress=lambda msg: _progress(status, console, msg)))
+                published.append(time.perf_counter() - started)
+
+            published: list = []
             editions = run_build(sources or [], [f.value for f in formats or []], out,
                                  progress=lambda msg: _progress(status, console, msg), jobs=jobs,
                                  force=force, allow_remote=allow_remote, styles=styles,
@@ -160,12 +168,9 @@ def build(
                                                               soft_wrap=True),
                                  scheduler=scheduler,
                                  notice=lambda m: console.print(m, highlight=False,
-                                                                markup=False), times=times)
-            started = time.perf_counter()
-            published = publish(out, editions, check=check_editions, sign_key=sign,
-                                bundle=bundle,
-                                progress=lambda msg: _progress(status, console, msg))
-            downloads = time.perf_counter() - started
+                                                                markup=False), times=times,
+                                 publish=publish_editions)
+            published, downloads = published
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)
         _fail(exc)
     if not _state["quiet"]:

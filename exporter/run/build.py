@@ -97,7 +97,8 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
           warn: Callable[[str], None] | None = None,
           styles: Path | None = None, paper: str | None = None,
           scheduler: str | None = None, notice: Callable[[str], None] | None = None,
-          strict: bool = False, times: BuildTimes | None = None) -> list[Edition]:
+          strict: bool = False, times: BuildTimes | None = None,
+          publish: Callable[[list[Edition]], object] | None = None) -> list[Edition]:
     """Build every source in every format into ``out_dir``; return the editions.
 
     ``allow_remote`` lets http(s) images be fetched; ``warn`` receives located warnings;
@@ -106,8 +107,33 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     of the paged editions over the front-matter's and the theme's. With ``scheduler`` (a
     Dask scheduler's address) the sources are built on that cluster; ``notice`` receives
     what the user should see of it (the dashboard's address). ``strict`` makes warnings
-    errors.
+    errors. ``publish`` (``publish.downloads.publish`` with the build's options) is
+    given the editions once they are written, also when some sources failed on a
+    cluster (their errors are raised after it).
+
+    The folder is written by one writer at a time, in one transaction
+    (``publish.folder.open_folder``): the editions and what ``publish`` writes beside
+    them are all new when the build ends, or all as they were if it stops early
+    (an error, Ctrl-C, SIGTERM). A second build into the same folder waits for the lock.
     """
+    from ..publish.folder import open_folder
+
+    with open_folder(out_dir, notice=notice):
+        editions, failed = _build(sources, formats, out_dir, progress, jobs, force,
+                                  allow_remote, warn, styles, paper, scheduler, notice,
+                                  strict, times)
+        if publish is not None:
+            publish(editions)
+    if failed is not None:
+        raise failed  # after the commit: the other sources' editions are published
+    return editions
+
+
+def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn, styles,
+           paper, scheduler, notice, strict,
+           times) -> tuple[list[Edition], BuildError | None]:
+    """``build``'s work inside the folder's transaction: the editions, and the error of
+    the sources that failed on a cluster (None when none did)."""
     import time
 
     from . import freshness
@@ -177,7 +203,8 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             if not same:
                 write_atomically(target, item.data)
             freshness.record(target, digests[source, item.format], item.data,
-                             pages=item.pages, words=item.words)
+                             pages=item.pages, words=item.words, format=item.format,
+                             slug=built.slug, media_type=adapter(item.format).MEDIA_TYPE)
             checked = verdicts.get(item.format)
             editions[source, item.format] = Edition(
                 item.format, target, len(item.data), item.seconds, item.pages, item.words,
@@ -185,6 +212,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
                 check_source=checked.source if checked else "")
 
     times.planning = time.perf_counter() - started
+    failed = None
     if todo:
         started = time.perf_counter()
         if scheduler:
@@ -205,16 +233,19 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             if note and edition.check_seconds is not None:
                 editions[key] = dataclasses.replace(edition, check_note=note)
         if failures:
-            raise BuildError(
+            failed = BuildError(
                 f"{len(failures)} of {len(todo)} sources failed:\n"
                 + "\n".join(f"  {error}" for error in failures),
                 hint="the other editions were written; fix these and build again")
     started = time.perf_counter()
-    articles = _articles(paths, slugs, results, out_dir, allow_remote, houses)
+    built = [(source, slug) for source, slug in zip(paths, slugs)
+             if all((source, fmt) in editions for fmt in formats)]
+    articles = _articles([s for s, _ in built], [s for _, s in built], results, out_dir,
+                         allow_remote, houses)
     times.articles = time.perf_counter() - started
     return [dataclasses.replace(editions[source, fmt], slug=slug, article=articles[source],
                                 media_type=adapter(fmt).MEDIA_TYPE)
-            for source, slug in zip(paths, slugs) for fmt in formats]
+            for source, slug in built for fmt in formats], failed
 
 
 def _validator_note(validator) -> str:
