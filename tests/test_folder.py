@@ -221,3 +221,47 @@ def test_sigterm_after_the_editions_are_written_leaves_the_old_folder(two, tmp_p
     assert after == before  # every file as it was, none added
     assert not (out / ".exporter" / "journal").exists()
     _verified(out)
+
+
+# --- verify trusts the folder, not the manifest --------------------------------------------
+
+def test_verify_reports_a_file_the_manifest_does_not_list(two, tmp_path):
+    import shutil
+
+    out = tmp_path / "dist"
+    shutil.copytree(two["out"], out)
+    (out / "covers" / "extra.png").write_bytes(b"not listed")
+    (out / "notes.txt").write_text("left here by hand", "utf-8")
+    result = run_cli("verify", out)
+    assert result.returncode == 1
+    assert "FAIL covers/extra.png: not in manifest.json" in result.stdout
+    assert "FAIL notes.txt: not in manifest.json" in result.stdout
+    assert "ok   dist-offline.zip: holds this folder's manifest.json" in result.stdout
+
+
+def test_verify_never_reads_a_name_that_leaves_the_folder(two, tmp_path):
+    import hashlib
+    import shutil
+
+    from conftest import run_audited
+
+    out = tmp_path / "dist"
+    shutil.copytree(two["out"], out)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not the folder's", "utf-8")
+    (out / "link.txt").symlink_to(secret)
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    entry = {"bytes": secret.stat().st_size, "media_type": "text/plain",
+             "sha256": hashlib.sha256(secret.read_bytes()).hexdigest()}
+    names = ["../secret.txt", str(secret), "link.txt", "covers/../../secret.txt"]
+    manifest["files"] += [dict(entry, path=name) for name in names]
+    (out / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    result, opened = run_audited(tmp_path / "opened.log", "verify", out)
+    assert result.returncode == 1
+    for name in names:
+        assert f"FAIL {name}: refused:" in result.stdout, result.stdout
+    assert "an absolute path" in result.stdout and "'..'" in result.stdout
+    assert "a link that leads outside the folder" in result.stdout
+    assert str(secret) not in opened and "secret.txt" not in opened
+    # The zip was made with the manifest before the edit: an old copy now.
+    assert "FAIL dist-offline.zip: an old copy of the folder" in result.stdout
