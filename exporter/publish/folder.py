@@ -88,7 +88,7 @@ _open_transactions: dict[str, Transaction] = {}
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """SIGINT and SIGTERM held (and delivered afterwards) while files are put back."""
     if (threading.current_thread() is not threading.main_thread()
             or not hasattr(signal, "pthread_sigmask")):
@@ -138,7 +138,7 @@ class Transaction:
 
     def commit(self) -> None:
         """Make the changes final: the journal goes (the commit point), then the links."""
-        with _signals_held():
+        with signals_held():
             if self._log is not None:
                 self._log.close()
                 self._log = None
@@ -150,7 +150,7 @@ class Transaction:
         if self._log is not None:
             self._log.close()
             self._log = None
-        with _signals_held():
+        with signals_held():
             return roll_back(self.out_dir)
 
 
@@ -240,7 +240,7 @@ def open_folder(out_dir: Path,
         raise BuildError(f"cannot write to the output folder: {exc.strerror}", file=out_dir,
                          hint="choose a writable folder with --out") from None
     with _locked(out_dir, notice):
-        with _signals_held():
+        with signals_held():
             roll_back(out_dir)  # what a killed writer left
         transaction = Transaction(out_dir)
         keys = [_key(out_dir / sub) for sub in ("", "covers", "catalog")]

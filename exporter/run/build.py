@@ -20,7 +20,7 @@ from ..adapters import DEFAULT_FORMATS, adapter, file_name
 from ..errors import BuildError, SourceError, UsageError
 from ..house.styles import SAMPLE_DIR, HouseStyle, house_style
 from ..publish.checks import VALIDATED, refuse_invalid
-from ..publish.folder import write_atomically
+from ..publish.folder import signals_held, write_atomically
 from .executors import Executor, LocalProcesses, Progress, validator_beside
 from .render import Built, build_source, prepare, producers
 
@@ -115,23 +115,55 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     (``publish.folder.open_folder``): the editions and what ``publish`` writes beside
     them are all new when the build ends, or all as they were if it stops early
     (an error, Ctrl-C, SIGTERM). A second build into the same folder waits for the lock.
+    One exception: a build stopped (Ctrl-C, SIGTERM) after some sources' editions were
+    written, as on a cluster, publishes those and keeps them; a second Ctrl-C while it
+    does so puts everything back.
     """
     from ..publish.folder import open_folder
 
+    state: dict = {}
+    interrupted = None
     with open_folder(out_dir, notice=notice):
-        editions, failed = _build(sources, formats, out_dir, progress, jobs, force,
-                                  allow_remote, warn, styles, paper, scheduler, notice,
-                                  strict, times)
-        if publish is not None:
-            publish(editions)
+        try:
+            editions, failed = _build(sources, formats, out_dir, progress, jobs, force,
+                                      allow_remote, warn, styles, paper, scheduler, notice,
+                                      strict, times, state)
+        except KeyboardInterrupt as exc:
+            written = _written(state)
+            if publish is None or not written:
+                raise
+            sources = len({ed.slug for ed in written})
+            (notice or (lambda _m: None))(
+                f"interrupted: publishing the editions of the {sources} sources already "
+                "built (Ctrl-C again to undo them)")
+            publish(written)
+            interrupted = exc
+        else:
+            if publish is not None:
+                publish(editions)
+    if interrupted is not None:
+        raise interrupted  # after the commit: what was built is kept and listed
     if failed is not None:
         raise failed  # after the commit: the other sources' editions are published
     return editions
 
 
+def _written(state: dict) -> list[Edition]:
+    """The editions of the sources written before a build was stopped, with their
+    articles (as ``_build`` returns them)."""
+    results = state.get("results") or {}
+    editions, formats = state.get("editions", {}), state.get("formats", [])
+    return [dataclasses.replace(editions[source, fmt], slug=slug,
+                                article=results[source].article,
+                                media_type=adapter(fmt).MEDIA_TYPE)
+            for source, slug in state.get("sources", [])
+            if source in results and all((source, f) in editions for f in formats)
+            for fmt in formats]
+
+
 def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn, styles,
-           paper, scheduler, notice, strict,
-           times) -> tuple[list[Edition], BuildError | None]:
+           paper, scheduler, notice, strict, times,
+           state: dict) -> tuple[list[Edition], BuildError | None]:
     """``build``'s work inside the folder's transaction: the editions, and the error of
     the sources that failed on a cluster (None when none did)."""
     import time
@@ -176,9 +208,10 @@ def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn,
                 todo.setdefault(source, []).append(fmt)
     results: dict[Path, Built] = {}
     validator = None  # the build's warm EPUBCheck, started below
+    state.update(editions=editions, results=results, formats=formats,
+                 sources=list(zip(paths, slugs)))
 
     def write(source: Path, built: Built) -> None:
-        results[source] = built
         times.reading += built.read_seconds
         times.rendering += sum(item.seconds for item in built.rendered)
         for warning in built.warnings:
@@ -194,6 +227,10 @@ def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn,
                 verdicts[item.format] = refuse_invalid(item.format, item.data, name,
                                                        validator)
                 times.checking += verdicts[item.format].seconds
+        with signals_held():  # a source's editions are written together (milliseconds)
+            _write_all(source, built, verdicts)
+
+    def _write_all(source: Path, built: Built, verdicts: dict) -> None:
         for item in built.rendered:
             target = out_dir / file_name(item.format, built.slug)
             # An edition rendered again to the same bytes (a print style that moved no
@@ -210,6 +247,7 @@ def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn,
                 item.format, target, len(item.data), item.seconds, item.pages, item.words,
                 skipped=same, check_seconds=checked.seconds if checked else None,
                 check_source=checked.source if checked else "")
+        results[source] = built  # all its editions written (before the signals come)
 
     times.planning = time.perf_counter() - started
     failed = None
