@@ -89,17 +89,23 @@ _open_transactions: dict[str, Transaction] = {}
 
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM held (and delivered afterwards) while files are put back."""
-    if (threading.current_thread() is not threading.main_thread()
-            or not hasattr(signal, "pthread_sigmask")):
+    """SIGINT and SIGTERM held while files are written or put back: one that arrives
+    meanwhile is recorded and raised again at the end. (Blocking them in this thread
+    is not enough: another thread, Dask's, say, would take them and Python would raise
+    here all the same.)"""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = {signal.SIGINT, signal.SIGTERM}
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    caught: list[int] = []
+    handlers = {signum: signal.signal(signum, lambda n, _f: caught.append(n))
+                for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+        if caught:
+            signal.raise_signal(caught[0])
 
 
 class Transaction:
