@@ -88,6 +88,10 @@ def find_sources(paths: Sequence[Path]) -> list[Path]:
     if not found:
         raise UsageError("no Markdown sources (*.md) found",
                          file=paths[0] if paths else DEFAULT_SOURCE_DIR)
+    from ..paths import refuse_outside
+
+    for source in found:  # a link out of its folder is not the project's to publish
+        refuse_outside(source, source.parent, "source")
     return found
 
 
