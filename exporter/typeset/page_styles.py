@@ -9,18 +9,15 @@ whole document, so a book of n top-level headings (a page or two each) costs abo
   are the pseudo-elements of the ``@page`` rules that match it, a short list: read it.
 - ``make_page`` gathers the anchors and counter lookups of every earlier page into
   lists, one Python step per page, and then tests membership in those lists. Gathered
-  here into sets by C-level iteration (``_seen_before``), the same values.
-- ``layout_fixed_boxes`` walks every other page for ``position: fixed`` boxes, twice per
-  page; a document without any (the editions have none) is answered at once by a
-  C-level scan.
+  here into sets kept from one page to the next (``_seen_before``), the same values.
+- ``layout_document`` walks every other page for ``position: fixed`` boxes, twice per
+  page; a document without any (the editions have none) is now seen to have none once.
 
 ``install`` replaces each only where WeasyPrint's code is the code this was written
 against (the replaced text is checked), so a newer WeasyPrint runs its own.
 """
 
 from __future__ import annotations
-
-from operator import attrgetter
 
 _installed = False
 
@@ -105,36 +102,46 @@ _GATHERED = """\
     cached_anchors, cached_lookups = _exporter_seen_before(page_maker, page_number)
 """
 
-_FIXED = attrgetter("fixed_boxes")
+_FIXED_EACH = """\
+    for i, page in enumerate(pages):
+        root_children = []
+        root, footnote_area, note_area = page.children
+        root_children.extend(layout_fixed_boxes(context, pages[:i], page))
+        root_children.extend(root.children)
+        root_children.extend(layout_fixed_boxes(context, pages[i + 1:], page))
+"""
+_FIXED_IF_ANY = """\
+    _exporter_fixed = any(page.fixed_boxes for page in pages)
+    for i, page in enumerate(pages):
+        root_children = []
+        root, footnote_area, note_area = page.children
+        if _exporter_fixed:
+            root_children.extend(layout_fixed_boxes(context, pages[:i], page))
+        root_children.extend(root.children)
+        if _exporter_fixed:
+            root_children.extend(layout_fixed_boxes(context, pages[i + 1:], page))
+"""
 
 
-def _linear_fixed_boxes(original):
-    def layout_fixed_boxes(context, pages, containing_page):
-        if not any(map(_FIXED, pages)):
-            return iter(())
-        return original(context, pages, containing_page)
-
-    return layout_fixed_boxes
-
-
-def _make_page_gathering_sets(page) -> None:
-    """``page.make_page`` compiled again with ``_GATHERED`` for ``_GATHER``."""
+def _recompiled(module, name: str, old: str, new: str, **names) -> None:
+    """``module.name`` compiled again from its source with ``new`` for ``old`` (and
+    ``names`` added to the module), if its source holds ``old`` exactly once."""
     import inspect
     import textwrap
 
+    function = getattr(module, name, None)
     try:
-        source = textwrap.dedent(inspect.getsource(page.make_page))
+        source = textwrap.dedent(inspect.getsource(function))
+        filename = inspect.getsourcefile(function)
     except (OSError, TypeError):
         return
-    if source.count(_GATHER) != 1:
+    if source.count(old) != 1:
         return  # another WeasyPrint: left as it is
-    namespace = page.__dict__
-    namespace["_exporter_seen_before"] = _seen_before
-    code = compile(source.replace(_GATHER, _GATHERED), inspect.getsourcefile(page.make_page),
-                   "exec")
+    namespace = module.__dict__
+    namespace.update(names)
     scope: dict = {}
-    exec(code, namespace, scope)  # noqa: S102 (WeasyPrint's own function, one block changed)
-    page.make_page = scope["make_page"]
+    exec(compile(source.replace(old, new), filename, "exec"), namespace, scope)  # noqa: S102
+    setattr(module, name, scope[name])
 
 
 def install() -> None:
@@ -150,6 +157,10 @@ def install() -> None:
     if all(hasattr(StyleFor, name) for name in ("add_page_declarations",
                                                 "get_cascaded_styles", "_page_type_match")):
         page.set_page_type_computed_styles = set_page_type_computed_styles
-    _make_page_gathering_sets(page)
-    if hasattr(layout, "layout_fixed_boxes"):
-        layout.layout_fixed_boxes = _linear_fixed_boxes(layout.layout_fixed_boxes)
+    _recompiled(page, "make_page", _GATHER, _GATHERED, _exporter_seen_before=_seen_before)
+    original = getattr(layout, "layout_document", None)
+    _recompiled(layout, "layout_document", _FIXED_EACH, _FIXED_IF_ANY)
+    import weasyprint.document as document
+
+    if getattr(document, "layout_document", None) is original:  # imported by name there
+        document.layout_document = layout.layout_document
