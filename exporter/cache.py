@@ -2,8 +2,10 @@
 
 Keys are hashes of everything that determines the result, so a hit is always
 correct and nothing ever needs invalidating; the cache can be deleted at any time.
-The folder is ``$EXPORTER_CACHE_DIR``, else ``.cache/exporter`` in the working folder;
-``EXPORTER_CACHE_DIR=off`` disables it.
+The folder is ``$EXPORTER_CACHE_DIR``, else the user's cache folder (platformdirs:
+``~/.cache/exporter`` on Linux, ``~/Library/Caches/exporter`` on macOS,
+``%LOCALAPPDATA%/exporter/Cache`` on Windows), never the project; ``EXPORTER_CACHE_DIR=off``
+disables it.
 """
 
 from __future__ import annotations
@@ -31,7 +33,11 @@ def cache_dir() -> Path | None:
     setting = os.environ.get("EXPORTER_CACHE_DIR", "").strip()
     if setting.lower() in ("off", "0", "none"):
         return None
-    return Path(setting) if setting else Path(".cache") / "exporter"
+    if setting:
+        return Path(setting)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("exporter", appauthor=False))
 
 
 def get(namespace: str, key: str) -> bytes | None:

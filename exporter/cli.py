@@ -43,6 +43,15 @@ Formats = Annotated[Optional[list[Format]], typer.Option(  # noqa: UP007
 Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
 
 
+def _command(function):
+    """``app.command``, with the docstring's paragraphs unwrapped: the help then wraps to
+    the terminal's width instead of breaking where the source's lines end."""
+    import inspect
+
+    paragraphs = inspect.cleandoc(function.__doc__ or "").split("\n\n")
+    return app.command(help="\n\n".join(" ".join(p.split()) for p in paragraphs))(function)
+
+
 def _fail(exc: BaseException) -> None:
     """Print one line for a user's error, a short note for a bug; exit non-zero."""
     if _state["debug"]:
@@ -94,7 +103,7 @@ def main(
     _state["color"] = not os.environ.get("NO_COLOR")
 
 
-@app.command()
+@_command
 def build(
     sources: Sources = None,
     formats: Formats = None,
@@ -150,7 +159,7 @@ def build(
                       f"({SAMPLE_SOURCE_DIR}) into {out}/; start a project of your own with "
                       "'exporter init'", highlight=False, markup=False, soft_wrap=True)
     try:
-        with console.status("building...") as status:
+        with _BuildProgress(console) as status:
             def publish_editions(built):  # in the build's transaction on the folder
                 started = time.perf_counter()
                 published.append(publish(out, built, check=check_editions, sign_key=sign,
@@ -169,7 +178,7 @@ def build(
                                  scheduler=scheduler,
                                  notice=lambda m: console.print(m, highlight=False,
                                                                 markup=False), times=times,
-                                 publish=publish_editions)
+                                 counted=status.count, publish=publish_editions)
             published, downloads = published
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)
         _fail(exc)
@@ -185,6 +194,65 @@ def _progress(status, console, message: str) -> None:
     status.update(message)
     if _state["verbose"]:
         console.print(message, highlight=False, markup=False)
+
+
+class _BuildProgress:
+    """What a terminal shows while a build runs: a spinner and the current step; with two
+    or more sources to build, a bar, "done/total sources" and the time left (from the
+    sources done so far). Nothing when the output is not a terminal or with --quiet."""
+
+    def __init__(self, console) -> None:
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                 _sources_column(), console=console, transient=True,
+                                 disable=_state["quiet"])
+        self.task = self.progress.add_task("building...", total=None)
+
+    def __enter__(self) -> "_BuildProgress":
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.stop()
+
+    def update(self, message: str) -> None:
+        self.progress.update(self.task, description=message)
+
+    def count(self, done: int, total: int) -> None:
+        self.progress.update(self.task, completed=done, total=total)
+
+
+def _sources_column():
+    from rich.progress import BarColumn, ProgressColumn
+    from rich.table import Table
+    from rich.text import Text
+
+    class SourcesColumn(ProgressColumn):
+        """Bar, count and time left, shown only for two or more sources. The time left
+        is the time per source so far times the sources still to build (rich's own
+        estimate needs more samples than a build of a few sources gives)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.bar = BarColumn(bar_width=24)
+
+        def render(self, task):
+            if task.total is None or task.total < 2:
+                return Text("")
+            done, total = int(task.completed), int(task.total)
+            left = "time left unknown"
+            if 0 < done < total and task.elapsed:
+                seconds = round(task.elapsed / done * (total - done))
+                left = f"about {seconds // 60}:{seconds % 60:02d} left"
+            elif done >= total:
+                left = "done"
+            grid = Table.grid(padding=(0, 1))
+            grid.add_row(self.bar.render(task), Text(f"{done}/{total} sources"),
+                         Text(left, style="progress.remaining"))
+            return grid
+
+    return SourcesColumn()
 
 
 def _process_age() -> float | None:
@@ -236,7 +304,7 @@ def _account(times, startup: float | None, downloads: float, remote: bool) -> No
     typer.echo(line)
 
 
-@app.command()
+@_command
 def watch(
     sources: Sources = None,
     formats: Formats = None,
@@ -322,7 +390,7 @@ def _published(out: Path, published) -> None:
         raise typer.Exit(EXIT_FAILURE)
 
 
-@app.command()
+@_command
 def verify(
     folder: Annotated[Path, typer.Argument(help="Output folder with manifest.json.")],
     key: Annotated[Optional[Path], typer.Option(  # noqa: UP007
@@ -348,7 +416,7 @@ def verify(
     typer.echo(f"verified: {len(results)} checks passed in {folder}")
 
 
-@app.command()
+@_command
 def check(
     files: Annotated[list[Path], typer.Argument(
         help="Editions to validate; a folder means every edition in it.")],
@@ -406,7 +474,7 @@ def _editions_in(paths: list[Path]) -> list[Path]:
     return found
 
 
-@app.command()
+@_command
 def glossary(
     sources: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP007
         help="Markdown files or folders (default: source/).", show_default=False)] = None,
@@ -415,6 +483,7 @@ def glossary(
     from .run.build import find_sources
     from .read.collection import article_files, is_collection
     from .glossary import glossary_report
+    from .house.styles import house_style
     from .read.source import load_document
 
     try:
@@ -425,7 +494,7 @@ def glossary(
         for article in articles:
             seen.setdefault(article.resolve(), article)
         for source in seen.values():
-            doc, locator = load_document(source)
+            doc, locator = load_document(source, defaults=house_style(source).defaults)
             report = glossary_report(doc.ast, doc.root, doc.meta.glossary, locator,
                                      doc.meta.lang)
             _secho(f"{source}: {len(report.used)} terms used, "
@@ -440,7 +509,7 @@ def glossary(
         _fail(exc)
 
 
-@app.command()
+@_command
 def init(
     folder: Annotated[Path, typer.Argument(
         help="New (or empty) folder for the project.")] = Path("."),
@@ -458,7 +527,7 @@ def init(
     typer.echo(f"next: {go}exporter build && exporter check dist")
 
 
-@app.command()
+@_command
 def new(
     title: Annotated[str, typer.Argument(help="The article's headline.")],
     source: Annotated[Path, typer.Option(

@@ -8,6 +8,7 @@ wrong and what to do.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import SourceError
+from .errors import Problems, SourceError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -225,13 +226,18 @@ def _field_names(model: type[BaseModel]) -> list[str]:
 
 
 def _describe(loc: Loc) -> str:
-    return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc) or "document"
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") \
+        or "document"
 
 
 def validation_error(exc: ValidationError, model: type[BaseModel], locator: Locator,
                      what: str = "") -> SourceError:
     """Turn pydantic's first error into one readable ``SourceError``."""
-    err = exc.errors(include_url=False)[0]
+    return _readable(exc.errors(include_url=False)[0], model, locator, what)
+
+
+def _readable(err: dict, model: type[BaseModel], locator: Locator, what: str) -> SourceError:
+    """One pydantic error as a located, readable ``SourceError``."""
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     # Tagged/union validators add the type name to loc; drop parts that are not keys.
     loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
@@ -252,7 +258,10 @@ def validation_error(exc: ValidationError, model: type[BaseModel], locator: Loca
         msg = msg[len("Value error, "):]
     value = err.get("input")
     shown = f" (got {value!r})" if isinstance(value, (str, int, float)) and len(repr(value)) < 60 else ""
-    return locator.error(f"{prefix}'{_describe(loc)}': {msg}{shown}", loc)
+    hint = None
+    if kind == "literal_error" and isinstance(value, str):  # one of a few words: the nearest
+        hint = _suggest(value, re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected"))))
+    return locator.error(f"{prefix}'{_describe(loc)}': {msg}{shown}", loc, hint)
 
 
 def validate(model: type[M], data: Any, locator: Locator, what: str = "") -> M:
@@ -260,7 +269,12 @@ def validate(model: type[M], data: Any, locator: Locator, what: str = "") -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise validation_error(exc, model, locator, what) from None
+        found = [_readable(err, model, locator, what) for err in exc.errors(include_url=False)]
+    # Every mistake in one report (in the order of the file's lines), as a compiler does.
+    unique = list({str(e): e for e in sorted(found, key=lambda e: e.line or 0)}.values())
+    if len(unique) == 1:
+        raise unique[0]
+    raise Problems([str(e) for e in unique], file=locator.file)
 
 
 def load_model_file(path: Path, model: type[M], what: str = "") -> tuple[M, Locator]:

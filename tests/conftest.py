@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -16,6 +18,22 @@ SOURCE_DIR = ROOT / "source"
 SAMPLE = SOURCE_DIR / "azerbaijan-operation-nagorno-karabakh.md"
 SEED = ROOT.parent / "shared" / "seeds" / "000_5a0348a23b76aaed.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def pytest_configure(config):
+    """One cache for the whole session, in a temporary folder: the tests never read or
+    fill the user's cache (``exporter.cache``), and every test starts as a fresh clone
+    would; what one test computed, the others reuse (tests that need a cold or a
+    private cache set ``EXPORTER_CACHE_DIR`` themselves)."""
+    folder = tempfile.mkdtemp(prefix="exporter-test-cache-")
+    config._exporter_cache = folder
+    os.environ["EXPORTER_CACHE_DIR"] = folder
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_exporter_cache", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def bench_generate():

@@ -142,6 +142,11 @@ def test_verify_reports_a_missing_file_and_a_folder_without_manifest(three_copy,
     result = run_cli("verify", empty)
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "manifest.json" in result.stderr
+    # The source folder, given by mistake: no advice to build into it.
+    result = run_cli("verify", _source)
+    assert result.returncode == 2
+    assert "a folder of sources, not of editions" in result.stderr
+    assert "exporter verify dist" in result.stderr and "--out" not in result.stderr
 
 
 def test_signed_manifest_verifies_and_tampering_is_found(three_copy, tmp_path):
@@ -310,9 +315,13 @@ def test_page_lists_each_article_and_edition(three):
             (link,) = section.xpath(f'.//a[@href="{ed["file"]}"]')
             assert link.get("type") == ed["media_type"]
             assert ed["sha256"] in text
-        assert "EPUB — for e-readers and phones" in text
-        assert "PDF — to read on screen or print" in text
-        assert "Word document — to edit in Word or LibreOffice" in text
+        # Each link says what it gives: format, size, length and use, in that order.
+        names = [" ".join(a.text_content().split()) for a in section.xpath(".//a[@download]")]
+        assert re.fullmatch(r"EPUB [\d.]+ kB · [\d,]+ words for e-readers and phones",
+                            names[0]), names
+        assert re.fullmatch(r"PDF [\d.]+ kB · \d+ pages to read on screen or print", names[1])
+        assert names[2].startswith("Word document ") \
+            and names[2].endswith(" to edit in Word or LibreOffice")
         assert re.search(r"\d+ kB · \d+ pages", text) and re.search(r"\d+ kB · \d+ words", text)
         assert text.count("Accessibility:") == 3
 
@@ -393,6 +402,19 @@ def test_page_in_chromium_at_phone_and_desktop_widths(which, sample_dist, three,
             "const xs = [...document.querySelectorAll('.edition')].map(e => "
             "e.getBoundingClientRect().left); return new Set(xs).size")
     assert columns["phone"] == 1 and columns["desktop"] >= 2
+    # Phone first: on a 390x844 screen the newest article's downloads are all on the
+    # first screen, and what few readers need (checksum, accessibility) is folded.
+    browser.set_window_size(390, 844)
+    browser.execute_script("window.scrollTo(0, 0)")
+    bottom, screen = browser.execute_script(
+        "const a = document.querySelector('main article');"
+        "const ds = [...a.querySelectorAll('a.download')];"
+        "return [Math.max(...ds.map(d => d.getBoundingClientRect().bottom)),"
+        " window.innerHeight]")
+    assert bottom <= screen, (which, bottom, screen)
+    assert browser.execute_script(
+        "const ds = [...document.querySelectorAll('details.more')];"
+        "return ds.length > 0 && ds.every(d => !d.open && d.querySelector('.sha'))")
     # axe-core, WCAG 2.x A and AA plus best practices: no violations.
     browser.execute_script(AXE.read_text("utf-8"))
     result = browser.execute_async_script(

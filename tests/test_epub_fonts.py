@@ -165,3 +165,15 @@ def test_armenian_and_georgian_get_the_fallback_face_embedded(tmp_path, source_c
     assert ord("a") not in regular  # only what the book face lacks
     # The sample itself (Latin only) embeds no fallback.
     assert not ebook_fonts.fallback_faces(ebook_fonts.characters(["Khankendi, Baku"]))
+
+
+def test_subsetting_the_script_faces_prints_nothing(monkeypatch, caplog):
+    """DejaVu carries FontForge's FFTM table; on a cold cache fontTools printed "FFTM NOT
+    subset; don't know how to subset; dropped" once for each face (issue 26)."""
+    import logging
+
+    monkeypatch.setenv("EXPORTER_CACHE_DIR", "off")
+    with caplog.at_level(logging.WARNING):
+        faces = ebook_fonts.fallback_faces("Երևան, თბილისი")
+    assert faces, "DejaVu Serif draws Armenian and Georgian"
+    assert [r.getMessage() for r in caplog.records] == []

@@ -130,7 +130,7 @@ def test_two_builds_at_different_times_give_identical_bytes(tmp_path, source_cop
 def test_language_tags_are_checked_once_then_served_from_the_cache(tmp_path, monkeypatch):
     import sys
 
-    from exporter.read.metadata import standard_tag
+    from exporter.i18n import standard_tag
 
     monkeypatch.setenv("EXPORTER_CACHE_DIR", str(tmp_path))
     assert standard_tag("en-gb") == "en-GB"

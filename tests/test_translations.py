@@ -205,3 +205,17 @@ def test_the_same_sources_give_the_same_catalogue_in_any_folder(tmp_path):
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "one" / "catalog.xml").read_bytes() == \
         (tmp_path / "two" / "catalog.xml").read_bytes()
+
+
+def test_the_page_promises_only_the_formats_every_article_has():
+    """"each to download as" names what every article has; what only some have is
+    counted apart (issue 26: five articles were promised a booklet one of them had)."""
+    plain, other, fuller = _entry("a", "en"), _entry("b", "en"), _entry("c", "en")
+    for label in ("Print-ready PDF", "Booklet"):
+        fuller["editions"].append({**fuller["editions"][0], "label": label})
+    page = render_page([plain, other, fuller], "", "acquisition", signed=False).decode()
+    assert "3 articles, each to download as EPUB. 1 of them also as Print-ready PDF and " \
+           "Booklet." in page
+    ru = [{**e, "lang": "ru"} for e in (plain, other, fuller)]
+    page = render_page(ru, "", "acquisition", signed=False).decode()
+    assert "1 из них также в формате" in page

@@ -19,11 +19,11 @@ WAIT = 180  # seconds; generous for a shared machine, never reached when it work
 class Watch:
     """A running ``exporter watch`` whose output lines arrive in a queue."""
 
-    def __init__(self, *args: str):
+    def __init__(self, *args: str, cwd=ROOT):
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         # As from a terminal: Ctrl-C must not be ignored (see test_hostile_input).
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "exporter", "watch", *args], cwd=ROOT, env=env,
+            [sys.executable, "-m", "exporter", "watch", *args], cwd=cwd, env=env,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.lines: queue.Queue[tuple[str, str]] = queue.Queue()

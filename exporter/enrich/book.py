@@ -228,7 +228,8 @@ def assemble_book(path: Path, allow_remote: bool = False, maps_ready=None,
 
     path = Path(path)
     root = path.parent.resolve()
-    spec, locator, docs = read_collection(path, allow_remote)
+    spec, locator, docs = read_collection(path, allow_remote,
+                                          house.defaults if house is not None else ())
 
     maps, located = _merged_maps(docs)
     fields = {key: value for key, value in spec.model_dump().items()

@@ -42,7 +42,8 @@ DOCX) with a glossary and a map appendix.
 - `source/maps/*.geojson`: map layers (areas or lines). GeoJSON positions are
   [longitude, latitude], in that order.
 - `styles/`: the house style. Empty means the built-in style; see `styles/README.md`.
-- `exporter.yml`: the theme (typeface, text size, accent colour, paper size).
+- `exporter.yml`: the project's defaults (publisher, language, formats, paper) and its
+  theme (typeface, text size, accent colour).
 - `dist/`: the editions, made by `exporter build` (do not edit them).
 """
 
@@ -68,11 +69,24 @@ For the common choices you need no CSS: see `theme:` in `../exporter.yml`.
 _PROJECT_FILE = """\
 # Project settings for exporter. Uncomment a line to use it; `exporter build` checks
 # every value and names the line of a wrong one.
+# publisher: Example News     # every article's publisher, unless it names its own
+# lang: en-GB                 # every article's language, unless it names its own
+# base_url: https://news.example.org/   # relative links are resolved against it
+# formats: [epub, pdf, docx]  # what 'exporter build' makes (also: print, booklet)
+# paper: A4                   # PDF paper: A4, A5, B5, letter, legal
 theme:
   # typeface: DejaVu Serif    # body text of every edition (an installed font family)
   # base_size_pt: 10.5        # body text size of the PDF and DOCX, in points
   # accent: "#1f4e79"         # generated EPUB cover; title and section rules of the PDF
-  # paper: A4                 # PDF paper: A4, A5, B5, letter, legal
+"""
+
+
+#: What a project's repository leaves out: what a build makes again.
+_GITIGNORE = """\
+# Made by 'exporter build'; build again rather than commit them.
+/dist/
+# Caches of older versions of the exporter (the cache is now in the user's cache folder).
+/.cache/
 """
 
 
@@ -108,8 +122,10 @@ def init_project(target: Path) -> list[Path]:
         raise UsageError("is a file, not a folder", file=target,
                          hint="give the name of a new folder")
     if target.is_dir() and not _is_empty(target):
+        free = next(f"{target.name}-{n}" for n in range(2, 1000)
+                    if not (target.parent / f"{target.name}-{n}").exists())
         raise UsageError("the folder is not empty; nothing was written", file=target,
-                         hint="give the name of a new folder, e.g. 'exporter init news'")
+                         hint=f"give the name of a new folder, e.g. 'exporter init {free}'")
     written: list[Path] = []
     _copy_tree(resources.files("exporter.data") / "sample", target / SOURCE_FOLDER, written)
     files = {
@@ -120,6 +136,8 @@ def init_project(target: Path) -> list[Path]:
     for path, text in files.items():
         _write_new(path, text.encode("utf-8"))
         written.append(path)
+    _write_new(target / ".gitignore", _GITIGNORE.encode("utf-8"))
+    written.append(target / ".gitignore")
     return written
 
 
@@ -147,6 +165,14 @@ def _house_keys(folder: Path) -> dict[str, object]:
     return {}
 
 
+def _project_keys(folder: Path) -> dict[str, object]:
+    """``lang`` and ``publisher`` of the project file beside ``folder``, if it sets them."""
+    from .theme import load_project
+
+    settings = load_project(folder.resolve().parent / PROJECT_FILE)
+    return dict(kv for kv in settings.front_matter_defaults() if kv[0] in ("lang", "publisher"))
+
+
 def new_article(title: str, folder: Path = Path(SOURCE_FOLDER),
                 today: dt.date | None = None) -> Path:
     """Write ``folder/<slug>.md``: front-matter with every key, today's date; return it."""
@@ -157,7 +183,7 @@ def new_article(title: str, folder: Path = Path(SOURCE_FOLDER),
                          hint="run this in a project folder (make one with 'exporter init'), "
                               "or name the folder with --source")
     path = folder / f"{article_slug(title)}.md"
-    house = {"lang": "en-GB", **_house_keys(folder)}
+    house = {"lang": "en-GB", **_project_keys(folder), **_house_keys(folder)}
     date = (today or dt.date.today()).isoformat()
 
     def value(v: object) -> str:
@@ -182,6 +208,16 @@ glossary:
   include: used             # list the terms the text uses (used, all)
 maps: []                    # see the example article and README.md
 # print: {{paper: A5, bleed_mm: 3, crop_marks: true}}   # paged editions; see README.md "Print"
+# abstract: A summary for the title page (Markdown).
+# description: The editions' description metadata (the standfirst when left out).
+# identifier: urn:uuid:...   # stable id; made from the title and date when left out
+# cover_image: cover.jpg     # an image in this folder; a cover is drawn when left out
+# base_url: https://news.example.org/   # relative links are resolved against it
+# dir: rtl                   # writing direction; default: the language's
+# corrections:               # since publication, oldest first
+#   - {{date: {date}, text: "What was corrected."}}
+# translation_of: other-article   # the article this one translates (its file name)
+# translations: {{ru: other-article-ru}}   # this story in other languages
 ---
 
 Write the article here, in Markdown.

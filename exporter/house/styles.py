@@ -62,6 +62,10 @@ class HouseStyle:
     builtin: Path = STYLES_DIR
     #: ``--paper``: the paper of every paged edition, over the front-matter's and theme's.
     paper: str | None = None
+    #: The project file's front-matter defaults, (key, value) pairs (``publisher``, ...).
+    defaults: tuple[tuple[str, str], ...] = ()
+    #: The project file's ``formats``: what a build makes without ``--format``.
+    formats: tuple[str, ...] | None = None
 
     def file(self, name: str) -> Path:
         """The project's ``name`` if it has one, else the built-in one."""
@@ -83,6 +87,8 @@ class HouseStyle:
         h = hashlib.sha256(self.theme.digest(fmt).encode() if self.theme else b"")
         if self.paper is not None and fmt in PAGED:
             h.update(f"\0paper={self.paper.lower()}\0".encode())
+        for key, value in self.defaults:  # every edition says who published it, ...
+            h.update(f"\0{key}={value}\0".encode())
         for name in STYLE_FILES:
             if fmt in AFFECTS[name]:
                 h.update(f"\0{name}\0".encode())
@@ -104,9 +110,10 @@ def house_style(source: Path, styles: Path | None = None) -> HouseStyle:
                          hint="give a folder holding print.css, epub.css, maps.yml "
                               "or reference.docx")
     folder = styles if styles is not None else project / STYLES_FOLDER
-    theme = None
-    if (project / PROJECT_FILE).is_file():  # pydantic is loaded only when needed
-        from .theme import load_project
+    if not (project / PROJECT_FILE).is_file():  # pydantic is loaded only when needed
+        return HouseStyle(override=folder if folder.is_dir() else None)
+    from .theme import load_project
 
-        theme = load_project(project / PROJECT_FILE).theme
-    return HouseStyle(override=folder if folder.is_dir() else None, theme=theme)
+    settings = load_project(project / PROJECT_FILE)
+    return HouseStyle(override=folder if folder.is_dir() else None, theme=settings.theme,
+                      defaults=settings.front_matter_defaults(), formats=settings.formats)

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..yamlfile import load_yaml, read_text, validate
 
@@ -146,17 +146,79 @@ class Theme(BaseModel):
                               ).hexdigest()
 
 
+#: The output formats a project may list (the adapters' names; ``adapters.ADAPTERS`` is
+#: checked against this list by the tests: house/ comes before adapters/).
+FORMAT_NAMES = ("epub", "pdf", "docx", "print", "booklet")
+
+#: The project's defaults for each article's front-matter (an article's own value wins).
+FRONT_MATTER_DEFAULTS = ("publisher", "lang", "base_url")
+
+
 class ProjectFile(BaseModel):
-    """``exporter.yml``: settings of a project folder."""
+    """``exporter.yml``: the project's defaults and its theme."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    publisher: str | None = Field(None, min_length=1, max_length=300,
+                                  description="Publisher of every article that names none.")
+    lang: str | None = Field(None, description="Language of every article that names none.")
+    base_url: str | None = Field(None, description="Web address relative links are resolved "
+                                 "against, for every article that names none.")
+    formats: tuple[Literal[FORMAT_NAMES], ...] | None = Field(  # type: ignore[valid-type]
+        None, min_length=1, description="What 'exporter build' makes without --format.")
+    paper: Paper | None = Field(None, description="PDF paper size (as theme: paper).")
     theme: Theme = Theme()
 
     @field_validator("theme", mode="before")
     @classmethod
     def _empty(cls, value: object) -> object:
         return {} if value is None else value  # "theme:" with every line commented out
+
+    @field_validator("formats", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value  # "formats: epub"
+
+    @field_validator("publisher")
+    @classmethod
+    def _plain(cls, value: str | None) -> str | None:
+        return " ".join(value.split()) if value is not None else None
+
+    @field_validator("lang")
+    @classmethod
+    def _bcp47(cls, value: str | None) -> str | None:
+        from ..i18n import standard_tag
+
+        if value is None:
+            return None
+        tag = standard_tag(value)
+        if tag is None:
+            raise ValueError("is not a valid BCP 47 language tag (e.g. en-GB, hy, az-Latn)")
+        return tag
+
+    @field_validator("base_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"https?://[^/\s]+", value):
+            raise ValueError("a web address starting with https://, e.g. "
+                             "https://news.example.org/")
+        return value
+
+    @model_validator(mode="after")
+    def _paper_once(self) -> "ProjectFile":
+        if self.paper is not None and self.theme.paper not in (None, self.paper):
+            raise ValueError(f"paper: {self.paper} and theme: paper: {self.theme.paper} "
+                             "disagree; keep one of them")
+        if self.paper is not None and self.theme.paper is None:
+            # One place to read it from: the theme (below the front-matter's print: paper).
+            object.__setattr__(self, "theme", self.theme.model_copy(
+                update={"paper": self.paper}))
+        return self
+
+    def front_matter_defaults(self) -> tuple[tuple[str, str], ...]:
+        """(key, value) for each front-matter default the project sets."""
+        return tuple((key, getattr(self, key)) for key in FRONT_MATTER_DEFAULTS
+                     if getattr(self, key) is not None)
 
 
 def load_project(path: Path) -> ProjectFile:
@@ -168,6 +230,5 @@ def load_project(path: Path) -> ProjectFile:
         return ProjectFile()
     if not isinstance(data, dict):
         raise locator.error("the project file must be a mapping", (),
-                            "write 'theme:' and its settings, e.g. 'paper: A5'")
-    # Named as the user named it (``styles.PROJECT_FILE``): styles reads themes, not back.
-    return validate(ProjectFile, data, locator, path.name)
+                            "write 'key: value' lines, e.g. 'publisher: Example News'")
+    return validate(ProjectFile, data, locator)

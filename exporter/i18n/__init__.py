@@ -294,3 +294,24 @@ def collator(tag: str):
 def words(tag: str) -> Words:
     """The generated words of language ``tag``."""
     return Words(tag or SOURCE_LANGUAGE)
+
+
+def standard_tag(value: str) -> str | None:
+    """``value`` as a standard BCP 47 tag, or None when it is not a valid one.
+
+    Answers are cached with the langcodes version: importing langcodes (its registry
+    is compiled on import) takes longer than the rest of a rebuild.
+    """
+    import importlib.metadata
+
+    from .. import cache
+
+    key = cache.digest("langcodes", importlib.metadata.version("langcodes"), value)
+    hit = cache.get("bcp47", key)
+    if hit is not None:
+        return hit.decode("utf-8") or None
+    import langcodes
+
+    tag = str(langcodes.standardize_tag(value)) if langcodes.tag_is_valid(value) else None
+    cache.put("bcp47", key, (tag or "").encode("utf-8"))
+    return tag

@@ -114,9 +114,13 @@ def _checked(check: dict | None, file: str, _: Words) -> str:
 
 
 def _edition(ed: dict, lang: str) -> str:
+    """One edition: a large download link that says what the file is (format, size,
+    length, what it is for), and folded under it the details few readers need: the
+    file's name, its accessibility summary, the check's verdict and its SHA-256."""
     _ = words(lang)
     facts = " · ".join(x for x in (human_size(ed["bytes"], lang), extent(ed, lang)) if x)
-    purpose = f" — {_say(_, ed['purpose'])}" if ed.get("purpose") else ""
+    purpose = (f'<span class="purpose">{_say(_, ed["purpose"])}</span>'
+               if ed.get("purpose") else "")
     summary = ed.get("accessibility_summary") or _(
         "This file declares no accessibility information.")
     summary = escape(summary) if ed.get("accessibility_summary") else _say(_, summary)
@@ -124,13 +128,18 @@ def _edition(ed: dict, lang: str) -> str:
         '<li class="edition">\n'
         f'<a class="download" href="{escape(ed["file"])}" type="{escape(ed["media_type"])}" '
         f'hreflang="{escape(lang)}" download><span class="format">{_say(_, ed["label"])}'
-        f'</span>{purpose}</a>\n'
-        f'<p class="facts">{_say(_, facts)}<span class="file" dir="ltr">'
-        f'{escape(ed["file"])}</span></p>\n'
+        f'</span> <span class="facts">{_say(_, facts)}</span> {purpose}</a>\n'
+        f'<details class="more">\n<summary>{_say(_, _("About this file"))}'
+        f'<span class="sr-only">: {_say(_, ed["label"])}</span></summary>\n'
+        f'<p class="file" dir="ltr">{escape(ed["file"])}</p>\n'
         f'<p class="a11y"><span class="label">{_say(_, _("Accessibility:"))}</span> '
         f'{summary}</p>\n'
         f'{_checked(ed.get("check"), ed["file"], _)}'
         f'<p class="sha"><span class="label">SHA-256:</span> '
+        f'<code dir="ltr">{escape(ed["sha256"])}</code></p>\n'
+        '</details>\n'
+        # Paper cannot unfold: the printed page gets the file's name and checksum.
+        f'<p class="on-paper"><span dir="ltr">{escape(ed["file"])}</span> · SHA-256 '
         f'<code dir="ltr">{escape(ed["sha256"])}</code></p>\n'
         '</li>\n')
 
@@ -148,8 +157,6 @@ def _article(article: dict, page_lang: str, heading: int = 2) -> str:
                    f'width="{width // 2}" height="{height // 2}">\n')
     out.append('<div class="about">\n')
     out.append(f'<h{heading} id="{slug}-title">{escape(article["title"])}</h{heading}>\n')
-    if article.get("standfirst"):
-        out.append(f'<p class="standfirst">{escape(article["standfirst"])}</p>\n')
     facts = [f'<time datetime="{article["date"]}">{long_date(article["date"], lang)}</time>']
     if article.get("authors"):
         facts.insert(0, _say(_, _("By {names}", names=_.join(article["authors"]))))
@@ -160,15 +167,23 @@ def _article(article: dict, page_lang: str, heading: int = 2) -> str:
                   f'{long_date(article["modified"], lang)}</time>')
         facts.append(f'<a href="#{slug}-corrections">{corrected}</a>')
     out.append(f'<p class="meta">{" · ".join(facts)}</p>\n')
-    if article.get("subjects"):
-        out.append(f'<p class="subjects"><span class="label">{_say(_, _("Subjects:"))}</span> '
-                   f'{escape(_.join(article["subjects"]))}</p>\n')
     out.append('</div>\n')
+    # The downloads come before the standfirst: on a phone, the newest article's
+    # editions are on the first screen.
     sub = heading + 1
     out.append(f'<h{sub} class="sr-only">{_say(_, _("Editions to download"))}</h{sub}>\n'
                '<ul class="editions">\n')
     out += [_edition(ed, lang) for ed in article["editions"]]
     out.append('</ul>\n')
+    if article.get("standfirst") or article.get("subjects"):
+        out.append('<div class="summary">\n')
+        if article.get("standfirst"):
+            out.append(f'<p class="standfirst">{escape(article["standfirst"])}</p>\n')
+        if article.get("subjects"):
+            out.append(f'<p class="subjects"><span class="label">'
+                       f'{_say(_, _("Subjects:"))}</span> '
+                       f'{escape(_.join(article["subjects"]))}</p>\n')
+        out.append('</div>\n')
     if article.get("corrections"):
         out.append(f'<section class="corrections" id="{slug}-corrections" '
                    f'aria-labelledby="{slug}-corrections-title">\n'
@@ -211,14 +226,23 @@ def render_page(articles: list[dict], css: str, catalogue_kind: str, signed: boo
     _ = words(lang)
     direction = words(lang).direction
     count = len(articles)
-    formats = list(dict.fromkeys(ed["label"] for a in articles for ed in a["editions"]
-                                 if a["lang"] == lang))
+    ours = [[ed["label"] for ed in a["editions"]] for a in articles if a["lang"] == lang]
+    every = list(dict.fromkeys(label for labels in ours for label in labels))
+    # What every article has, then what only some have, counted: no promise the page
+    # does not keep ("each as ... booklet" when one article has a booklet).
+    formats = [label for label in every if all(label in labels for labels in ours)]
+    some = Counter(tuple(label for label in labels if label not in formats)
+                   for labels in ours)
     publishers = {a.get("publisher") for a in articles}
     site = publishers.pop() if len(publishers) == 1 and None not in publishers else ""
     title = _("Downloads — {site}", site=site) if site else _("Downloads")
     intro = _.n("{n} article, to download as {formats}.",
                 "{n} articles, each to download as {formats}.", count,
                 n=_.number(count), formats=_.join(formats, "or"))
+    for extra, n in some.items():
+        if extra:
+            intro += " " + _.n("{n} of them also as {formats}.", "{n} of them also as "
+                               "{formats}.", n, n=_.number(n), formats=_.join(list(extra)))
     groups = stories(articles, lang)
     if len(groups) < count:
         intro += " " + _.n("{n} story is published in several languages.",

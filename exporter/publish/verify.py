@@ -82,6 +82,11 @@ def verify(folder: Path, key_file: Path | None = None) -> list[Result]:
         articles = manifest["articles"]
         others = manifest["files"]
     except FileNotFoundError:
+        if any(folder.glob("*.md")) or any(folder.glob("*.collection.yml")):
+            # The sources, not the editions: point at where the editions go.
+            raise UsageError("this is a folder of sources, not of editions", file=folder,
+                             hint="verify the output folder, e.g. 'exporter verify dist'"
+                             ) from None
         raise UsageError("no manifest.json in this folder", file=folder,
                          hint=f"build the editions with 'exporter build --out {folder}'"
                          ) from None

@@ -64,13 +64,17 @@ def article_files(path: Path) -> list[Path]:
     return found
 
 
-def _read_spec(path: Path) -> tuple[CollectionSpec, Locator]:
+def _read_spec(path: Path, defaults: tuple[tuple[str, str], ...] = (),
+               ) -> tuple[CollectionSpec, Locator]:
     from ..yamlfile import load_yaml, read_text, validate
 
     data, locator = load_yaml(read_text(path), path)
     if not isinstance(data, dict):
         raise locator.error("a collection file is a mapping: title, date, lang, articles ...",
                             hint="see docs/collections.md")
+    for key, value in defaults:
+        if key in CollectionSpec.model_fields:
+            data.setdefault(key, value)
     return validate(CollectionSpec, data, locator, what="collection"), locator
 
 
@@ -93,20 +97,22 @@ def _article_paths(spec: CollectionSpec, locator: Locator, root: Path) -> list[P
     return paths
 
 
-def read_collection(path: Path, allow_remote: bool = False
+def read_collection(path: Path, allow_remote: bool = False,
+                    defaults: tuple[tuple[str, str], ...] = (),
                     ) -> tuple[CollectionSpec, Locator, list[tuple[Document, Locator]]]:
     """Read a collection file and each article it names, in order, as single sources are
-    read (raw HTML sanitised, images and links checked); ``enrich.book`` assembles them."""
+    read (raw HTML sanitised, images and links checked); ``enrich.book`` assembles them.
+    ``defaults``: the project's front-matter defaults, for the book and its articles."""
     from .rawhtml import sanitize_raw_html
     from .references import check_references
     from .source import load_document
 
     path = Path(path)
     root = path.parent.resolve()
-    spec, locator = _read_spec(path)
+    spec, locator = _read_spec(path, defaults)
     docs: list[tuple[Document, Locator]] = []
     for article in _article_paths(spec, locator, root):
-        doc, article_locator = load_document(article, root)
+        doc, article_locator = load_document(article, root, defaults)
         sanitize_raw_html(doc)
         check_references(doc, allow_remote)
         docs.append((doc, article_locator))

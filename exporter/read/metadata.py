@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..glossary.model import GlossarySettings
+from ..i18n import standard_tag
 from ..maps.spec import MapSpec
 
 #: Namespace for identifiers derived from the slug and date (stable across builds).
@@ -201,24 +202,3 @@ def _as_date(value: Any) -> Any:
     if not isinstance(value, dt.date):
         raise ValueError("is not a date; write it as YYYY-MM-DD, e.g. 2023-09-19")
     return value
-
-
-def standard_tag(value: str) -> str | None:
-    """``value`` as a standard BCP 47 tag, or None when it is not a valid one.
-
-    Answers are cached with the langcodes version: importing langcodes (its registry
-    is compiled on import) takes longer than the rest of a rebuild.
-    """
-    import importlib.metadata
-
-    from .. import cache
-
-    key = cache.digest("langcodes", importlib.metadata.version("langcodes"), value)
-    hit = cache.get("bcp47", key)
-    if hit is not None:
-        return hit.decode("utf-8") or None
-    import langcodes
-
-    tag = str(langcodes.standardize_tag(value)) if langcodes.tag_is_valid(value) else None
-    cache.put("bcp47", key, (tag or "").encode("utf-8"))
-    return tag

@@ -55,10 +55,13 @@ def _split_yaml(text: str, file: Path, first_line: int) -> tuple[str | None, int
 
 
 def load_metadata(text: str, file: Path, warnings: list[str] | None = None,
+                  defaults: tuple[tuple[str, str], ...] = (),
                   ) -> tuple[Metadata, Locator, str, int]:
     """Validate the metadata (a pandoc title block and/or YAML front-matter, in the
     project's or pandoc's names); return metadata, its locator, the body and its first
-    line. Warnings (ignored pandoc variables, assumed values) go to ``warnings``."""
+    line. Warnings (ignored pandoc variables, assumed values) go to ``warnings``.
+    ``defaults`` (the project file's ``publisher``, ``lang``, ...) fill keys the source
+    leaves out."""
     from .pandocmeta import normalise, split_title_block
 
     titled, rest, used = split_title_block(text) if text.startswith("%") else ({}, text, 0)
@@ -85,6 +88,8 @@ def load_metadata(text: str, file: Path, warnings: list[str] | None = None,
     for key, value in titled.items():
         data.setdefault(key, value)
         locator.lines.setdefault((key,), {"title": 1, "authors": 2, "date": 3}[key])
+    for key, value in defaults:  # before pandoc's assumptions (lang: en-US) are made
+        data.setdefault(key, value)
     found = normalise(data, locator, file)
     if warnings is not None:
         warnings += found
@@ -122,8 +127,10 @@ def line_of(text: str, needle: str, first_line: int = 1) -> int | None:
     return None if pos < 0 else first_line + text.count("\n", 0, pos)
 
 
-def load_document(path: Path, root: Path | None = None) -> tuple[Document, Locator]:
-    """Read, validate and parse ``path``; ``root`` is the folder nothing may escape."""
+def load_document(path: Path, root: Path | None = None,
+                  defaults: tuple[tuple[str, str], ...] = ()) -> tuple[Document, Locator]:
+    """Read, validate and parse ``path``; ``root`` is the folder nothing may escape;
+    ``defaults`` are the project's front-matter defaults (``house.styles.HouseStyle``)."""
     from ..paths import refuse_outside
 
     path = Path(path)
@@ -137,7 +144,7 @@ def load_document(path: Path, root: Path | None = None) -> tuple[Document, Locat
     _refuse_other_formats(path)
     text = read_text(path)
     warnings: list[str] = []
-    meta, locator, body, body_line = load_metadata(text, path, warnings)
+    meta, locator, body, body_line = load_metadata(text, path, warnings, defaults)
     if not body.strip():
         raise SourceError("the article has no body text", file=path, line=body_line,
                           hint="write the article below the front-matter")

@@ -169,7 +169,8 @@ def translations_of(source: Path, slug: str, lang: str, data: dict,
     """The other languages' articles of the story ``source`` belongs to, in the order of
     their language tags. ``data`` is the source's own front-matter; ``line_of`` gives the
     line where it links an article. A named article not in the folder is an error."""
-    from .metadata import stable_identifier, standard_tag
+    from ..i18n import standard_tag
+    from .metadata import stable_identifier
 
     folder = source.parent
     known = _siblings(folder)

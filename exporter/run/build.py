@@ -102,6 +102,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
           styles: Path | None = None, paper: str | None = None,
           scheduler: str | None = None, notice: Callable[[str], None] | None = None,
           strict: bool = False, times: BuildTimes | None = None,
+          counted: Callable[[int, int], None] | None = None,
           publish: Callable[[list[Edition]], object] | None = None) -> list[Edition]:
     """Build every source in every format into ``out_dir``; return the editions.
 
@@ -111,7 +112,8 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     of the paged editions over the front-matter's and the theme's. With ``scheduler`` (a
     Dask scheduler's address) the sources are built on that cluster; ``notice`` receives
     what the user should see of it (the dashboard's address). ``strict`` makes warnings
-    errors. ``publish`` (``publish.downloads.publish`` with the build's options) is
+    errors. ``counted`` receives (sources done, sources to build) before the work and
+    after each source's editions are written (a progress bar's count). ``publish`` (``publish.downloads.publish`` with the build's options) is
     given the editions once they are written, also when some sources failed on a
     cluster (their errors are raised after it).
 
@@ -131,7 +133,7 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
         try:
             editions, failed = _build(sources, formats, out_dir, progress, jobs, force,
                                       allow_remote, warn, styles, paper, scheduler, notice,
-                                      strict, times, state)
+                                      strict, times, state, counted)
         except KeyboardInterrupt as exc:
             written = _written(state)
             if publish is None or not written:
@@ -156,18 +158,18 @@ def _written(state: dict) -> list[Edition]:
     """The editions of the sources written before a build was stopped, with their
     articles (as ``_build`` returns them)."""
     results = state.get("results") or {}
-    editions, formats = state.get("editions", {}), state.get("formats", [])
+    editions, wanted = state.get("editions", {}), state.get("wanted", {})
     return [dataclasses.replace(editions[source, fmt], slug=slug,
                                 article=results[source].article,
                                 media_type=adapter(fmt).MEDIA_TYPE)
             for source, slug in state.get("sources", [])
-            if source in results and all((source, f) in editions for f in formats)
-            for fmt in formats]
+            if source in results and all((source, f) in editions for f in wanted[source])
+            for fmt in wanted[source]]
 
 
 def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn, styles,
-           paper, scheduler, notice, strict, times,
-           state: dict) -> tuple[list[Edition], BuildError | None]:
+           paper, scheduler, notice, strict, times, state: dict,
+           counted=None) -> tuple[list[Edition], BuildError | None]:
     """``build``'s work inside the folder's transaction: the editions, and the error of
     the sources that failed on a cluster (None when none did)."""
     import time
@@ -177,8 +179,8 @@ def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn,
 
     times = times if times is not None else BuildTimes()
     started = time.perf_counter()
-    formats = list(dict.fromkeys(formats or DEFAULT_FORMATS))
-    for name in formats:
+    asked = list(dict.fromkeys(formats or ()))
+    for name in asked:
         adapter(name)  # unknown names fail here, before any work
     paths = find_sources(sources)
     slugs = [source_slug(p) for p in paths]
@@ -198,8 +200,11 @@ def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn,
     houses = {source: house_style(source, styles) for source in paths}
     if paper is not None:
         houses = {source: replace(house, paper=paper) for source, house in houses.items()}
+    # --format, else the project file's formats, else the three editions.
+    wanted = {source: asked or list(houses[source].formats or DEFAULT_FORMATS)
+              for source in paths}
     for source, slug in zip(paths, slugs):
-        for fmt in formats:
+        for fmt in wanted[source]:
             target = out_dir / file_name(fmt, slug)
             digest = digests[source, fmt] = freshness.input_digest(
                 source, fmt, houses[source], shaped_by=(fmt, *producers(fmt)))
@@ -212,7 +217,7 @@ def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn,
                 todo.setdefault(source, []).append(fmt)
     results: dict[Path, Built] = {}
     validator = None  # the build's warm EPUBCheck, started below
-    state.update(editions=editions, results=results, formats=formats,
+    state.update(editions=editions, results=results, wanted=wanted,
                  sources=list(zip(paths, slugs)))
 
     def write(source: Path, built: Built) -> None:
@@ -233,6 +238,8 @@ def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn,
                 times.checking += verdicts[item.format].seconds
         with signals_held():  # a source's editions are written together (milliseconds)
             _write_all(source, built, verdicts)
+        if counted and scheduler:  # the cluster's results come as they are done
+            counted(len(results), len(todo))
 
     def _write_all(source: Path, built: Built, verdicts: dict) -> None:
         for item in built.rendered:
@@ -256,6 +263,8 @@ def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn,
     times.planning = time.perf_counter() - started
     failed = None
     if todo:
+        if counted:
+            counted(0, len(todo))
         started = time.perf_counter()
         if scheduler:
             from .cluster.dask_runner import DaskCluster
@@ -263,7 +272,7 @@ def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn,
             # The cluster runs ``build_source`` by name: it imports nothing of the build.
             executor: Executor = DaskCluster(scheduler, notice, task=build_source)
         else:
-            executor = LocalProcesses(max(1, jobs or os.cpu_count() or 1))
+            executor = LocalProcesses(max(1, jobs or os.cpu_count() or 1), counted)
             times.processes = executor.jobs
         # The validator starts before the editions are rendered and warms up meanwhile
         # (on the cluster's path too: the client checks what the workers send back).
@@ -281,13 +290,13 @@ def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn,
                 hint="the other editions were written; fix these and build again")
     started = time.perf_counter()
     built = [(source, slug) for source, slug in zip(paths, slugs)
-             if all((source, fmt) in editions for fmt in formats)]
+             if all((source, fmt) in editions for fmt in wanted[source])]
     articles = _articles([s for s, _ in built], [s for _, s in built], results, out_dir,
                          allow_remote, houses)
     times.articles = time.perf_counter() - started
     return [dataclasses.replace(editions[source, fmt], slug=slug, article=articles[source],
                                 media_type=adapter(fmt).MEDIA_TYPE)
-            for source, slug in built for fmt in formats], failed
+            for source, slug in built for fmt in wanted[source]], failed
 
 
 def _validator_note(validator) -> str:

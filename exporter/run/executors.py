@@ -127,15 +127,19 @@ def _draw_maps_beside(source: Path, house: HouseStyle) -> Callable[[], None]:
 
 def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | None,
                 allow_remote: bool, houses: dict[Path, HouseStyle],
-                strict: bool = False) -> dict[Path, Built]:
-    """Render every (source, formats) in ``todo``, in ``jobs`` processes."""
+                strict: bool = False,
+                counted: Callable[[int, int], None] | None = None) -> dict[Path, Built]:
+    """Render every (source, formats) in ``todo``, in ``jobs`` processes; ``counted``
+    receives (sources rendered, sources) as they finish."""
     say = progress or (lambda _msg: None)
+    count = counted or (lambda _done, _total: None)
     results: dict[Path, Built] = {}
     if jobs <= 1:
-        for source, formats in todo.items():
+        for n, (source, formats) in enumerate(todo.items(), start=1):
             say(f"building {source.name}: {', '.join(formats)}")
             results[source] = build_source(source, formats, allow_remote, houses[source],
                                            strict)
+            count(n, len(todo))
         return results
     if len(todo) >= jobs:
         with process_pool(jobs) as pool:
@@ -146,6 +150,7 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
             for n, (source, future) in enumerate(futures.items(), start=1):
                 results[source] = future.result()
                 say(f"built {n}/{len(futures)}: {source.name}")
+                count(n, len(futures))
         return results
     # Few sources: page layout (the slowest step) runs in a worker beside the other
     # formats. The worker starts first, loading its layout engine while the text is
@@ -198,6 +203,7 @@ def _render_all(todo: dict[Path, list[str]], jobs: int, progress: Progress | Non
             results[source] = Built(ctx.doc.slug, sorted(local, key=lambda r: order[r.format]),
                                     ctx.doc.warnings, article,
                                     read_seconds[source] + time.perf_counter() - started)
+            count(len(results), len(todo))
     return results
 
 
@@ -218,10 +224,12 @@ class LocalProcesses:
     before anything is written."""
 
     jobs: int
+    #: Receives (sources rendered, sources to build): a progress bar's count.
+    counted: Callable[[int, int], None] | None = None
 
     def run(self, todo, houses, allow_remote, write, progress,
             strict: bool = False) -> list[ExporterError]:
         for source, built in _render_all(todo, self.jobs, progress, allow_remote,
-                                         houses, strict).items():
+                                         houses, strict, self.counted).items():
             write(source, built)
         return []

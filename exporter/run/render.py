@@ -45,7 +45,7 @@ def prepare(source: Path, allow_remote: bool = False,
 
     if is_collection(source):
         return assemble_book(source, allow_remote, maps_ready, house)
-    doc, locator = load_document(source)
+    doc, locator = load_document(source, defaults=house.defaults if house else ())
     doc.house = house or HouseStyle()
     enrich(doc, locator, allow_remote, maps_ready)
     if strict and doc.warnings:

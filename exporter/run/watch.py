@@ -100,6 +100,15 @@ def snapshot(paths: Sequence[Path]) -> Snapshot:
     return seen
 
 
+def _project_formats(sources: Sequence[Path]) -> Sequence[str]:
+    """The project file's ``formats`` for these sources, else the three editions."""
+    try:
+        found = find_sources(sources)
+    except ExporterError:
+        return DEFAULT_FORMATS  # reported by the first round
+    return house_style(found[0]).formats or DEFAULT_FORMATS
+
+
 class Watcher:
     """Rebuilds sources into ``out`` with a warm PDF worker, as long as it is open."""
 
@@ -107,7 +116,7 @@ class Watcher:
                  *, jobs: int | None = None, allow_remote: bool = False,
                  debug: bool = False) -> None:
         self.sources = list(sources)
-        self.formats = list(dict.fromkeys(formats or DEFAULT_FORMATS))
+        self.formats = list(dict.fromkeys(formats or _project_formats(self.sources)))
         for name in self.formats:
             adapter(name)  # unknown names fail here
         self.out = out

@@ -143,6 +143,9 @@ def _fallback_subset(path, chars: str) -> bytes | None:
         return None
     options = subset.Options()
     options.notdef_outline = True
+    # FontForge's timestamp (DejaVu has one): no reader uses it, and fontTools, not
+    # knowing how to subset it, would print a warning for every face on a cold cache.
+    options.drop_tables += ["FFTM"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(font)

@@ -33,6 +33,8 @@ class Pack:
     styles: dict[str, str] = field(default_factory=dict)
     theme: object = None
     paper: str | None = None
+    #: The project file's front-matter defaults (``HouseStyle.defaults``).
+    defaults: tuple = ()
 
 
 def _folder_files(folder: Path) -> list[Path]:
@@ -80,7 +82,7 @@ def pack(source: Path, house: HouseStyle, blobs: dict[str, bytes],
         styles = {name: add(house.override / name) for name in STYLE_FILES
                   if (house.override / name).is_file()}
     return Pack(source=source, name=source.name, files=files, styles=styles,
-                theme=house.theme, paper=house.paper)
+                theme=house.theme, paper=house.paper, defaults=house.defaults)
 
 
 @contextmanager
@@ -100,4 +102,4 @@ def unpacked(item: Pack, blobs: dict[str, bytes]) -> Iterator[tuple[Path, HouseS
             for name, digest in item.styles.items():
                 (override / name).write_bytes(blobs[digest])
         yield folder / item.name, HouseStyle(override=override, theme=item.theme,
-                                             paper=item.paper)
+                                             paper=item.paper, defaults=item.defaults)
