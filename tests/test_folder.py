@@ -189,7 +189,8 @@ def test_a_lost_manifest_is_rebuilt_from_the_folder(two, tmp_path):
 
 def test_sigterm_after_the_editions_are_written_leaves_the_old_folder(two, tmp_path):
     """The signing key is a FIFO: the build blocks reading it in the middle of its
-    publishing, after the new EPUB is in place; SIGTERM then must put it all back."""
+    publishing, after the new EPUB is in place (the test opens the FIFO's other end,
+    which succeeds only then); SIGTERM then must put it all back."""
     import shutil
 
     out = tmp_path / "dist"
@@ -204,17 +205,24 @@ def test_sigterm_after_the_editions_are_written_leaves_the_old_folder(two, tmp_p
         [sys.executable, "-m", "exporter", "build", "--format", "epub", "--out", str(out),
          "--sign", str(key), str(source)], cwd=ROOT, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True)
+    writer = None
     try:
         deadline = time.monotonic() + 240
-        while (out / "alpha.epub").read_bytes() == before["alpha.epub"]:
+        while writer is None:  # opens once the build is reading the key: publishing
             assert build.poll() is None, build.communicate()
-            assert time.monotonic() < deadline, "the new EPUB was never written"
-            time.sleep(0.05)
+            assert time.monotonic() < deadline, "the build never read the key"
+            try:
+                writer = os.open(key, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:
+                time.sleep(0.05)
+        assert (out / "alpha.epub").read_bytes() != before["alpha.epub"]  # the new one
         build.send_signal(signal.SIGTERM)
         _, err = build.communicate(timeout=60)
     finally:
         if build.poll() is None:
             build.kill()
+        if writer is not None:
+            os.close(writer)
     assert build.returncode == 130, err
     assert "interrupted" in err.lower() and "Traceback" not in err
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
