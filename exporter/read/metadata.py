@@ -107,8 +107,14 @@ class Metadata(BaseModel):
     @field_validator("title", "standfirst", "publisher", "rights", "abstract", "description")
     @classmethod
     def _strip(cls, value: str | None) -> str | None:
+        from .limits import MAX_METADATA_TEXT
+
         if value is not None and not value.strip():
             raise ValueError("must not be empty")
+        if value is not None and len(value) > MAX_METADATA_TEXT:
+            raise ValueError(f"is {len(value):,} characters; the limit is "
+                             f"{MAX_METADATA_TEXT:,} (about 3,000 words): put long text in "
+                             "the article's body")
         return value.strip() if value is not None else None
 
     @field_validator("base_url")
