@@ -208,20 +208,34 @@ def _locked(out_dir: Path, notice: Callable[[str], None] | None) -> Iterator[Non
     import sys
 
     lock_file = out_dir / LOCK
-    try:
-        lock_file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise BuildError(f"cannot write to the output folder: {exc.strerror}", file=out_dir,
-                         hint="choose a writable folder with --out") from None
-    try:
+    said = False
+    while True:
+        try:
+            lock_file.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise BuildError(f"cannot write to the output folder: {exc.strerror}",
+                             file=out_dir, hint="choose a writable folder with --out") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            (notice or (lambda m: print(m, file=sys.stderr)))(
-                f"waiting for {_holder(lock_file)}, which is writing {out_dir}/ "
-                "(one build at a time writes a folder; Ctrl-C stops waiting)")
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            if not said:
+                (notice or (lambda m: print(m, file=sys.stderr)))(
+                    f"waiting for {_holder(lock_file)}, which is writing {out_dir}/ "
+                    "(one build at a time writes a folder; Ctrl-C stops waiting)")
+                said = True
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(fd)
+                raise
+        try:  # the lock of the file still at that path (a failed first build removes it)
+            if os.stat(lock_file).st_ino == os.fstat(fd).st_ino:
+                break
+        except OSError:
+            pass
+        os.close(fd)
+    try:
         os.ftruncate(fd, 0)
         command = " ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv))
         os.pwrite(fd, f"process {os.getpid()} ({command or 'exporter'})\n".encode(), 0)
@@ -240,6 +254,7 @@ def open_folder(out_dir: Path,
     if key is not None and key in _open_transactions:
         yield _open_transactions[key]
         return
+    created = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -256,6 +271,8 @@ def open_folder(out_dir: Path,
             yield transaction
         except BaseException:
             transaction.rollback()
+            if created:  # a first build that failed leaves no folder behind
+                shutil.rmtree(out_dir, ignore_errors=True)
             raise
         else:
             transaction.commit()
