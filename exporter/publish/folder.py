@@ -255,6 +255,7 @@ def open_folder(out_dir: Path,
         yield _open_transactions[key]
         return
     created = not out_dir.exists()
+    records_created = not (out_dir / STATE_DIR).exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -271,8 +272,11 @@ def open_folder(out_dir: Path,
             yield transaction
         except BaseException:
             transaction.rollback()
-            if created:  # a first build that failed leaves no folder behind
+            # A first build that failed leaves no folder (nor records, nor lock) behind.
+            if created:
                 shutil.rmtree(out_dir, ignore_errors=True)
+            elif records_created:
+                shutil.rmtree(out_dir / STATE_DIR, ignore_errors=True)
             raise
         else:
             transaction.commit()
