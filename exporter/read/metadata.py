@@ -20,6 +20,12 @@ from ..maps.spec import MapSpec
 _ID_NAMESPACE = uuid.UUID("6f1c3a52-2b0e-5c55-9a43-5e3c1f0d7e21")
 
 
+
+#: Characters in one front-matter text (title, standfirst, abstract, description ...):
+#: a 300,000-word abstract was accepted and took a minute and 500 MB to set. (The other
+#: bounds on input are in ``limits``.)
+MAX_METADATA_TEXT = 20_000
+
 class Correction(BaseModel):
     """One correction to a published article: when it was made and what changed."""
 
@@ -107,8 +113,6 @@ class Metadata(BaseModel):
     @field_validator("title", "standfirst", "publisher", "rights", "abstract", "description")
     @classmethod
     def _strip(cls, value: str | None) -> str | None:
-        from .limits import MAX_METADATA_TEXT
-
         if value is not None and not value.strip():
             raise ValueError("must not be empty")
         if value is not None and len(value) > MAX_METADATA_TEXT:
