@@ -206,7 +206,7 @@ class _BuildProgress:
 
         self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
                                  _sources_column(), console=console, transient=True,
-                                 disable=_state["quiet"])
+                                 disable=_state["quiet"] or not console.is_terminal)
         self.task = self.progress.add_task("building...", total=None)
 
     def __enter__(self) -> "_BuildProgress":

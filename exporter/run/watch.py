@@ -70,8 +70,10 @@ class Round:
                 return f"{stamp} {self.source.name}: fixed; its editions are up to date"
             return f"{stamp} editions up to date"
         if self.error is not None:
-            return (f"{stamp} {self.source.name}: error: {self.error} "
-                    "(the last good editions are kept)")
+            # Several mistakes are several lines: the note goes on the first.
+            first, _, rest = str(self.error).partition("\n")
+            return (f"{stamp} {self.source.name}: error: {first} "
+                    "(the last good editions are kept)" + (f"\n{rest}" if rest else ""))
         formats = ", ".join(e.format for e in self.editions)
         # The time the rebuild waited for EPUBCheck is part of its time: said, not hidden.
         checks = [e.check_seconds for e in self.editions if e.check_seconds is not None]
