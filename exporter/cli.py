@@ -167,6 +167,14 @@ def build(
 
     try:
         with _BuildProgress(console) as status:
+            def publish_editions(built):  # in the build's transaction on the folder
+                started = time.perf_counter()
+                published.append(publish(out, built, check=check_editions, sign_key=sign,
+                                         bundle=bundle,
+                                         progress=lambda msg: _progress(status, console, msg)))
+                published.append(time.perf_counter() - started)
+
+            published: list = []
             editions = run_build(sources or [], [f.value for f in formats or []], out,
                                  progress=lambda msg: _progress(status, console, msg), jobs=jobs,
                                  force=force, allow_remote=allow_remote, styles=styles,
@@ -177,12 +185,8 @@ def build(
                                  scheduler=scheduler,
                                  notice=lambda m: console.print(m, highlight=False,
                                                                 markup=False), times=times,
-                                 counted=status.count)
-            started = time.perf_counter()
-            published = publish(out, editions, check=check_editions, sign_key=sign,
-                                bundle=bundle,
-                                progress=lambda msg: _progress(status, console, msg))
-            downloads = time.perf_counter() - started
+                                 counted=status.count, publish=publish_editions)
+            published, downloads = published
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 (reported by _fail)
         _fail(exc)
     if not _state["quiet"]:

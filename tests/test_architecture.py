@@ -22,7 +22,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     # editions' words in the reader's language.
     ("core", ("exporter", "exporter.data", "exporter.document", "exporter.errors",
               "exporter.slug", "exporter.yamlfile", "exporter.cache", "exporter.pandoc",
-              "exporter.reproducible", "exporter.i18n")),
+              "exporter.reproducible", "exporter.i18n", "exporter.paths")),
     # The project's settings, styles, paper sizes and typefaces.
     ("house", ("exporter.house",)),
     # What the front-matter's ``glossary:`` and ``maps:`` sections mean: the

@@ -205,9 +205,65 @@ def test_ctrl_c_cancels_the_rest_and_keeps_what_was_written(cluster, tmp_path):
 
     for epub in written:
         assert check(epub.with_suffix(".pdf")) == []
+    # What was written is listed: the page, manifest and checksums agree with the folder.
+    assert run_cli("verify", out).returncode == 0
     # Nothing of the cancelled build goes on running on the cluster.
     from distributed import Client
 
     with Client(cluster.scheduler_address) as client:
         time.sleep(1)
         assert not [k for k in client.processing().values() if k]
+
+
+def test_a_scheduler_that_dies_ends_the_build_with_what_was_written(tmp_path):
+    """The scheduler is killed after the first source's EPUB is written: the client
+    stops within seconds, names the sources not built (exit 1), and the folder holds and
+    lists the editions written (``verify`` passes)."""
+    bin_dir = Path(sys.executable).parent
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = dict(os.environ, DASK_DISTRIBUTED__WORKER__DAEMON="False")
+    folder = tmp_path / "source"
+    bench_generate().batch(folder, n=6, words=120)
+    scheduler = subprocess.Popen([str(bin_dir / "dask"), "scheduler", "--host", "127.0.0.1",
+                                  "--port", str(port), "--no-dashboard"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    worker = build = None
+    try:
+        worker = subprocess.Popen([str(bin_dir / "dask"), "worker", address, "--nworkers", "1",
+                                   "--nthreads", "1", "--no-dashboard", "--death-timeout", "5",
+                                   "--local-directory", str(tmp_path / "worker")],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  cwd=tmp_path, env=env)
+        out = tmp_path / "dist"
+        build = subprocess.Popen([sys.executable, "-m", "exporter", "build", str(folder),
+                                  "--format", "epub", "--out", str(out), "--scheduler", address],
+                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
+        deadline = time.monotonic() + 300
+        while not list(out.glob("*.epub")):
+            assert build.poll() is None, build.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        scheduler.kill()
+        killed = time.monotonic()
+        _, stderr = build.communicate(timeout=60)
+        waited = time.monotonic() - killed
+    finally:
+        for process in (build, worker, scheduler):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait(timeout=60)
+    assert build.returncode == 1, stderr
+    assert waited < 20, f"the client took {waited:.1f} s to give up"
+    assert "the connection to the Dask scheduler at" in stderr and "was lost" in stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    written = sorted(p.stem for p in out.glob("*.epub"))
+    assert 1 <= len(written) < 6
+    assert f"{6 - len(written)} of 6 sources failed" in stderr
+    verified = run_cli("verify", out)
+    assert verified.returncode == 0, verified.stdout
+    from exporter.publish.checks import check
+
+    for name in written:
+        assert check(out / f"{name}.epub") == []

@@ -98,3 +98,79 @@ def test_generated_documents_give_valid_editions(markdown):
 @given(document())
 def test_generated_documents_give_valid_editions_many(markdown):
     _check_document(markdown)
+
+
+# --- pandoc's Markdown grammar: every extension pandoc enables by default ---------------------
+#
+# Constructs drawn from pandoc's manual (definition lists, fenced divs, bracketed spans,
+# sub/superscript, strikeout, math, line blocks, example lists, inline notes, attributes,
+# grid tables, raw HTML, emoji, citations, task lists, captions), with their empty and
+# degenerate forms. Property: the build ends in editions or in a located error of the
+# source (exit 2), never an internal error, and an EPUB that is written passed EPUBCheck
+# (the build runs it before writing).
+
+PANDOC_INLINES = [
+    "~{t}~", "^{t}^", "~~{t}~~", "~~", "^^", "x ~~ y", "x ^^ y", "${t}$", "$$", "[{t}]{{.mark}}",
+    "[{t}]{{#s1 lang=hy}}", "^[{t}]", ":smile:", "@doe2020", "[@doe2020, p. 3]",
+    "<span>{t}</span>", "<img src=\"missing.png\">", "`{t}`{{.python}}", "\\\n", "&#x41;",
+    "&amp;", "<br>", "{t}\\", "**", "*", "_{t}_", "[{t}](#nowhere)", "<https://example.org>",
+]
+PANDOC_BLOCKS = [
+    "{t}\n:   {t}", "{t}\n\n:   {t}\n\n    {t}", ":::: {{.note}}\n{t}\n::::", ":::\n{t}\n:::",
+    "| {t}\n| {t}", "(@) {t}\n(@) {t}", "- [ ] {t}\n- [x] {t}", "# {t} {{#h1 .unnumbered}}",
+    "#", "##", ">", "> ", ">\n>", ":", ": {t}", "```\n{t}\n```", "```python\n{t}\n```",
+    "~~~\n~~~", "***", "+---+---+\n| {t} | {t} |\n+---+---+",
+    "| a | b |\n|---|---|\n| {t} | {t} |\n\n: {t}", "<div>{t}</div>", "<figure>\n<figcaption>"
+    "{t}</figcaption>\n</figure>", "<!-- {t} -->", "{t}  \n{t}", "1. {t}\n\n   {t}",
+    "    {t}", "\\", "[^a]\n\n[^a]: {t}", "[^b]: {t}", "Term\n: {t}",
+]
+
+
+@st.composite
+def pandoc_document(draw) -> str:
+    def fill(template: str) -> str:
+        return template.format(t=draw(text))
+
+    blocks = []
+    for _ in range(draw(st.integers(1, 8))):
+        if draw(st.booleans()):
+            blocks.append(fill(draw(st.sampled_from(PANDOC_BLOCKS))))
+        else:
+            blocks.append(" ".join(fill(draw(st.sampled_from(PANDOC_INLINES)))
+                                   for _ in range(draw(st.integers(1, 4)))))
+    return ("---\ntitle: Generated\ndate: 2023-09-19\nlang: en-GB\n---\n\n"
+            + "\n\n".join(blocks) + "\n")
+
+
+def _check_pandoc_document(markdown: str) -> None:
+    from exporter.errors import ExporterError
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "src"
+        folder.mkdir()
+        (folder / "generated.md").write_text(markdown, "utf-8")
+        try:
+            editions = build([folder], ["epub"], Path(tmp) / "dist", jobs=1)
+        except ExporterError as exc:
+            assert exc.exit_code == 2, (str(exc), markdown)  # the source's fault, located
+            assert exc.file is not None, (str(exc), markdown)
+            return
+        assert [e.format for e in editions] == ["epub"] and editions[0].size > 0
+
+
+PANDOC_EXAMPLES = int(os.environ.get("EXPORTER_PANDOC_EXAMPLES", "1"))
+
+
+@settings(max_examples=PANDOC_EXAMPLES, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(pandoc_document())
+def test_pandoc_markdown_gives_an_edition_or_a_located_error(markdown):
+    _check_pandoc_document(markdown)
+
+
+@pytest.mark.slow
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(pandoc_document())
+def test_pandoc_markdown_gives_an_edition_or_a_located_error_many(markdown):
+    _check_pandoc_document(markdown)

@@ -117,6 +117,7 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
     """Embed images, bookmark glossary uses and turn back-references into PAGEREF fields."""
 
     def visit(node: dict) -> None:
+        _raw_images(node)
         kind = node.get("t")
         content = node.get("c")
         # Attr triples of blocks/inlines that carry ids; links to them.
@@ -186,6 +187,52 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
                          if not (b.get("t") == "Div" and "map-key" in b["c"][0][1])]
 
     walk_json(ast["blocks"], drop_screen_keys)
+
+
+_RAW_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
+
+
+def _raw_images(node: dict) -> None:
+    """Raw HTML holding ``<img>`` (alone, or the image of a ``<figure>``, which pandoc
+    hands over tag by tag) made pandoc images in place: Word is given nothing of raw
+    HTML, and the image would be lost without a word. Its alt text, width and height
+    go with it; the ``<figcaption>``'s text is a paragraph of its own already."""
+    if node.get("t") not in ("RawInline", "RawBlock"):
+        return
+    fmt, text = node["c"]
+    if fmt not in ("html", "html5", "html4") or "<img" not in text.lower():
+        return
+    from html.parser import HTMLParser
+
+    images: list[dict] = []
+
+    class Images(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag != "img":
+                return
+            found = dict(attrs)
+            src = found.get("src") or ""
+            if not src:
+                return
+            alt = found.get("alt") or ""
+            sizes = [[k, found[k]] for k in ("width", "height") if found.get(k)]
+            images.append({"t": "Image", "c": [["", [], sizes],
+                                               [{"t": "Str", "c": alt}] if alt else [],
+                                               [src, ""]]})
+
+        handle_startendtag = handle_starttag
+
+    Images(convert_charrefs=True).feed(text)
+    if not images:
+        return
+    if node["t"] == "RawBlock":
+        replacement = {"t": "Plain", "c": images}
+    elif len(images) == 1:
+        replacement = images[0]
+    else:
+        replacement = {"t": "Span", "c": [["", [], []], images]}
+    node.clear()
+    node.update(replacement)
 
 
 _DRAWING_NAMES = re.compile(rb"<wp:docPr\b[^>]*>|<pic:cNvPr\b[^>]*>")

@@ -312,6 +312,9 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
 
     parts = ctx.html.parts
     starts = _page_starts(doc, ctx)
+    starts_in: dict = {}  # part id -> its page starts (one pass, not one per part)
+    for start in starts:
+        starts_in.setdefault(start.part, []).append(start)
     id_files = {ident: _file_name(part) for part in parts for ident in _ids(part.html)}
     spine: list = [cover_page]
     toc: list = []
@@ -323,7 +326,7 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     for part in parts:
         name = _file_name(part)
         body = _xhtml_body(part.html, id_files, name, images,
-                           [s for s in starts if s.part == part.id], folio=_.folio)
+                           starts_in.get(part.id, []), folio=_.folio)
         kinds = part.epub_type.split()
         # Semantics with an ARIA role go on an element that can carry the role (not <body>).
         outer = [k for k in kinds if k not in _ROLES]

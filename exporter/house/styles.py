@@ -71,7 +71,9 @@ class HouseStyle:
     def file(self, name: str) -> Path:
         """The project's ``name`` if it has one, else the built-in one."""
         if self.override is not None and (self.override / name).is_file():
-            return self.override / name
+            from ..paths import refuse_outside
+
+            return refuse_outside(self.override / name, self.override, "style file")
         return self.builtin / name
 
     def css(self, name: str, fmt: str, before_theme: str = "") -> str:

@@ -207,6 +207,10 @@ def prefetch(source: Path, style_path: Path = STYLES_DIR / "maps.yml") -> None:
         if folder is None or not meta.maps:
             return
         root = source.parent.resolve()
+        from ..paths import inside
+
+        if not inside(root / PLACES_FILE, root):
+            return  # refused by the build, with the reason
         gaz = load_gazetteer(root / PLACES_FILE)
         for spec in meta.maps:
             for screen in (False, True):
@@ -255,6 +259,9 @@ def add_maps(doc: Document, locator: Locator,
     if not places.is_file():
         raise locator.error(f"maps are declared but {PLACES_FILE} is missing", ("maps",),
                             f"add a gazetteer at {places}")
+    from ..paths import refuse_outside
+
+    refuse_outside(places, doc.root, "gazetteer")
     gaz = load_gazetteer(places)
     doc.warnings += [w for w in gaz.warnings if w not in doc.warnings]
     style_path = doc.house.file("maps.yml") if doc.house else STYLES_DIR / "maps.yml"

@@ -123,13 +123,14 @@ def save(out_dir, article: Article, digest: str) -> None:
         pass  # a missing record only means the next build prepares the article again
 
 
-def load(out_dir, slug: str, digest: str) -> Article | None:
-    """The kept facts of article ``slug`` if they were taken from inputs ``digest``."""
+def load(out_dir, slug: str, digest: str | None) -> Article | None:
+    """The kept facts of article ``slug`` if they were taken from inputs ``digest``
+    (``None``: whatever inputs they were taken from)."""
     import json
 
     try:
         record = json.loads(_record(out_dir, slug).read_text("utf-8"))
-        if record.get("inputs") != digest:
+        if digest is not None and record.get("inputs") != digest:
             return None
         return Article.from_json(record["article"])
     except (OSError, ValueError, KeyError, TypeError):

@@ -13,13 +13,16 @@ from ..reproducible import ZIP_EPOCH
 #: Already compressed: stored as they are (deflating them again gains nothing).
 _STORED = {".epub", ".docx", ".png", ".jpg", ".zip", ".sig"}
 
+#: How a bundle's file name ends.
+SUFFIX = "-offline.zip"
+
 
 def bundle_name(slugs: list[str], out_dir: Path) -> str:
     """The bundle's file name: the article's slug for one article, else the folder's."""
     from ..slug import slugify
 
     base = slugs[0] if len(slugs) == 1 else slugify(out_dir.resolve().name)
-    return f"{base}-offline.zip"
+    return f"{base}{SUFFIX}"
 
 
 def render_bundle(out_dir: Path, paths: list[str], folder: str) -> bytes:

@@ -119,11 +119,55 @@ def _entries(out_dir: Path, editions: Sequence, previous: dict | None) -> list[d
                 entry, old))
         if entry["editions"]:
             entries[slug] = entry
+    _found_in_folder(out_dir, entries)
     for entry in entries.values():
         entry["editions"].sort(key=lambda e: _format_order(e["format"]))
         entry["history"] = mf.update_history(entry.get("history", []), entry, entry["editions"])
     return sorted(entries.values(), key=lambda a: (a["date"], a["modified"], a["slug"]),
                   reverse=True)
+
+
+def _found_in_folder(out_dir: Path, entries: dict[str, dict]) -> None:
+    """Add the editions a build wrote into ``out_dir`` that no manifest lists (a manifest
+    lost, or written by an exporter that did not lock the folder): each has its build
+    record (``run.freshness``: format, slug, checksum) and its article's kept facts."""
+    import json
+
+    from . import articles
+    from .folder import STATE_DIR
+
+    listed = {ed["file"] for entry in entries.values() for ed in entry["editions"]}
+    try:
+        records = sorted((out_dir / STATE_DIR).glob("*.json"))
+    except OSError:
+        return
+    for record_path in records:
+        name = record_path.name.removesuffix(".json")
+        path = out_dir / name
+        if name in listed or "/" in name or not path.is_file():
+            continue
+        try:
+            record = json.loads(record_path.read_text("utf-8"))
+            fmt, slug, media_type = record["format"], record["slug"], record["media_type"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # not an edition's record, or one from before they named these
+        if not all(isinstance(v, str) for v in (fmt, slug, media_type)):
+            continue
+        from .editions import sha256_of
+
+        if sha256_of(path) != record.get("output"):
+            continue  # not the file the build wrote
+        entry = entries.get(slug)
+        if entry is None:
+            article = articles.load(out_dir, slug, None)
+            if article is None:
+                continue
+            entry = _article_entry(article)
+            entry["editions"], entry["history"] = [], []
+            entries[slug] = entry
+        entry["editions"].append(mf.edition_entry(
+            path, fmt, media_type, record.get("pages"), record.get("words"), entry, None))
+        listed.add(name)
 
 
 def _run_checks(out_dir: Path, entries: list[dict], done: Published) -> None:
@@ -152,15 +196,33 @@ def publish(out_dir: Path, editions: Sequence, *, check: bool = False,
     ``editions`` are the build's (``run.build.Edition``, each with its article); editions
     built earlier into the same folder stay listed while their files are there.
     ``check`` runs ``exporter check`` on editions not checked before; ``sign_key``
-    signs the manifest; ``bundle`` writes the offline zip.
+    signs the manifest; ``bundle`` writes the offline zip (and a folder that has one
+    gets it written again: an offline zip is never left with an old manifest).
+
+    Everything is written in one transaction on the folder (``folder.open_folder``):
+    the build's, when called inside it; else its own, with the folder's lock.
     """
+    from .folder import open_folder
+
+    with open_folder(out_dir, notice=progress):
+        return _publish(out_dir, editions, check=check, sign_key=sign_key, bundle=bundle,
+                        navigation_from=navigation_from, progress=progress)
+
+
+def _publish(out_dir: Path, editions: Sequence, *, check: bool, sign_key: Path | None,
+             bundle: bool, navigation_from: int | None,
+             progress: Callable[[str], None] | None) -> Published:
     from .bundle import bundle_name, render_bundle
     from .catalogue import NAVIGATION_FROM, render_catalogue
     from .feed import FEED, render_feed
     from .page import page_language, render_page
     from ..house.styles import STYLES_DIR
 
+    from .folder import remove
+
     say = progress or (lambda _m: None)
+    bundles = _bundles(out_dir)
+    bundle = bundle or bool(bundles)
     options = _options(editions, check, sign_key, bundle, navigation_from, STYLES_DIR)
     unchanged = _unchanged_since_last_time(out_dir, options)
     if unchanged is not None:
@@ -210,7 +272,7 @@ def publish(out_dir: Path, editions: Sequence, *, check: bool = False,
     if key is None and had_signature and not _holds(out_dir / mf.MANIFEST, manifest):
         # The old signature would fail to verify: it signed another manifest.
         for rel in (mf.SIGNATURE, mf.PUBLIC_KEY):
-            (out_dir / rel).unlink(missing_ok=True)
+            remove(out_dir / rel)
             done.removed.append(rel)
         done.notes.append("the manifest changed, so its old signature was removed; "
                           "sign it again with --sign KEY")
@@ -237,6 +299,10 @@ def publish(out_dir: Path, editions: Sequence, *, check: bool = False,
                    + [item["path"] for item in listed] + [mf.MANIFEST, mf.SUMS] + signed)
         _write(out_dir, name, render_bundle(out_dir, members, name.removesuffix(".zip")), done)
         done.bundle = out_dir / name
+    for old in bundles:
+        if done.bundle is None or old != done.bundle.name:
+            remove(out_dir / old)  # named after a slug or folder no longer the folder's
+            done.removed.append(old)
     _remember(out_dir, options, done)
     return done
 
@@ -342,10 +408,22 @@ def _other_files(out_dir: Path, entries: list[dict], files: dict[str, bytes]) ->
     return found
 
 
+def _bundles(out_dir: Path) -> list[str]:
+    """The offline zips in ``out_dir`` (``<name>-offline.zip``, see ``bundle``)."""
+    from .bundle import SUFFIX
+
+    try:
+        return sorted(p.name for p in out_dir.iterdir()
+                      if p.name.endswith(SUFFIX) and p.is_file())
+    except OSError:
+        return []
+
+
 def _remove_stale(out_dir: Path, files: dict[str, bytes], entries: list[dict],
                   done: Published) -> None:
     """Remove catalogue feeds and covers that belong to nothing any more."""
     from .catalogue import FOLDER
+    from .folder import remove
 
     keep = set(files) | {rel for e in entries for rel in (e.get("cover") or {}).values()
                          if isinstance(rel, str)}
@@ -356,5 +434,5 @@ def _remove_stale(out_dir: Path, files: dict[str, bytes], entries: list[dict],
         for path in sorted(base.iterdir()):
             rel = f"{folder}/{path.name}"
             if path.is_file() and rel not in keep and path.suffix in (".xml", ".png"):
-                path.unlink()
+                remove(path)
                 done.removed.append(rel)

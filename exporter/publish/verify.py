@@ -1,5 +1,10 @@
 """``exporter verify DIR``: is every file the manifest lists there, with its size and
-checksum; do ``SHA256SUMS`` and the manifest agree; is the manifest's signature good?"""
+checksum; do ``SHA256SUMS`` and the manifest agree; is the manifest's signature good;
+is there any file the manifest does not list; is the offline zip a copy of this folder?
+
+The manifest is not trusted: a name in it that is absolute, climbs out with ``..`` or
+leads outside the folder through a symbolic link is refused and never opened.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,9 @@ from pathlib import Path
 from ..errors import UsageError
 from .editions import sha256_of
 from .manifest import MANIFEST, PUBLIC_KEY, SIGNATURE, SUMS
+
+#: What a build writes beside the listed files: the manifest's own files.
+_OWN = {MANIFEST, SUMS, SIGNATURE, PUBLIC_KEY}
 
 
 @dataclass(frozen=True)
@@ -87,18 +95,25 @@ def verify(folder: Path, key_file: Path | None = None) -> list[Result]:
     results = _signature(folder, raw, key_file)
     expected: dict[str, tuple[int, str]] = {}
     earlier: dict[str, str] = {}   # checksum of an earlier version -> which one it was
-    for article in articles:
-        for ed in article["editions"]:
-            expected[ed["file"]] = (ed["bytes"], ed["sha256"])
-        for version in article.get("history", []):
-            for item in version.get("files", []):
-                earlier.setdefault(item["sha256"], f"version {version['version']} of "
-                                   f"{version['modified']}")
-    for item in others:
-        expected[item["path"]] = (item["bytes"], item["sha256"])
-    for name, (size, digest) in sorted(expected.items()):
-        file = folder / name
-        if not file.is_file():
+    try:
+        for article in articles:
+            for ed in article["editions"]:
+                expected[ed["file"]] = (ed["bytes"], ed["sha256"])
+            for version in article.get("history", []):
+                for item in version.get("files", []):
+                    earlier.setdefault(item["sha256"], f"version {version['version']} of "
+                                       f"{version['modified']}")
+        for item in others:
+            expected[item["path"]] = (item["bytes"], item["sha256"])
+    except (KeyError, TypeError, AttributeError):
+        return results + [Result(False, MANIFEST, "cannot be read as an exporter manifest "
+                                                  "(an entry without file, size or checksum)")]
+    for name, (size, digest) in sorted(expected.items(), key=lambda kv: str(kv[0])):
+        file = folder / name if isinstance(name, str) else None
+        refused = _outside(folder, name)
+        if refused:
+            results.append(Result(False, str(name), f"refused: {refused} (not read)"))
+        elif not file.is_file():
             results.append(Result(False, name, "missing"))
         elif file.stat().st_size != size and sha256_of(file) not in earlier:
             results.append(Result(False, name, f"size {file.stat().st_size} bytes, "
@@ -111,6 +126,72 @@ def verify(folder: Path, key_file: Path | None = None) -> list[Result]:
         else:
             results.append(Result(True, name, f"{size} bytes, SHA-256 matches"))
     results.append(_sums(folder, expected))
+    results += _extra_files(folder, set(expected))
+    results += _bundles(folder, raw)
+    return results
+
+
+def _outside(folder: Path, name: object) -> str:
+    """Why the manifest's ``name`` may not be opened ("" when it may): not a relative
+    path inside ``folder``, following symbolic links."""
+    import os
+
+    if not isinstance(name, str) or not name or "\0" in name:
+        return "not a file name"
+    if name.startswith(("/", "\\")) or Path(name).is_absolute() or (
+            len(name) > 1 and name[1] == ":"):
+        return "an absolute path; a manifest names files inside its folder"
+    if ".." in Path(name).parts or ".." in name.split("\\"):
+        return "a path with '..' that leads out of the folder"
+    root = os.path.realpath(folder)
+    if os.path.commonpath([root, os.path.realpath(folder / name)]) != root:
+        return "a link that leads outside the folder"
+    return ""
+
+
+def _extra_files(folder: Path, listed: set) -> list[Result]:
+    """A FAIL for each file in ``folder`` that the manifest does not list (hidden files
+    and folders, the build's records, are not the reader's; nor is the offline zip)."""
+    import os
+
+    from .bundle import SUFFIX
+
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            rel = Path(dirpath, name).relative_to(folder).as_posix()
+            if name.startswith(".") or rel in listed or rel in _OWN:
+                continue
+            if "/" not in rel and rel.endswith(SUFFIX):
+                continue  # checked as a copy of the folder (``_bundles``)
+            found.append(Result(False, rel, f"not in {MANIFEST}: a file no build listed "
+                                            "(remove it, or build again to list what is there)"))
+    return found
+
+
+def _bundles(folder: Path, manifest: bytes) -> list[Result]:
+    """Each offline zip holds this folder's manifest, or it is an old copy."""
+    import zipfile
+
+    from .bundle import SUFFIX
+
+    results = []
+    for path in sorted(folder.glob(f"*{SUFFIX}")):
+        inside = f"{path.name.removesuffix('.zip')}/{MANIFEST}"
+        try:
+            with zipfile.ZipFile(path) as archive:
+                held = archive.read(inside)
+        except (OSError, KeyError, zipfile.BadZipFile):
+            results.append(Result(False, path.name, f"not an offline copy of this folder "
+                                                    f"(no readable {inside})"))
+            continue
+        if held == manifest:
+            results.append(Result(True, path.name, f"holds this folder's {MANIFEST}"))
+        else:
+            results.append(Result(False, path.name, f"an old copy of the folder: its "
+                                                    f"{MANIFEST} differs (build again with "
+                                                    "--bundle)"))
     return results
 
 

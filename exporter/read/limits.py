@@ -29,6 +29,8 @@ MAX_PARAGRAPH_INLINES = 60_000
 #: Bytes of Markdown without a blank line, refused before pandoc reads them (reading
 #: 3.6 MB on one line took 20 s and 500 MB before the paragraph could be refused).
 MAX_BLOCK_BYTES = 512_000
+#: Front-matter texts are bounded by ``metadata.MAX_METADATA_TEXT`` and the glossary by
+#: ``glossary.model.MAX_DEFINITION`` and ``MAX_ENTRIES``, beside their schemas.
 
 _INLINE = re.compile(r"\\.|\[|\]|<span\b[^>]*>|</span\s*>|\n[ \t]*\n|`+", re.I)
 _QUOTES = re.compile(r"^(?:[ \t]{0,3}>)+", re.M)

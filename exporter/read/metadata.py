@@ -20,6 +20,12 @@ from ..maps.spec import MapSpec
 _ID_NAMESPACE = uuid.UUID("6f1c3a52-2b0e-5c55-9a43-5e3c1f0d7e21")
 
 
+
+#: Characters in one front-matter text (title, standfirst, abstract, description ...):
+#: a 300,000-word abstract was accepted and took a minute and 500 MB to set. (The other
+#: bounds on input are in ``limits``.)
+MAX_METADATA_TEXT = 20_000
+
 class Correction(BaseModel):
     """One correction to a published article: when it was made and what changed."""
 
@@ -115,6 +121,10 @@ class Metadata(BaseModel):
     def _strip(cls, value: str | None) -> str | None:
         if value is not None and not value.strip():
             raise ValueError("must not be empty")
+        if value is not None and len(value) > MAX_METADATA_TEXT:
+            raise ValueError(f"is {len(value):,} characters; the limit is "
+                             f"{MAX_METADATA_TEXT:,} (about 3,000 words): put long text in "
+                             "the article's body")
         return value.strip() if value is not None else None
 
     @field_validator("bibliography", mode="before")

@@ -145,8 +145,11 @@ def load_document(path: Path, root: Path | None = None,
                   defaults: tuple[tuple[str, str], ...] = ()) -> tuple[Document, Locator]:
     """Read, validate and parse ``path``; ``root`` is the folder nothing may escape;
     ``defaults`` are the project's front-matter defaults (``house.styles.HouseStyle``)."""
+    from ..paths import refuse_outside
+
     path = Path(path)
     root = (root or path.parent).resolve()
+    refuse_outside(path, root, "source")
     size = path.stat().st_size if path.is_file() else 0
     if size > MAX_SOURCE_BYTES:
         raise SourceError(f"the source is {size / 1e6:.1f} MB; the limit is "

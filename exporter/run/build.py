@@ -20,7 +20,7 @@ from ..adapters import DEFAULT_FORMATS, adapter, file_name
 from ..errors import BuildError, SourceError, UsageError
 from ..house.styles import SAMPLE_DIR, HouseStyle, house_style
 from ..publish.checks import VALIDATED, refuse_invalid
-from ..publish.folder import write_atomically
+from ..publish.folder import signals_held, write_atomically
 from .executors import Executor, LocalProcesses, Progress, validator_beside
 from .render import Built, build_source, prepare, producers
 
@@ -88,6 +88,10 @@ def find_sources(paths: Sequence[Path]) -> list[Path]:
     if not found:
         raise UsageError("no Markdown sources (*.md) found",
                          file=paths[0] if paths else DEFAULT_SOURCE_DIR)
+    from ..paths import refuse_outside
+
+    for source in found:  # a link out of its folder is not the project's to publish
+        refuse_outside(source, source.parent, "source")
     return found
 
 
@@ -98,7 +102,8 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
           styles: Path | None = None, paper: str | None = None,
           scheduler: str | None = None, notice: Callable[[str], None] | None = None,
           strict: bool = False, times: BuildTimes | None = None,
-          counted: Callable[[int, int], None] | None = None) -> list[Edition]:
+          counted: Callable[[int, int], None] | None = None,
+          publish: Callable[[list[Edition]], object] | None = None) -> list[Edition]:
     """Build every source in every format into ``out_dir``; return the editions.
 
     ``allow_remote`` lets http(s) images be fetched; ``warn`` receives located warnings;
@@ -108,8 +113,65 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
     Dask scheduler's address) the sources are built on that cluster; ``notice`` receives
     what the user should see of it (the dashboard's address). ``strict`` makes warnings
     errors. ``counted`` receives (sources done, sources to build) before the work and
-    after each source's editions are written (a progress bar's count).
+    after each source's editions are written (a progress bar's count). ``publish`` (``publish.downloads.publish`` with the build's options) is
+    given the editions once they are written, also when some sources failed on a
+    cluster (their errors are raised after it).
+
+    The folder is written by one writer at a time, in one transaction
+    (``publish.folder.open_folder``): the editions and what ``publish`` writes beside
+    them are all new when the build ends, or all as they were if it stops early
+    (an error, Ctrl-C, SIGTERM). A second build into the same folder waits for the lock.
+    One exception: a build stopped (Ctrl-C, SIGTERM) after some sources' editions were
+    written, as on a cluster, publishes those and keeps them; a second Ctrl-C while it
+    does so puts everything back.
     """
+    from ..publish.folder import open_folder
+
+    state: dict = {}
+    interrupted = None
+    with open_folder(out_dir, notice=notice):
+        try:
+            editions, failed = _build(sources, formats, out_dir, progress, jobs, force,
+                                      allow_remote, warn, styles, paper, scheduler, notice,
+                                      strict, times, state, counted)
+        except KeyboardInterrupt as exc:
+            written = _written(state)
+            if publish is None or not written:
+                raise
+            sources = len({ed.slug for ed in written})
+            (notice or (lambda _m: None))(
+                f"interrupted: publishing the editions of the {sources} sources already "
+                "built (Ctrl-C again to undo them)")
+            publish(written)
+            interrupted = exc
+        else:
+            if publish is not None:
+                publish(editions)
+    if interrupted is not None:
+        raise interrupted  # after the commit: what was built is kept and listed
+    if failed is not None:
+        raise failed  # after the commit: the other sources' editions are published
+    return editions
+
+
+def _written(state: dict) -> list[Edition]:
+    """The editions of the sources written before a build was stopped, with their
+    articles (as ``_build`` returns them)."""
+    results = state.get("results") or {}
+    editions, wanted = state.get("editions", {}), state.get("wanted", {})
+    return [dataclasses.replace(editions[source, fmt], slug=slug,
+                                article=results[source].article,
+                                media_type=adapter(fmt).MEDIA_TYPE)
+            for source, slug in state.get("sources", [])
+            if source in results and all((source, f) in editions for f in wanted[source])
+            for fmt in wanted[source]]
+
+
+def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn, styles,
+           paper, scheduler, notice, strict, times, state: dict,
+           counted=None) -> tuple[list[Edition], BuildError | None]:
+    """``build``'s work inside the folder's transaction: the editions, and the error of
+    the sources that failed on a cluster (None when none did)."""
     import time
 
     from . import freshness
@@ -155,11 +217,10 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
                 todo.setdefault(source, []).append(fmt)
     results: dict[Path, Built] = {}
     validator = None  # the build's warm EPUBCheck, started below
+    state.update(editions=editions, results=results, wanted=wanted,
+                 sources=list(zip(paths, slugs)))
 
     def write(source: Path, built: Built) -> None:
-        results[source] = built
-        if counted and scheduler:  # the cluster's results come as they are done
-            counted(len(results), len(todo))
         times.reading += built.read_seconds
         times.rendering += sum(item.seconds for item in built.rendered)
         for warning in built.warnings:
@@ -175,6 +236,12 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
                 verdicts[item.format] = refuse_invalid(item.format, item.data, name,
                                                        validator)
                 times.checking += verdicts[item.format].seconds
+        with signals_held():  # a source's editions are written together (milliseconds)
+            _write_all(source, built, verdicts)
+        if counted and scheduler:  # the cluster's results come as they are done
+            counted(len(results), len(todo))
+
+    def _write_all(source: Path, built: Built, verdicts: dict) -> None:
         for item in built.rendered:
             target = out_dir / file_name(item.format, built.slug)
             # An edition rendered again to the same bytes (a print style that moved no
@@ -184,14 +251,17 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             if not same:
                 write_atomically(target, item.data)
             freshness.record(target, digests[source, item.format], item.data,
-                             pages=item.pages, words=item.words)
+                             pages=item.pages, words=item.words, format=item.format,
+                             slug=built.slug, media_type=adapter(item.format).MEDIA_TYPE)
             checked = verdicts.get(item.format)
             editions[source, item.format] = Edition(
                 item.format, target, len(item.data), item.seconds, item.pages, item.words,
                 skipped=same, check_seconds=checked.seconds if checked else None,
                 check_source=checked.source if checked else "")
+        results[source] = built  # all its editions written (before the signals come)
 
     times.planning = time.perf_counter() - started
+    failed = None
     if todo:
         if counted:
             counted(0, len(todo))
@@ -214,16 +284,19 @@ def build(sources: Sequence[Path], formats: Sequence[str] | None, out_dir: Path,
             if note and edition.check_seconds is not None:
                 editions[key] = dataclasses.replace(edition, check_note=note)
         if failures:
-            raise BuildError(
+            failed = BuildError(
                 f"{len(failures)} of {len(todo)} sources failed:\n"
                 + "\n".join(f"  {error}" for error in failures),
                 hint="the other editions were written; fix these and build again")
     started = time.perf_counter()
-    articles = _articles(paths, slugs, results, out_dir, allow_remote, houses)
+    built = [(source, slug) for source, slug in zip(paths, slugs)
+             if all((source, fmt) in editions for fmt in wanted[source])]
+    articles = _articles([s for s, _ in built], [s for _, s in built], results, out_dir,
+                         allow_remote, houses)
     times.articles = time.perf_counter() - started
     return [dataclasses.replace(editions[source, fmt], slug=slug, article=articles[source],
                                 media_type=adapter(fmt).MEDIA_TYPE)
-            for source, slug in zip(paths, slugs) for fmt in wanted[source]]
+            for source, slug in built for fmt in wanted[source]], failed
 
 
 def _validator_note(validator) -> str:

@@ -22,13 +22,18 @@ _RECORDS = ".exporter"
 
 
 def _tree_files(folder: Path, skip_suffix: str) -> list[Path]:
-    """Files under ``folder`` (not hidden, not ``skip_suffix``), in a stable order."""
+    """Files under ``folder`` (not hidden, not ``skip_suffix``, not links out of it), in
+    a stable order."""
+    from ..paths import inside
+
     files = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if not name.startswith(".") and not name.endswith(skip_suffix):
-                files.append(Path(dirpath) / name)
+                path = Path(dirpath) / name
+                if inside(path, folder):  # never read; refused where it is named
+                    files.append(path)
     return files
 
 

@@ -34,7 +34,7 @@ from ..adapters import DEFAULT_FORMATS, adapter, file_name
 from ..errors import ExporterError
 from ..house.styles import STYLES_DIR, HouseStyle, house_style
 from ..publish.checks import VALIDATED, refuse_invalid
-from ..publish.folder import write_atomically
+from ..publish.folder import open_folder, write_atomically
 from ..slug import slugify
 from . import freshness
 from .build import Edition, find_sources
@@ -226,19 +226,23 @@ class Watcher:
         except ExporterError as exc:
             return Round(source, time.perf_counter() - start, error=str(exc))
         try:
-            for item in sorted(rendered, key=lambda r: self.formats.index(r.format)):
-                target, digest = stale[item.format]
-                write_atomically(target, item.data)
-                freshness.record(target, digest, item.data, pages=item.pages,
-                                 words=item.words)
-                checked = verdicts.get(item.format)
-                editions.append(Edition(item.format, target, len(item.data), item.seconds,
-                                        item.pages, item.words,
-                                        check_seconds=checked.seconds if checked else None,
-                                        check_source=checked.source if checked else ""))
-            downloads = self._publish(source, doc, house, editions)
+            # One transaction with the downloads page, catalogue, manifest, checksums,
+            # signature and bundle: all new, or (an error, Ctrl-C) all as they were.
+            with open_folder(self.out):
+                for item in sorted(rendered, key=lambda r: self.formats.index(r.format)):
+                    target, digest = stale[item.format]
+                    write_atomically(target, item.data)
+                    freshness.record(target, digest, item.data, pages=item.pages,
+                                     words=item.words, format=item.format, slug=doc.slug,
+                                     media_type=adapter(item.format).MEDIA_TYPE)
+                    checked = verdicts.get(item.format)
+                    editions.append(Edition(item.format, target, len(item.data),
+                                            item.seconds, item.pages, item.words,
+                                            check_seconds=checked.seconds if checked else None,
+                                            check_source=checked.source if checked else ""))
+                downloads = self._publish(source, doc, house, editions)
         except ExporterError as exc:  # the output folder: full, or not writable
-            return Round(source, time.perf_counter() - start, tuple(editions), error=str(exc))
+            return Round(source, time.perf_counter() - start, error=str(exc))
         return Round(source, time.perf_counter() - start, tuple(editions),
                      warnings=tuple(doc.warnings), downloads=downloads)
 

@@ -459,6 +459,9 @@ def _folios(doc: Document, laid: list[LaidOut], blank: list[bool], stylesheet: s
         return LaidOut.from_bytes(hit)
     from .layout import font_configuration, resource_fetcher  # the same fonts and fetcher
 
+    from .page_styles import install
+
+    install()  # each page's styles in constant time
     fetcher = resource_fetcher(doc)
     fonts = font_configuration()
     source = weasyprint.HTML(string=markup, url_fetcher=fetcher, base_url="resource:")

@@ -225,6 +225,9 @@ def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
     saved = sys.getrecursionlimit()
     sys.setrecursionlimit(max(saved, LAYOUT_RECURSION_LIMIT))
     try:
+        from .page_styles import install
+
+        install()  # each page's styles in constant time (WeasyPrint's walk every element)
         register()  # the exporter's own hyphenation patterns, beside Pyphen's
         fetcher = resource_fetcher(doc)
         # @font-face rules take effect only through a font configuration shared by the

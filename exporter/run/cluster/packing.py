@@ -39,12 +39,16 @@ class Pack:
 
 def _folder_files(folder: Path) -> list[Path]:
     """Non-Markdown files under ``folder`` (not hidden), as freshness counts them."""
+    from ...paths import inside
+
     found = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if not name.startswith(".") and not name.endswith(".md"):
-                found.append(Path(dirpath) / name)
+            path = Path(dirpath) / name
+            # A link out of the folder is not packed (and is refused where it is named).
+            if not name.startswith(".") and not name.endswith(".md") and inside(path, folder):
+                found.append(path)
     return found
 
 
