@@ -241,6 +241,7 @@ def test_a_signal_while_forking_is_held_until_the_children_are_started():
         signal.signal(signal.SIGTERM, saved)
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_into_one_folder(tmp_path, source_copy):
     out = tmp_path / "dist"
     procs = [subprocess.Popen([sys.executable, "-m", "exporter", "build", str(source_copy),

@@ -29,6 +29,7 @@ def _editions(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in editions(folder)}
 
 
+@pytest.mark.slow
 def test_same_bytes_every_time_cached_uncached_and_in_parallel(tmp_path, source_copy):
     uncached = tmp_path / "a"
     _build(source_copy, uncached, "--jobs", "1")
@@ -99,6 +100,7 @@ def test_input_digest_covers_what_an_edition_depends_on(tmp_path, source_copy, m
     assert digest() != base
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_batch_of_sources_with_jobs(tmp_path, source_copy, jobs):
     article = (source_copy / SAMPLE.name)
@@ -110,6 +112,7 @@ def test_batch_of_sources_with_jobs(tmp_path, source_copy, jobs):
         [f"{article.stem}.docx", f"{article.stem}.epub", "second.docx", "second.epub"])
 
 
+@pytest.mark.slow
 def test_two_builds_at_different_times_give_identical_bytes(tmp_path, source_copy):
     import time
     import zipfile

@@ -112,7 +112,16 @@ def render_on_cluster(todo: dict[Path, list[str]], houses: dict, address: str,
     # The client's own log of a lost scheduler (tracebacks of each reconnection tried)
     # is not the user's: the build says it in one line per source.
     # Left so: the client's thread goes on trying to reconnect after the build is over.
-    logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
+    # (Its reconnection attempts log through several of distributed's loggers; importing
+    # distributed sets their levels from its configuration, so it is imported first.)
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        pass  # _client says which extra to install
+    for name in ("distributed", "distributed.client", "distributed.comm",
+                 "distributed.core", "distributed.utils", "distributed.batched",
+                 "tornado.application", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     return _render_on_cluster(todo, houses, address, allow_remote, write, say, tell,
                               strict, task)
 
