@@ -129,11 +129,34 @@ def editions(folder: Path) -> list[Path]:
                   and p.suffix in EDITION_SUFFIXES and p.name != "index.html")
 
 
-def built(tmp_path_factory, source: Path, name: str) -> Path:
-    """``source`` built through the CLI into a fresh folder called after ``name``."""
-    out = tmp_path_factory.mktemp(name)
-    result = run_cli("build", source, "--out", out)
-    assert result.returncode == 0, result.stderr
+def built(tmp_path_factory, source: Path, name: str, *options: str,
+          check=None) -> Path:
+    """``source`` built through the CLI (with ``options``) into a fresh folder called
+    after ``name``; ``check(result)`` may look at the build's output. The tests only read
+    such folders: with several test processes (./test.sh's pytest-xdist) the first that
+    asks builds it, under a lock, and the others share it."""
+    import fcntl
+
+    def build(out: Path) -> None:
+        result = run_cli("build", source, "--out", out, *options)
+        assert result.returncode == 0, result.stderr
+        if check is not None:
+            check(result)
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        out = tmp_path_factory.mktemp(name)
+        build(out)
+        return out
+    shared = tmp_path_factory.getbasetemp().parent / "shared-builds"  # all workers'
+    shared.mkdir(exist_ok=True)
+    out, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            build(out)
+            done.touch()
     return out
 
 
@@ -215,12 +238,12 @@ SCRIPT_SLUG = "azerbaijan-operation"
 def language(request, tmp_path_factory) -> tuple[str, Path]:
     """(language, output folder): one of the six articles of tests/fixtures/scripts built
     once, through the CLI, as EPUB, PDF, DOCX and HTML."""
-    out = tmp_path_factory.mktemp(f"lang-{request.param}")
-    result = run_cli("build", FIXTURES / "scripts" / request.param, "--out", out,
-                     "--format", "epub", "--format", "pdf", "--format", "docx",
-                     "--format", "html")
-    assert result.returncode == 0, result.stderr
-    assert "warning" not in result.stderr.lower(), result.stderr  # every term found
+    def no_warning(result) -> None:
+        assert "warning" not in result.stderr.lower(), result.stderr  # every term found
+
+    out = built(tmp_path_factory, FIXTURES / "scripts" / request.param,
+                f"lang-{request.param}", "--format", "epub", "--format", "pdf",
+                "--format", "docx", "--format", "html", check=no_warning)
     return request.param, out
 
 

@@ -82,7 +82,7 @@ def _check_document(markdown: str) -> None:
             assert edition.size > 0
 
 
-EXAMPLES = int(os.environ.get("EXPORTER_PROPERTY_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("EXPORTER_PROPERTY_EXAMPLES", "3"))
 
 
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,

@@ -43,6 +43,7 @@ def test_same_bytes_every_time_cached_uncached_and_in_parallel(tmp_path, source_
     assert _editions(tmp_path / "c") == reference
 
 
+@pytest.mark.slow  # freshness is also tested by test_project (styles, defaults)
 def test_unchanged_editions_are_skipped_and_changes_rebuild(tmp_path, source_copy):
     out = tmp_path / "dist"
     _build(source_copy, out)
