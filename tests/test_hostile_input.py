@@ -196,7 +196,8 @@ def test_too_large_a_source_is_refused_quickly(tmp_path):
     assert time.monotonic() - start < 30
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("signum", [signal.SIGTERM,
+                                    pytest.param(signal.SIGINT, marks=pytest.mark.slow)])
 def test_an_interrupted_build_leaves_the_previous_editions(tmp_path, source_copy, signum):
     out = tmp_path / "dist"
     first = run_cli("build", source_copy, "--out", out)

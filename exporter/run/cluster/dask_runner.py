@@ -128,6 +128,8 @@ def render_on_cluster(todo: dict[Path, list[str]], houses: dict, address: str,
 
 def _render_on_cluster(todo, houses, address, allow_remote, write, say, tell, strict,
                        task) -> list[ExporterError]:
+    from distributed.comm.core import CommClosedError
+
     from .packing import pack
     from .tasks import Failed, build_packed
 
@@ -179,6 +181,10 @@ def _render_on_cluster(todo, houses, address, allow_remote, write, say, tell, st
                     result = future.result()
                 except ExporterError as exc:
                     result = Failed(source, exc)
+                except CommClosedError:  # the scheduler went while the result came back
+                    errors += _lost(address, [source, *(i.source for _f, i in pending.values())])
+                    pending.clear()
+                    break
                 except Exception as exc:  # noqa: BLE001 (a bug or a lost worker: report, go on)
                     if tries.get(source, 0) < RETRIES and client.status == "running":
                         # The cluster itself faltered (a worker lost at a bad moment): the
