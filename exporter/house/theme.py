@@ -187,14 +187,9 @@ class ProjectFile(BaseModel):
     @field_validator("lang")
     @classmethod
     def _bcp47(cls, value: str | None) -> str | None:
-        from ..i18n import standard_tag
+        from ..i18n import valid_tag
 
-        if value is None:
-            return None
-        tag = standard_tag(value)
-        if tag is None:
-            raise ValueError("is not a valid BCP 47 language tag (e.g. en-GB, hy, az-Latn)")
-        return tag
+        return None if value is None else valid_tag(value)
 
     @field_validator("base_url")
     @classmethod

@@ -315,3 +315,12 @@ def standard_tag(value: str) -> str | None:
     tag = str(langcodes.standardize_tag(value)) if langcodes.tag_is_valid(value) else None
     cache.put("bcp47", key, (tag or "").encode("utf-8"))
     return tag
+
+
+def valid_tag(value: str) -> str:
+    """``value`` as a standard BCP 47 tag; ValueError (a validator's message) if it is
+    not one. The front-matter's ``lang`` and the project file's use it."""
+    tag = standard_tag(value)
+    if tag is None:
+        raise ValueError("is not a valid BCP 47 language tag (e.g. en-GB, hy, az-Latn)")
+    return tag

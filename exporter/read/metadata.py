@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..glossary.model import GlossarySettings
-from ..i18n import standard_tag
+from ..i18n import standard_tag, valid_tag
 from ..maps.spec import MapSpec
 
 #: Namespace for identifiers derived from the slug and date (stable across builds).
@@ -157,10 +157,7 @@ class Metadata(BaseModel):
     @field_validator("lang")
     @classmethod
     def _bcp47(cls, value: str) -> str:
-        tag = standard_tag(value)
-        if tag is None:
-            raise ValueError("is not a valid BCP 47 language tag (e.g. en-GB, hy, az-Latn)")
-        return tag
+        return valid_tag(value)
 
     @field_validator("translations")
     @classmethod
