@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from .findings import Finding, place, quoted
+from .trees import remove_keeping_tail
 
 NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -183,25 +184,14 @@ def _reject(text, regions: dict) -> None:
             parent.remove(node)
             node = following
         parent.remove(start)
-        _keep_tail(end)
+        remove_keeping_tail(end)
     for mark in list(text.iter(_T + "change")):
         region = regions.get(mark.get(_T + "change-id"))
         if region is None or etree.QName(region).localname != "deletion":
             continue
         deleted = " ".join("".join(p.itertext()) for p in region.iterfind("text:p", NS))
         mark.tail = deleted + (mark.tail or "")
-        _keep_tail(mark)
-
-
-def _keep_tail(element) -> None:
-    """Remove ``element`` but keep the text after it."""
-    parent, tail = element.getparent(), element.tail or ""
-    previous = element.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(element)
+        remove_keeping_tail(mark)
 
 
 def _paragraph(paragraph, where: str, facts: OdtFacts, comments: str | None) -> None:
@@ -212,9 +202,9 @@ def _paragraph(paragraph, where: str, facts: OdtFacts, comments: str | None) -> 
                                       f"{creator.text if creator is not None else 'someone'}: "
                                       f"{quoted(said)}"))
         if comments == "drop":
-            _keep_tail(note)
+            remove_keeping_tail(note)
     for end in list(paragraph.iter("{%s}annotation-end" % NS["office"])):
-        _keep_tail(end)
+        remove_keeping_tail(end)
     for box in list(paragraph.iter(_D + "text-box")):
         frame = box.getparent()
         if any(p.tag == _D + "image" for p in box.iter()):
@@ -223,7 +213,7 @@ def _paragraph(paragraph, where: str, facts: OdtFacts, comments: str | None) -> 
                                             "was left out (copy its text into the article "
                                             "where it belongs)"))
         if frame is not None and frame.getparent() is not None:
-            _keep_tail(frame)
+            remove_keeping_tail(frame)
     for name in _SHAPES:
         for shape in paragraph.iter(_D + name):
             facts.dropped.append(Finding(where, f"a drawing ({name.replace('-', ' ')}) "

@@ -21,6 +21,7 @@ from lxml import etree, html
 
 from ..errors import SourceError
 from .findings import Finding, place, quoted
+from .trees import remove_keeping_tail
 
 
 @dataclass
@@ -152,7 +153,7 @@ def _google_notes(body, facts: PageFacts, comments: str | None) -> None:
             facts.comments.append(Finding(where_of.get(ref.get("href"), "the text"),
                                           f"a comment: {quoted(said)}"))
             if comments == "drop":
-                _drop_keeping_tail(outer)
+                remove_keeping_tail(outer)
             continue
         item = etree.SubElement(listing, "li", {"id": f"fn{n}"})
         if holder is not None:
@@ -174,11 +175,3 @@ def _google_notes(body, facts: PageFacts, comments: str | None) -> None:
         body.remove(notes)
 
 
-def _drop_keeping_tail(element) -> None:
-    parent, tail = element.getparent(), element.tail or ""
-    previous = element.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(element)
