@@ -485,7 +485,7 @@ def pdf_accessibility(path: Path) -> list[Finding]:
                 kinds[kind] = kinds.get(kind, 0) + 1
                 if kind == "Figure" and not str(item.get("/Alt", "")).strip():
                     page = item.get("/Pg")
-                    error(f"a figure has no alternative text (/Alt)"
+                    error("a figure has no alternative text (/Alt)"
                           + (f" on page {_page_number(pdf, page)}" if page is not None else ""))
                 if "/K" in item:
                     stack.append(item.K)
