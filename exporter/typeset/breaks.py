@@ -23,6 +23,12 @@ fault are marked to be set again, and the pages are laid out once more
   lines: the next chapter would wait a blank page for its recto, so a few lines cost two
   pages. The chapter is set on long pages (``long-pages``: one line more a page, the
   typesetter's way of pulling a chapter back), which ends it a page sooner.
+- a chapter that follows a chapter of one page (``opening_after_short``): it opens on
+  the next page, left or right (``after-short-chapter``), instead of waiting a blank
+  page for a recto, so a one-page chapter costs one page, not two. The front matter
+  (title page, contents, ``part-front``) is not a chapter: the body still opens on a
+  recto after it. ``chapter_layout._placement`` places chapters laid out apart the same
+  way.
 
 Marking changes only an attribute, so the element paths that ``pagination`` records
 stay the same. A paragraph's marks only go one way (normal, eager, ragged; hyphenated,
@@ -56,6 +62,9 @@ RAGGED = "ragged"
 LONG_PAGES = "long-pages"
 #: Most lines on a chapter's last page that are worth a page set long to save two.
 SHORT_LAST_PAGE = 5
+#: The class that lets a chapter open on a left-hand page, after a one-page chapter
+#: (print.css: ``break-before: page`` in place of ``recto``).
+AFTER_SHORT = "after-short-chapter"
 #: WeasyPrint's default hyphenate-character, drawn where it split a word.
 _HYPHEN = "\u2010"
 
@@ -232,6 +241,48 @@ def short_chapters(document) -> list:
     return found
 
 
+def _classes(element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+def opening_after_short(document) -> list:
+    """The chapters (``section.part-chapter``) of the laid-out ``document`` that follow
+    a chapter laid out on one page and still wait for a recto (see the module's
+    docstring). A chapter here is what ``chapter_layout.units_of`` makes one: a
+    ``part-chapter`` section with the sections after it that are not chapters, back
+    matter or front matter."""
+    from weasyprint.formatting_structure import boxes
+
+    pages: dict[int, tuple[object, set[int]]] = {}  # section -> its non-blank pages
+    for index, page in enumerate(document.pages):
+        if page._page_box.page_type.blank:
+            continue
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, boxes.MarginBox):
+                continue
+            element = getattr(box, "element", None)
+            if getattr(box, "element_tag", None) == "section" and element is not None \
+                    and "part" in _classes(element):
+                pages.setdefault(id(element), (element, set()))[1].add(index)
+                continue  # the parts are not nested
+            stack.extend(getattr(box, "children", ()))
+    found = []
+    chapter: tuple[object, set[int]] | None = None  # the chapter before, and its pages
+    for element, held in sorted(pages.values(), key=lambda item: min(item[1])):
+        classes = _classes(element)
+        if "part-chapter" in classes and "part-front" not in classes:
+            if chapter is not None and len(chapter[1]) == 1 and AFTER_SHORT not in classes:
+                found.append(element)
+            chapter = (element, set(held))
+        elif "part-appendix" in classes or "part-front" in classes or chapter is None:
+            chapter = None
+        else:  # a section that is part of the chapter before (units_of)
+            chapter[1].update(held)
+    return found
+
+
 _MARKS = {NO_HYPHENS, EAGER, RAGGED}
 
 
@@ -269,5 +320,8 @@ def set_again(document) -> bool:
         changed |= _marked(element, new)
     for section in short_chapters(document):
         section.set("class", f"{section.get('class') or ''} {LONG_PAGES}".strip())
+        changed = True
+    for section in opening_after_short(document):
+        section.set("class", f"{section.get('class') or ''} {AFTER_SHORT}".strip())
         changed = True
     return changed
