@@ -366,6 +366,11 @@ def _placement(units: list[Unit], counts: list[int]) -> tuple[list[int], list[bo
     return firsts, blank
 
 
+#: The pages a unit not yet laid out is taken to fill: more than one, so that the
+#: chapters after it are first placed on a recto, where most chapters open.
+_GUESS = 2
+
+
 def lay_out_book(doc: Document, units: list[Unit], stylesheet: str, timestamp: int,
                  jobs: int = 1) -> Book:
     """Lay the book out by unit (``units_of``), in ``jobs`` processes, and merge."""
@@ -379,7 +384,7 @@ def lay_out_book(doc: Document, units: list[Unit], stylesheet: str, timestamp: i
     # The front matter and the chapters first (their pages place everything); then the
     # units that show page numbers, again whenever the numbers they show have moved.
     for _round in range(6):
-        counts = [lo.pages if lo is not None else 1 for lo in laid]
+        counts = [lo.pages if lo is not None else _GUESS for lo in laid]
         firsts, _ = _placement(units, counts)
         todo = []
         changed = False
@@ -396,6 +401,9 @@ def lay_out_book(doc: Document, units: list[Unit], stylesheet: str, timestamp: i
             key, hit = cached_unit(doc, resolved[i], css, timestamp)
             if hit is not None:
                 laid[i] = hit
+                if hit.pages != counts[i]:  # the units after it start elsewhere
+                    counts[i] = hit.pages
+                    firsts, _ = _placement(units, counts)
             else:
                 todo.append((i, css, key))
             changed = True
@@ -406,7 +414,7 @@ def lay_out_book(doc: Document, units: list[Unit], stylesheet: str, timestamp: i
             with _Workers(min(jobs, len(todo))) as workers:
                 for (i, _css, _key), result in zip(todo, workers.map(todo)):
                     laid[i] = result
-        counts = [lo.pages if lo is not None else 1 for lo in laid]
+        counts = [lo.pages if lo is not None else _GUESS for lo in laid]
         firsts, _ = _placement(units, counts)
         numbers = {}
         for i, result in enumerate(laid):
