@@ -18,6 +18,12 @@ fault are marked to be set again, and the pages are laid out once more
   or hyphenates too often, it is set flush to its start side (``ragged``), where no
   line is stretched.
 
+- a page with more than one line in ten hyphenated (``MAX_HYPHENATED``; a page of
+  fewer than ten lines may have one): the paragraphs with hyphenated lines on it are
+  set without automatic hyphenation, those with the most first (a paragraph set ragged
+  before one set justified, where no line gets looser for it), until the page is within
+  the bound.
+
 - a chapter (``.part-chapter``, which starts on a right-hand page) laid out on an odd
   number of pages, three or more, whose last page holds at most ``SHORT_LAST_PAGE``
   lines: the next chapter would wait a blank page for its recto, so a few lines cost two
@@ -60,6 +66,9 @@ EAGER = "hyphenate-eagerly"
 RAGGED = "ragged"
 #: The class that sets a chapter on long pages, one line more each (print.css).
 LONG_PAGES = "long-pages"
+#: The most hyphenated lines a page may have, as a share of its lines (issue 25: "at
+#: most one line in ten hyphenated"); a page of fewer than ten lines may have one.
+MAX_HYPHENATED = 0.1
 #: Most lines on a chapter's last page that are worth a page set long to save two.
 SHORT_LAST_PAGE = 5
 #: The class that lets a chapter open on a left-hand page, after a one-page chapter
@@ -209,6 +218,34 @@ def faults(document) -> tuple[list, dict]:
     return list(hyphens.values()), dict(loose.values())
 
 
+def hyphenated_too_often(document) -> list:
+    """The paragraphs to set without hyphenation so that no page of the laid-out
+    ``document`` has more than ``MAX_HYPHENATED`` of its lines hyphenated (see the
+    module's docstring)."""
+    found: dict[int, object] = {}
+    for page in document.pages:
+        lines = 0
+        by_element: dict[int, list] = {}  # element -> [element, hyphenated lines, ragged]
+        for line in _lines(page._page_box):
+            if not _line_text(line).strip():
+                continue
+            lines += 1
+            if line.element is not None and _last_text(line).endswith(_HYPHEN):
+                entry = by_element.setdefault(
+                    id(line.element),
+                    [line.element, 0, line.style["text_align_all"] != "justify"])
+                entry[1] += 1
+        allowed = int(max(lines, 10) * MAX_HYPHENATED)
+        excess = sum(count for _e, count, _r in by_element.values()) - allowed
+        for element, count, _ragged in sorted(by_element.values(),
+                                              key=lambda e: (not e[2], -e[1])):
+            if excess <= 0:
+                break
+            found[id(element)] = element
+            excess -= count
+    return list(found.values())
+
+
 def short_chapters(document) -> list:
     """The chapters (``section.part-chapter``) of the laid-out ``document`` that end on
     a short page after an odd number of pages (see the module's docstring), not yet set
@@ -303,6 +340,7 @@ def set_again(document) -> bool:
     """Mark the paragraphs of the laid-out ``document`` whose lines break badly (see the
     module's docstring); whether any mark changed, so the pages must be laid out again."""
     hyphens, loose = faults(document)
+    hyphens += [e for e in hyphenated_too_often(document) if all(e is not h for h in hyphens)]
     changed = False
     for element in {id(e): e for e in [*hyphens, *loose]}.values():
         marks = _marks(element)
