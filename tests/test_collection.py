@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from conftest import (COLLECTION, SOURCE_DIR, bad_breaks, built, pdf_pages_text, read_member,
-                      run_cli, squash, stranded_headings)
+                      over_hyphenated, run_cli, squash, stranded_headings)
 
 SLUG = "nagorno-karabakh-2020-2023"
 XHTML = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
@@ -262,6 +262,14 @@ def test_the_book_breaks_no_name_and_ends_no_paragraph_on_a_stub(book):
     (conftest.stranded_headings, from the structure tree's pages)."""
     assert bad_breaks(book / f"{SLUG}.pdf") == {"names": [], "stubs": [], "runs": []}
     assert stranded_headings(book / f"{SLUG}.pdf") == []  # headings kept with their text
+
+
+def test_at_most_one_line_in_ten_is_hyphenated(book):
+    """Measure (conftest.over_hyphenated, pdftotext lines page by page): no page has more
+    than one line in ten hyphenated (the last glossary page had 4 of 28 before issue 25's
+    bound; the book now has 16 hyphenated lines of 482, none over on any page), and no
+    more than two in a row (conftest.bad_breaks' runs, above)."""
+    assert over_hyphenated(book / f"{SLUG}.pdf") == []
 
 
 def test_the_contents_page_lists_the_back_matter_in_the_book_face(book):
