@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
         pages = [ImageOps.grayscale(Image.open(p)) for p in render(args.pdf, Path(folder),
                                                                    args.dpi)]
     image, blank = sheet(pages, args.columns)
-    image.quantize(colors=64).save(args.out, optimize=True)
+    image.quantize(colors=16).save(args.out, optimize=True)
     print(f"{args.out}: {len(pages)} pages, blank: {', '.join(map(str, blank)) or 'none'}")
 
 

@@ -9,8 +9,9 @@ fault are marked to be set again, and the pages are laid out once more
 
 - more hyphenated lines in a row than the language allows (``MAX_RUN``), or a
   hyphenated word at the foot of a page: the paragraph is set without automatic hyphenation (class ``no-hyphens``);
-- a paragraph whose last line holds only the end of a word hyphenated on the line
-  before ("repor-" / "ted."): set without automatic hyphenation, the word moves whole;
+- a paragraph whose last line, or any line, holds only the end of a word hyphenated on
+  the line before ("repor-" / "ted."): set without automatic hyphenation, the word
+  moves whole;
 - a justified line whose mean word gap is wider than ``MAX_WORD_GAP``: when the word
   that did not fit could be hyphenated (a name never is, ``span.name``, in any
   language: in Russian too since issue 25, "Арме-нию" was split), the paragraph
@@ -214,6 +215,9 @@ def faults(document) -> tuple[list, dict]:
                 pending = element
             last = (line, hyphenated)
             before = (before + [(element, hyphenated, line)])[-2:]
+            # Inside a paragraph too: WeasyPrint may leave a hyphenated word's end alone
+            # on a line of a ragged paragraph ("for-" / "eign" / "forces Iran ...").
+            stub_ends(before)
         if last is not None and last[1] and last[0].element is not None:
             hyphens[id(last[0].element)] = last[0].element
     stub_ends(before)

@@ -227,7 +227,7 @@ def native_digits(css: str, style: str) -> str:
 #: Layouts after the first that may set paragraphs again where their lines broke badly
 #: (see ``breaks``): each costs a full layout, and is only run when the one before
 #: found faults. A loose line may take two (hyphenated eagerly, then ragged).
-_BREAK_PASSES = 3
+_BREAK_PASSES = 5
 
 
 def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
