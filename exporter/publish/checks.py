@@ -29,6 +29,25 @@ def refuse_invalid(fmt: str, data: bytes, name: str, validator=None):
     return None
 
 
+def remember_inputs(fmt: str, inputs: str, data: bytes) -> None:
+    """Remember that edition ``data`` of format ``fmt``, which passed its validator,
+    was built from ``inputs`` (see ``foreseen``)."""
+    if fmt == "epub":
+        from .epubcheck import remember_inputs as remember
+
+        remember(inputs, data)
+
+
+def foreseen(fmt: str, inputs: str) -> bool:
+    """Whether the verdict on an edition of ``fmt`` built from ``inputs`` is known before
+    it is built (a format without a validator needs none)."""
+    if fmt != "epub":
+        return True
+    from .epubcheck import foreseen as known
+
+    return known(inputs)
+
+
 def start_validator(formats) -> object | None:
     """A warm validator for a build that will write editions in ``formats`` (an EPUB:
     ``validator.Validator``, warming up from now on), or None when none is needed or
