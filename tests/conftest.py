@@ -330,6 +330,24 @@ def bad_breaks(pdf: Path) -> dict[str, list[str]]:
     return found
 
 
+def over_hyphenated(pdf: Path) -> list[str]:
+    """The pages of ``pdf`` with more than one line in ten hyphenated (pdftotext's lines,
+    the running head and folio counted; a page of fewer than ten lines may have one), as
+    "pN: H of L lines"; and the hyphenated lines in all, as a last entry "all: H of L"
+    when more than one in ten."""
+    found = []
+    total = hyphenated = 0
+    for number, text in enumerate(pdf_pages_text(pdf), 1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        count = sum(line.endswith("\u2010") for line in lines)
+        total, hyphenated = total + len(lines), hyphenated + count
+        if count > max(len(lines), 10) // 10:
+            found.append(f"p{number}: {count} of {len(lines)} lines")
+    if hyphenated * 10 > total:
+        found.append(f"all: {hyphenated} of {total}")
+    return found
+
+
 def stranded_headings(pdf: Path) -> list[str]:
     """Headings left at the foot of a page: in the PDF's structure tree, a heading (H1-H6)
     whose next element in reading order (a paragraph, list, table or figure) starts on a

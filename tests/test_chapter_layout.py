@@ -222,3 +222,29 @@ def test_after_an_edit_only_that_chapter_is_laid_out_again(laid_out, monkeypatch
     path = collection_copy / "book.pdf"
     path.write_bytes(book.pdf)
     assert "longqueuesofresidents" in squash("".join(pdf_pages_text(path)))
+
+
+def test_a_chapter_after_a_one_page_chapter_opens_on_the_next_page():
+    """``_placement``: chapters open on a recto (a blank verso before them when needed),
+    but one that follows a chapter of a single page opens on the next page; the front
+    matter's one page is not a chapter (the body still opens on a recto after it)."""
+    from types import SimpleNamespace
+
+    from exporter.typeset.chapter_layout import Unit, _placement
+
+    def part(ident: str, epub_type: str):
+        return SimpleNamespace(id=ident, epub_type=epub_type, html="")
+
+    front = Unit("front", (part("title", "titlepage"),))
+    chapters = [Unit("chapter", (part(f"chapter-{i}", "bodymatter chapter"),))
+                for i in range(5)]
+    back = Unit("back", (part("glossary", "backmatter glossary"),))
+    # front 1 page; chapters of 2, 3, 1, 1 and 2 pages; the back matter 4.
+    firsts, blank = _placement([front, *chapters, back], [1, 2, 3, 1, 1, 2, 4])
+    assert firsts == [1, 3, 5, 9, 10, 11, 13]
+    assert [n for n, empty in enumerate(blank, 1) if empty] == [2, 8]
+    # Page 2 waits for the body's recto, page 8 for the chapter after a 3-page one (it
+    # ended on a recto); the chapter after the one-page chapter of page 9 opens on
+    # page 10, a verso, and the next after that one-page chapter on page 11.
+    firsts, blank = _placement([front, *chapters, back], [1, 1, 3, 1, 1, 2, 4])
+    assert firsts == [1, 3, 4, 7, 8, 9, 11] and [n for n, e in enumerate(blank, 1) if e] == [2]

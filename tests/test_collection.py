@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from conftest import (COLLECTION, SOURCE_DIR, bad_breaks, built, pdf_pages_text, read_member,
-                      run_cli, squash, stranded_headings)
+                      over_hyphenated, run_cli, squash, stranded_headings)
 
 SLUG = "nagorno-karabakh-2020-2023"
 XHTML = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
@@ -80,7 +80,13 @@ def test_chapters_start_on_right_hand_pages_and_the_page_list_has_every_page(boo
                     and title not in starts and squash(title) in squash(" ".join(lines[:6])):
                 starts[title] = number
     assert list(starts) == CHAPTERS, starts
-    assert all(n % 2 == 1 for n in starts.values()), starts
+    # A chapter opens on a recto, but one after a chapter of a single page (the first,
+    # after the one-page introduction), which opens on the next page.
+    opening = _openings(pages)
+    for title, number in starts.items():
+        before = [t for t, n in opening.items() if n < number][-1]
+        if _pages_of(opening, pages, before) != 1:
+            assert number % 2 == 1, (title, number)
     # Pages left blank before a chapter carry no running head and no number.
     blank = [n for n, text in enumerate(pages, 1) if not text.strip()]
     assert blank and all(n % 2 == 0 for n in blank)
@@ -258,6 +264,14 @@ def test_the_book_breaks_no_name_and_ends_no_paragraph_on_a_stub(book):
     assert stranded_headings(book / f"{SLUG}.pdf") == []  # headings kept with their text
 
 
+def test_at_most_one_line_in_ten_is_hyphenated(book):
+    """Measure (conftest.over_hyphenated, pdftotext lines page by page): no page has more
+    than one line in ten hyphenated (the last glossary page had 4 of 28 before issue 25's
+    bound; the book now has 16 hyphenated lines of 482, none over on any page), and no
+    more than two in a row (conftest.bad_breaks' runs, above)."""
+    assert over_hyphenated(book / f"{SLUG}.pdf") == []
+
+
 def test_the_contents_page_lists_the_back_matter_in_the_book_face(book):
     """Measure: the contents page (pdftotext) has a line for the glossary, the maps and
     the gazetteer whose page number is the page that heading starts on; its entries are
@@ -278,21 +292,72 @@ def test_the_contents_page_lists_the_back_matter_in_the_book_face(book):
     assert "Literata" in fonts and "DejaVu-Sans" not in fonts
 
 
+#: The book's parts as their headings read, in order, after the title page.
+PARTS = ["Contents", "Introduction", *CHAPTERS, "Glossary", "Maps"]
+#: The parts that open on a recto (print.css ``.part-chapter``).
+RECTO_PARTS = PARTS[:-2]
+
+
+def _openings(pages: list[str]) -> dict[str, int]:
+    """Each part's opening page: the first page whose first lines are its heading."""
+    found = {}
+    for title in PARTS:
+        found[title] = next(
+            n for n, text in enumerate(pages, 1) if n > max(found.values(), default=1)
+            and squash(" ".join(text.split()[:len(title.split())])) == squash(title))
+    return found
+
+
+def _pages_of(opening: dict[str, int], pages: list[str], title: str) -> int:
+    """How many pages with text the part ``title`` fills."""
+    after = [n for n in opening.values() if n > opening[title]] + [len(pages) + 1]
+    return sum(1 for n in range(opening[title], min(after)) if pages[n - 1].strip())
+
+
 def test_blank_pages_are_only_recto_waits_and_a_short_chapter_costs_no_page(book):
-    """Measure (pdftotext of the book's PDF): the blank pages are versos before a part
-    that starts on a right-hand page; the page before each is a part's only page (the
-    title page, the contents, the one-page introduction: the page before it is the
-    first or blank) or holds more than breaks.SHORT_LAST_PAGE lines besides its running
-    head and folio, never a chapter's short end: the chapter that ended with 3 lines on
-    a page of its own, then a blank page (pages 11 and 12 of 22), is set on long pages
-    and ends a page sooner (20 pages in all)."""
+    """Measure (pdftotext of the book's PDF): each blank page is a verso followed by a
+    part that opens on a recto (a recto wait); the page before it is the title page, the
+    contents, or holds more than breaks.SHORT_LAST_PAGE lines besides its running head
+    and folio, never a chapter's short end (such a chapter is set on long pages); and no
+    chapter of one page (the introduction, the first chapter) is followed by a blank
+    page: the next chapter opens on the next page (it was 22 pages with 5 blank before
+    issue 25, 20 with 4 with long pages; now 18 with 2, after the title page and the
+    contents)."""
     from exporter.typeset.breaks import SHORT_LAST_PAGE
 
     pages = pdf_pages_text(book / f"{SLUG}.pdf")
+    opening = _openings(pages)
     blank = [n for n, text in enumerate(pages, 1) if not text.strip()]
-    assert blank and all(n % 2 == 0 for n in blank)
+    assert blank and all(n % 2 == 0 for n in blank), blank
+    recto_openings = {opening[t] for t in RECTO_PARTS}
     for n in blank:
+        assert n + 1 in recto_openings, (n, opening)  # a wait for a part's recto
         lines = [line for line in pages[n - 2].splitlines() if line.strip()]
-        alone = n - 1 == 1 or (n - 1) - 1 in blank
-        assert alone or len(lines) - 2 > SHORT_LAST_PAGE, (n, lines)
-    assert len(pages) == 20
+        front = n - 1 in (1, opening["Contents"])
+        assert front or len(lines) - 2 > SHORT_LAST_PAGE, (n, lines)
+    short = [t for t in RECTO_PARTS[1:] if _pages_of(opening, pages, t) == 1]
+    assert short, opening  # the introduction and the first chapter fill one page each
+    for title in short:
+        after = opening[title] + 1
+        assert pages[after - 1].strip(), (title, after)  # no blank page after it
+    assert blank == [2, 4] and len(pages) == 18, (blank, len(pages))
+
+
+def test_no_running_head_on_a_parts_opening_page(book):
+    """Measure (pdftotext, page by page): on the page a part opens on (the contents, the
+    introduction, each chapter, the glossary, the maps) its title is printed once, as
+    its heading, with no running head above it; on the part's later pages the first
+    line is the running head, the part's title."""
+    pages = pdf_pages_text(book / f"{SLUG}.pdf")
+    opening = _openings(pages)
+    ends = sorted(opening.values())[1:] + [len(pages) + 1]
+    later = 0
+    for (title, first), end in zip(opening.items(), ends):
+        text = squash(pages[first - 1])
+        assert text.count(squash(title)) == 1, (title, first, pages[first - 1][:200])
+        for n in range(first + 1, end):
+            if pages[n - 1].strip():
+                head = " ".join(pages[n - 1].split("\n\n")[0].split())
+                assert squash(head) == squash(title), (title, n, head)
+                later += 1
+    assert later >= 6  # a chapter's second page, the glossary's and maps' later pages

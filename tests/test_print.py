@@ -363,3 +363,35 @@ def test_greys_become_black_ink_alone_and_colours_cmyk():
     assert press_colour(1, 1, 1) == (0.0, 0.0, 0.0, 0.0)
     cyan, magenta, yellow, _black = press_colour(0.1, 0.4, 0.8)
     assert cyan > 0.6 and cyan > magenta > yellow
+
+
+def test_the_sample_pdf_breaks_as_a_typesetter_would(sample_dist):
+    """Measure (pdftotext, page by page) the sample's A4 PDF (names, stubs and runs of
+    hyphens: test_scripts.py): no page with more than one line in ten hyphenated
+    (conftest.over_hyphenated: the last glossary page had 4 of 27 before issue 25's
+    bound, now 1); no running head on the page a part opens on (the article after the
+    title page, the glossary, the maps), where the part's title is printed once, as its
+    heading, while its later pages carry it as their first line."""
+    from conftest import over_hyphenated, pdf_pages_text
+
+    pdf = sample_dist / f"{SAMPLE.stem}.pdf"
+    assert over_hyphenated(pdf) == []
+    pages = pdf_pages_text(pdf)
+    headline = "Azerbaijan launches operation against Nagorno-Karabakh"
+
+    def squashed(text: str) -> str:
+        return "".join(text.split())
+
+    def head(n: int) -> str:
+        return " ".join(pages[n - 1].split("\n\n")[0].split())
+
+    opening = {headline: 2}
+    for title in ("Glossary", "Maps"):
+        opening[title] = next(n for n, t in enumerate(pages, 1)
+                              if n > 2 and t.split()[:1] == [title] and head(n - 1) != title)
+    ends = sorted(opening.values())[1:] + [len(pages) + 1]
+    for (title, first), end in zip(opening.items(), ends):
+        assert squashed(pages[first - 1]).count(squashed(title)) == 1, (title, first)
+        assert end - first >= 2, (title, first, end)  # a later page to carry the head
+        for n in range(first + 1, end):
+            assert head(n) == title, (title, n, head(n))

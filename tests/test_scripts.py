@@ -15,8 +15,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import (bad_breaks, english_left, ROOT, SAMPLE, read_member, run_cli,
-                      stranded_headings)
+from conftest import (bad_breaks, english_left, pdf_pages_text, ROOT, SAMPLE, read_member,
+                      run_cli, stranded_headings)
 from word_gaps import full_lines
 
 PERSIAN = ROOT / "tests" / "fixtures" / "scripts" / "fa"
@@ -281,6 +281,26 @@ def test_the_sample_breaks_no_name_and_ends_no_paragraph_on_a_stub(sample_dist):
     assert bad_breaks(sample_dist / f"{SAMPLE.stem}.pdf") == {
         "names": [], "stubs": [], "runs": []}
     assert stranded_headings(sample_dist / f"{SAMPLE.stem}.pdf") == []
+
+
+def test_no_name_is_split_in_any_language(language):
+    """Measure (conftest.bad_breaks, pdftotext lines): no capitalised word split at a line
+    end and no paragraph ending on a word's stub, in every language of the region. The
+    Russian article names people in several cases (Пашинян, Пашиняна; Шахраманян,
+    Шахраманяна; Варданян, Варданяна): until issue 25 a loose Russian paragraph
+    hyphenated names too ("Арме-нию"), now it is set ragged instead. Runs of hyphens are
+    bounded by language (two; four in Russian, breaks.MAX_RUN_BY_LANGUAGE)."""
+    from exporter.typeset.breaks import MAX_RUN, MAX_RUN_BY_LANGUAGE
+
+    lang, out = language
+    pdf = out / f"{SLUG}.pdf"
+    found = bad_breaks(pdf)
+    assert found["names"] == [] and found["stubs"] == [], found
+    if MAX_RUN_BY_LANGUAGE.get(lang, MAX_RUN) == MAX_RUN:
+        assert found["runs"] == [], found
+    if lang == "ru":
+        text = " ".join(pdf_pages_text(pdf))
+        assert all(name in text for name in ("Пашинян", "Шахраманяна", "Варданяна"))
 
 
 def test_no_justified_line_is_looser_than_0_6_em(language):

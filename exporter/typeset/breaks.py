@@ -9,20 +9,33 @@ fault are marked to be set again, and the pages are laid out once more
 
 - more hyphenated lines in a row than the language allows (``MAX_RUN``), or a
   hyphenated word at the foot of a page: the paragraph is set without automatic hyphenation (class ``no-hyphens``);
-- a paragraph whose last line holds only the end of a word hyphenated on the line
-  before ("repor-" / "ted."): set without automatic hyphenation, the word moves whole;
+- a paragraph whose last line, or any line, holds only the end of a word hyphenated on
+  the line before ("repor-" / "ted."): set without automatic hyphenation, the word
+  moves whole;
 - a justified line whose mean word gap is wider than ``MAX_WORD_GAP``: when the word
-  that did not fit could be hyphenated (a name never is, ``span.name``, but in the
-  languages of ``NAMES_HYPHENATED_WHEN_LOOSE``), the paragraph
+  that did not fit could be hyphenated (a name never is, ``span.name``, in any
+  language: in Russian too since issue 25, "Арме-нию" was split), the paragraph
   hyphenates wherever a word helps (``hyphenate-eagerly``); otherwise, or if that fails
   or hyphenates too often, it is set flush to its start side (``ragged``), where no
   line is stretched.
+
+- a page with more than one line in ten hyphenated (``MAX_HYPHENATED``; a page of
+  fewer than ten lines may have one): the paragraphs with hyphenated lines on it are
+  set without automatic hyphenation, those with the most first (a paragraph set ragged
+  before one set justified, where no line gets looser for it), until the page is within
+  the bound.
 
 - a chapter (``.part-chapter``, which starts on a right-hand page) laid out on an odd
   number of pages, three or more, whose last page holds at most ``SHORT_LAST_PAGE``
   lines: the next chapter would wait a blank page for its recto, so a few lines cost two
   pages. The chapter is set on long pages (``long-pages``: one line more a page, the
   typesetter's way of pulling a chapter back), which ends it a page sooner.
+- a chapter that follows a chapter of one page (``opening_after_short``): it opens on
+  the next page, left or right (``after-short-chapter``), instead of waiting a blank
+  page for a recto, so a one-page chapter costs one page, not two. The front matter
+  (title page, contents, ``part-front``) is not a chapter: the body still opens on a
+  recto after it. ``chapter_layout._placement`` places chapters laid out apart the same
+  way.
 
 Marking changes only an attribute, so the element paths that ``pagination`` records
 stay the same. A paragraph's marks only go one way (normal, eager, ragged; hyphenated,
@@ -39,10 +52,6 @@ from collections.abc import Iterator
 #: five) and its long words need them: four in the Cyrillic languages.
 MAX_RUN = 2
 MAX_RUN_BY_LANGUAGE = {"ru": 4, "uk": 4, "be": 4, "bg": 4}
-#: Languages whose typography hyphenates a proper name where a loose line needs it (the
-#: Cyrillic ones: their rules keep initials, abbreviations and numbers whole, not
-#: names); everywhere else a name is never split (print.css, ``span.name``).
-NAMES_HYPHENATED_WHEN_LOOSE = {"ru", "uk", "be", "bg"}
 #: The widest mean gap between the words of a justified line, in em of its font size
 #: (issue 22). Text set well has 0.2-0.35 em; past 0.6 em a line shows rivers.
 MAX_WORD_GAP = 0.6
@@ -54,8 +63,19 @@ EAGER = "hyphenate-eagerly"
 RAGGED = "ragged"
 #: The class that sets a chapter on long pages, one line more each (print.css).
 LONG_PAGES = "long-pages"
+#: The most hyphenated lines a page may have, as a share of its lines (issue 25: "at
+#: most one line in ten hyphenated"); a page of fewer than ten lines may have one.
+MAX_HYPHENATED = 0.1
+#: Languages whose lines the share leaves out: Russian typography bounds runs of
+#: hyphens (``MAX_RUN_BY_LANGUAGE``), not their share, and its long words need them:
+#: held to one line in ten, the Russian test article's paragraph lost its hyphens, then
+#: its justification (a loose line), and went ragged.
+NO_HYPHENATED_SHARE = {"ru", "uk", "be", "bg"}
 #: Most lines on a chapter's last page that are worth a page set long to save two.
 SHORT_LAST_PAGE = 5
+#: The class that lets a chapter open on a left-hand page, after a one-page chapter
+#: (print.css: ``break-before: page`` in place of ``recto``).
+AFTER_SHORT = "after-short-chapter"
 #: WeasyPrint's default hyphenate-character, drawn where it split a word.
 _HYPHEN = "\u2010"
 
@@ -136,8 +156,7 @@ def _hyphenable(line) -> bool:
     import pyphen
 
     box = next(_text_boxes(line), None)
-    if box is None or (_is_name(box) and (box.style["lang"] or "").split("-")[0].lower()
-                       not in NAMES_HYPHENATED_WHEN_LOOSE):
+    if box is None or _is_name(box):
         return False
     word = re.match(r"\s*(\w+)", box.text)
     lang = box.style["lang"] and pyphen.language_fallback(box.style["lang"])
@@ -148,8 +167,12 @@ def _hyphenable(line) -> bool:
         pyphen.Pyphen(lang=lang, left=left, right=right).positions(word[1]))
 
 
+def _language(lang: str | None) -> str:
+    return (lang or "").split("-")[0].lower()
+
+
 def _max_run(lang: str | None) -> int:
-    return MAX_RUN_BY_LANGUAGE.get((lang or "").split("-")[0].lower(), MAX_RUN)
+    return MAX_RUN_BY_LANGUAGE.get(_language(lang), MAX_RUN)
 
 
 def faults(document) -> tuple[list, dict]:
@@ -192,12 +215,44 @@ def faults(document) -> tuple[list, dict]:
                 pending = element
             last = (line, hyphenated)
             before = (before + [(element, hyphenated, line)])[-2:]
+            # Inside a paragraph too: WeasyPrint may leave a hyphenated word's end alone
+            # on a line of a ragged paragraph ("for-" / "eign" / "forces Iran ...").
+            stub_ends(before)
         if last is not None and last[1] and last[0].element is not None:
             hyphens[id(last[0].element)] = last[0].element
     stub_ends(before)
     if pending is not None:
         loose.setdefault(id(pending), (pending, False))
     return list(hyphens.values()), dict(loose.values())
+
+
+def hyphenated_too_often(document) -> list:
+    """The paragraphs to set without hyphenation so that no page of the laid-out
+    ``document`` has more than ``MAX_HYPHENATED`` of its lines hyphenated (see the
+    module's docstring)."""
+    found: dict[int, object] = {}
+    for page in document.pages:
+        lines = 0
+        by_element: dict[int, list] = {}  # element -> [element, hyphenated lines, ragged]
+        for line in _lines(page._page_box):
+            if not _line_text(line).strip() or _language(line.style["lang"]) \
+                    in NO_HYPHENATED_SHARE:
+                continue
+            lines += 1
+            if line.element is not None and _last_text(line).endswith(_HYPHEN):
+                entry = by_element.setdefault(
+                    id(line.element),
+                    [line.element, 0, line.style["text_align_all"] != "justify"])
+                entry[1] += 1
+        allowed = int(max(lines, 10) * MAX_HYPHENATED)
+        excess = sum(count for _e, count, _r in by_element.values()) - allowed
+        for element, count, _ragged in sorted(by_element.values(),
+                                              key=lambda e: (not e[2], -e[1])):
+            if excess <= 0:
+                break
+            found[id(element)] = element
+            excess -= count
+    return list(found.values())
 
 
 def short_chapters(document) -> list:
@@ -232,6 +287,48 @@ def short_chapters(document) -> list:
     return found
 
 
+def _classes(element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+def opening_after_short(document) -> list:
+    """The chapters (``section.part-chapter``) of the laid-out ``document`` that follow
+    a chapter laid out on one page and still wait for a recto (see the module's
+    docstring). A chapter here is what ``chapter_layout.units_of`` makes one: a
+    ``part-chapter`` section with the sections after it that are not chapters, back
+    matter or front matter."""
+    from weasyprint.formatting_structure import boxes
+
+    pages: dict[int, tuple[object, set[int]]] = {}  # section -> its non-blank pages
+    for index, page in enumerate(document.pages):
+        if page._page_box.page_type.blank:
+            continue
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, boxes.MarginBox):
+                continue
+            element = getattr(box, "element", None)
+            if getattr(box, "element_tag", None) == "section" and element is not None \
+                    and "part" in _classes(element):
+                pages.setdefault(id(element), (element, set()))[1].add(index)
+                continue  # the parts are not nested
+            stack.extend(getattr(box, "children", ()))
+    found = []
+    chapter: tuple[object, set[int]] | None = None  # the chapter before, and its pages
+    for element, held in sorted(pages.values(), key=lambda item: min(item[1])):
+        classes = _classes(element)
+        if "part-chapter" in classes and "part-front" not in classes:
+            if chapter is not None and len(chapter[1]) == 1 and AFTER_SHORT not in classes:
+                found.append(element)
+            chapter = (element, set(held))
+        elif "part-appendix" in classes or "part-front" in classes or chapter is None:
+            chapter = None
+        else:  # a section that is part of the chapter before (units_of)
+            chapter[1].update(held)
+    return found
+
+
 _MARKS = {NO_HYPHENS, EAGER, RAGGED}
 
 
@@ -252,6 +349,7 @@ def set_again(document) -> bool:
     """Mark the paragraphs of the laid-out ``document`` whose lines break badly (see the
     module's docstring); whether any mark changed, so the pages must be laid out again."""
     hyphens, loose = faults(document)
+    hyphens += [e for e in hyphenated_too_often(document) if all(e is not h for h in hyphens)]
     changed = False
     for element in {id(e): e for e in [*hyphens, *loose]}.values():
         marks = _marks(element)
@@ -269,5 +367,8 @@ def set_again(document) -> bool:
         changed |= _marked(element, new)
     for section in short_chapters(document):
         section.set("class", f"{section.get('class') or ''} {LONG_PAGES}".strip())
+        changed = True
+    for section in opening_after_short(document):
+        section.set("class", f"{section.get('class') or ''} {AFTER_SHORT}".strip())
         changed = True
     return changed

@@ -8,8 +8,9 @@ is cut into *units*, each laid out as a document of its own, in worker processes
   top-level sections),
 - the back matter (the glossary, the maps and the gazetteer), laid out last.
 
-Chapters start on a right-hand page (print.css) and carry no page numbers of their
-own: the folios are drawn afterwards for the whole book, in one small document
+Chapters start on a right-hand page (print.css), but one that follows a chapter of
+a single page, which starts on the next page (``_placement``); chapters carry no page
+numbers of their own: the folios are drawn afterwards for the whole book, in one small document
 (``folio_css``) laid over the pages. So a chapter's layout does not depend on where
 it falls in the book, and is cached under a hash of its HTML, the styles, its
 resources and the engine: after an edit only the changed chapter is laid out again.
@@ -41,7 +42,7 @@ from .pagination import PageStart, page_starts
 MIN_CHAPTERS = 4
 
 #: Bumped when what a unit's cached layout holds changes.
-_CACHE_FORMAT = "units-6"  # 5: tags finished (pdftags); 6: chapters set long (breaks)
+_CACHE_FORMAT = "units-7"  # 5: tags finished (pdftags); 6: chapters set long (breaks); 7: part-front, running heads
 _NAMESPACE = "chapter-layout"
 
 
@@ -351,14 +352,23 @@ def _placement(units: list[Unit], counts: list[int]) -> tuple[list[int], list[bo
     firsts: list[int] = []
     blank: list[bool] = []
     page = 1
-    for unit, count in zip(units, counts):
-        if unit.on_right and page % 2 == 0 and firsts:
+    for i, (unit, count) in enumerate(zip(units, counts)):
+        # After a chapter of one page the next opens on the next page, left or right:
+        # a short chapter costs one page, not two (``breaks.opening_after_short``).
+        after_short = i > 0 and units[i - 1].kind == "chapter" and units[i - 1].on_right \
+            and counts[i - 1] == 1
+        if unit.on_right and page % 2 == 0 and firsts and not after_short:
             blank.append(True)
             page += 1
         firsts.append(page)
         blank += [False] * count
         page += count
     return firsts, blank
+
+
+#: The pages a unit not yet laid out is taken to fill: more than one, so that the
+#: chapters after it are first placed on a recto, where most chapters open.
+_GUESS = 2
 
 
 def lay_out_book(doc: Document, units: list[Unit], stylesheet: str, timestamp: int,
@@ -374,7 +384,7 @@ def lay_out_book(doc: Document, units: list[Unit], stylesheet: str, timestamp: i
     # The front matter and the chapters first (their pages place everything); then the
     # units that show page numbers, again whenever the numbers they show have moved.
     for _round in range(6):
-        counts = [lo.pages if lo is not None else 1 for lo in laid]
+        counts = [lo.pages if lo is not None else _GUESS for lo in laid]
         firsts, _ = _placement(units, counts)
         todo = []
         changed = False
@@ -391,6 +401,9 @@ def lay_out_book(doc: Document, units: list[Unit], stylesheet: str, timestamp: i
             key, hit = cached_unit(doc, resolved[i], css, timestamp)
             if hit is not None:
                 laid[i] = hit
+                if hit.pages != counts[i]:  # the units after it start elsewhere
+                    counts[i] = hit.pages
+                    firsts, _ = _placement(units, counts)
             else:
                 todo.append((i, css, key))
             changed = True
@@ -401,7 +414,7 @@ def lay_out_book(doc: Document, units: list[Unit], stylesheet: str, timestamp: i
             with _Workers(min(jobs, len(todo))) as workers:
                 for (i, _css, _key), result in zip(todo, workers.map(todo)):
                     laid[i] = result
-        counts = [lo.pages if lo is not None else 1 for lo in laid]
+        counts = [lo.pages if lo is not None else _GUESS for lo in laid]
         firsts, _ = _placement(units, counts)
         numbers = {}
         for i, result in enumerate(laid):

@@ -325,6 +325,8 @@ def _mark_for_print(blocks: list, names: bool = True, tables: bool = True) -> No
                 text = node["c"]
                 if text[:1].isupper() and sum(ch.isalpha() for ch in text) >= _NAME_MIN:
                     items[i] = {"t": "Span", "c": [["", ["name"], []], [node]]}
+            elif kind == "Note":  # a note's blocks: the notes at the end are text too
+                visit(node["c"])
             elif kind in ("Emph", "Strong", "Underline", "Quoted", "SmallCaps", "Span",
                           "Link", "Superscript", "Subscript", "Strikeout", "Cite"):
                 content = node["c"]

@@ -111,14 +111,35 @@ PART_ID_PREFIX = "part-"
 def part_classes(part) -> str:
     """The classes of a part's ``<section>`` in the print document: ``part-appendix``
     for the back matter, ``part-chapter`` for what starts on a right-hand page (a
-    collection's contents, introduction and chapters, a long article's sections)."""
+    collection's contents, introduction and chapters, a long article's sections),
+    ``part-front`` for the front matter (the title page and the contents: laid out
+    together, ``chapter_layout.units_of``)."""
     kinds = set(part.epub_type.split())
     classes = f"part part-{part.id}"
+    if part.id == "title" or "toc" in kinds:
+        classes += " part-front"
     if not kinds & {"titlepage", "frontmatter", "bodymatter"}:
         classes += " part-appendix"
     elif part.id not in ("title", "article"):
         classes += " part-chapter"
     return classes
+
+
+_FIRST_HEADING = re.compile(r"<(h[1-6])\b")
+_FIRST_ELEMENT = re.compile(r"<([a-zA-Z][\w-]*)\b")
+
+
+def _running_title(body: str, title: str) -> str:
+    """``body`` with the part's running head (``data-running-title``, print.css's
+    ``string-set``) on its first heading, else its first element. Set on the section,
+    WeasyPrint would set it again on every page the section reaches, and
+    ``string(running-title, first-except)`` would leave every page without a head; on a
+    heading it is set once, on the page the part opens on, which shows none."""
+    found = _FIRST_HEADING.search(body) or _FIRST_ELEMENT.search(body)
+    if found is None:
+        return body
+    return (body[:found.end()] + f' data-running-title="{html.escape(title)}"'
+            + body[found.end():])
 
 
 def print_html(doc: Document, parts, timestamp: int) -> str:
@@ -146,6 +167,7 @@ def print_html(doc: Document, parts, timestamp: int) -> str:
         # An ornament's Figure is found by this alt and made an artifact (``pdftags``).
         body = part.html.replace('<img role="presentation" alt=""',
                                  f'<img role="presentation" alt="{ORNAMENT_ALT}"')
+        body = _running_title(body, part.title)
         # WeasyPrint sets no MathML: each formula drawn as outlines (SVG).
         sections.append(f'<section class="{part_classes(part)}" id="{PART_ID_PREFIX}{part.id}" '
                         f'data-title="{esc(part.title)}">\n{drawn_for_print(body)}\n'
@@ -205,7 +227,7 @@ def native_digits(css: str, style: str) -> str:
 #: Layouts after the first that may set paragraphs again where their lines broke badly
 #: (see ``breaks``): each costs a full layout, and is only run when the one before
 #: found faults. A loose line may take two (hyphenated eagerly, then ragged).
-_BREAK_PASSES = 3
+_BREAK_PASSES = 5
 
 
 def lay_out(doc: Document, parts, stylesheet: str, timestamp: int,
