@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..document import Document
-from ..errors import SecurityError
+from ..errors import Mistakes, SecurityError
 from ..yamlfile import Locator
 
 from .names import SUFFIX, is_collection, source_slug  # noqa: F401 (this module's names)
@@ -111,9 +111,13 @@ def read_collection(path: Path, allow_remote: bool = False,
     root = path.parent.resolve()
     spec, locator = _read_spec(path, defaults)
     docs: list[tuple[Document, Locator]] = []
+    errors = Mistakes()  # every article's mistakes in one report
+    warnings: list[str] = []
     for article in _article_paths(spec, locator, root):
-        doc, article_locator = load_document(article, root, defaults)
+        doc, article_locator = load_document(article, root, defaults, errors)
         sanitize_raw_html(doc)
-        check_references(doc, allow_remote)
+        errors.extend(e for e in check_references(doc, allow_remote) if e not in errors)
+        warnings += doc.warnings
         docs.append((doc, article_locator))
+    errors.raise_any(warnings, path)
     return spec, locator, docs
