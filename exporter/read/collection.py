@@ -113,8 +113,11 @@ def read_collection(path: Path, allow_remote: bool = False,
     docs: list[tuple[Document, Locator]] = []
     errors = Mistakes()  # every article's mistakes in one report
     warnings: list[str] = []
+    # A chapter that does not give its language or date (a book's chapters written for
+    # mdBook or pandoc seldom do) takes the book's, with no warning.
+    chapter_defaults = (*defaults, ("lang", spec.lang), ("date", spec.date))
     for article in _article_paths(spec, locator, root):
-        doc, article_locator = load_document(article, root, defaults, errors)
+        doc, article_locator = load_document(article, root, chapter_defaults, errors)
         sanitize_raw_html(doc)
         errors.extend(e for e in check_references(doc, allow_remote) if e not in errors)
         warnings += doc.warnings
