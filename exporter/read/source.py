@@ -249,7 +249,21 @@ def _read_body(body: str, body_line: int, meta: Metadata, path: Path, root: Path
         errors.add(exc)
         return None
     _drop_empty_headings(ast, body, path, body_line, warnings)
+    _split_info_strings(ast)
     return ast
+
+
+def _split_info_strings(ast) -> None:
+    """A code block's info string as mdBook and GitHub write it (```` ```rust,ignore ````)
+    is one class to pandoc: split it, so that the language ("rust") is known to the
+    highlighting and the rest are classes of their own."""
+    import panflute as pf
+
+    def split(elem, _doc):
+        if isinstance(elem, (pf.CodeBlock, pf.Code)) and any("," in c for c in elem.classes):
+            elem.classes = [part for c in elem.classes for part in c.split(",") if part]
+
+    ast.walk(split)
 
 
 _EMPTY_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]*#*[ \t]*$", re.M)
