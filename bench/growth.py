@@ -51,7 +51,7 @@ KINDS = {
 
 #: Units of each kind at the smaller size (the larger is twice): a build of a few
 #: seconds, under the limits on input at twice the size.
-UNITS = {"headings": 300, "entities": 1500, "glossary": 800, "places": 150,
+UNITS = {"headings": 1000, "entities": 6000, "glossary": 800, "places": 300,
          "metadata": 1500}
 DEFAULT_UNITS = 1500
 
