@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from pathlib import Path
 
 import panflute as pf
 import pytest
