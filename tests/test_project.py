@@ -36,8 +36,10 @@ def _one_article(news: Path) -> None:
 
 
 @pytest.fixture
-def env(tmp_path):
-    return dict(os.environ, EXPORTER_CACHE_DIR=str(tmp_path / "cache"))
+def env():
+    """The CLI's environment: the session's shared cache (what is rebuilt is decided by
+    the records beside the editions, not by the cache)."""
+    return dict(os.environ)
 
 
 def test_init_makes_a_project_and_never_overwrites(tmp_path):

@@ -148,6 +148,36 @@ def test_without_jpype_the_build_checks_in_a_java_subprocess(tmp_path, own_cache
     assert epub.check_note == ""
 
 
+def test_an_epub_built_again_from_the_same_inputs_starts_no_validator(
+        tmp_path, own_cache, monkeypatch):
+    """Its verdict is foreseen (the same inputs gave these bytes before and they were
+    checked): no Java VM is started for it. Should the bytes differ after all, the
+    check runs in a subprocess, so no EPUB goes unchecked."""
+    from exporter import cache
+    from exporter.publish import checks
+    from exporter.run.build import build
+
+    source = _small_source(tmp_path / "src")
+    started = []
+    real_start = checks.start_validator
+    monkeypatch.setattr(checks, "start_validator",
+                        lambda formats: started.append(list(formats)) or real_start(formats))
+    first = next(e for e in build([source], ["epub"], tmp_path / "a", jobs=1))
+    assert first.check_source in ("warm", "java") and started == [["epub"]]
+    again = next(e for e in build([source], ["epub"], tmp_path / "b", jobs=1, force=True))
+    assert again.check_source == "cached" and started[-1] == [] and again.check_note == ""
+    assert (tmp_path / "b" / "doc.epub").read_bytes() == (tmp_path / "a" / "doc.epub").read_bytes()
+
+    # The inputs are known but their verdict is gone: the validator starts again.
+    for verdict in (own_cache / "epubcheck").rglob("*"):
+        if verdict.is_file():
+            verdict.unlink()
+    assert any((own_cache / "epubcheck-inputs").rglob("*"))
+    third = next(e for e in build([source], ["epub"], tmp_path / "c", jobs=1, force=True))
+    assert third.check_source in ("warm", "java") and started[-1] == ["epub"]
+    assert cache.cache_dir() == own_cache
+
+
 def test_a_validator_that_dies_at_once_falls_back_to_the_subprocess(
         tmp_path, own_cache, monkeypatch):
     from exporter.publish import validator as module

@@ -29,6 +29,25 @@ def refuse_invalid(fmt: str, data: bytes, name: str, validator=None):
     return None
 
 
+def remember_inputs(fmt: str, inputs: str, data: bytes) -> None:
+    """Remember that edition ``data`` of format ``fmt``, which passed its validator,
+    was built from ``inputs`` (see ``foreseen``)."""
+    if fmt == "epub":
+        from .epubcheck import remember_inputs as remember
+
+        remember(inputs, data)
+
+
+def foreseen(fmt: str, inputs: str) -> bool:
+    """Whether the verdict on an edition of ``fmt`` built from ``inputs`` is known before
+    it is built (a format without a validator needs none)."""
+    if fmt != "epub":
+        return True
+    from .epubcheck import foreseen as known
+
+    return known(inputs)
+
+
 def start_validator(formats) -> object | None:
     """A warm validator for a build that will write editions in ``formats`` (an EPUB:
     ``validator.Validator``, warming up from now on), or None when none is needed or
@@ -466,7 +485,7 @@ def pdf_accessibility(path: Path) -> list[Finding]:
                 kinds[kind] = kinds.get(kind, 0) + 1
                 if kind == "Figure" and not str(item.get("/Alt", "")).strip():
                     page = item.get("/Pg")
-                    error(f"a figure has no alternative text (/Alt)"
+                    error("a figure has no alternative text (/Alt)"
                           + (f" on page {_page_number(pdf, page)}" if page is not None else ""))
                 if "/K" in item:
                     stack.append(item.K)

@@ -139,6 +139,23 @@ def verdict(data: bytes, name: str, validator: Validator | None = None) -> Verdi
     return Verdict(found, time.perf_counter() - start, source)
 
 
+def remember_inputs(inputs: str, data: bytes) -> None:
+    """Remember that an EPUB built from ``inputs`` (the build's digest of everything it
+    is made from) came out as ``data``, whose verdict is in the cache now."""
+    cache.put("epubcheck-inputs", cache.digest("epubcheck-inputs", inputs),
+              _key(data).encode("ascii"))
+
+
+def foreseen(inputs: str) -> bool:
+    """Whether the EPUB a build will make from ``inputs`` has its verdict in the cache
+    already: it was built from the same inputs before (builds are reproducible, so the
+    bytes come out the same) and checked. Such a build needs no warm validator; should
+    the bytes differ after all, the verdict comes from a Java subprocess."""
+    key = cache.get("epubcheck-inputs", cache.digest("epubcheck-inputs", inputs))
+    return key is not None and cache.get("epubcheck", key.decode("ascii", "replace")) \
+        is not None
+
+
 def cached(path: Path) -> bool:
     """Whether EPUBCheck's verdict on the EPUB at ``path`` is in the cache already."""
     try:

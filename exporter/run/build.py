@@ -19,7 +19,7 @@ from pathlib import Path
 from ..adapters import DEFAULT_FORMATS, adapter, file_name
 from ..errors import BuildError, SourceError, UsageError
 from ..house.styles import SAMPLE_DIR, HouseStyle, house_style
-from ..publish.checks import VALIDATED, refuse_invalid
+from ..publish.checks import VALIDATED, foreseen, refuse_invalid, remember_inputs
 from ..publish.folder import signals_held, write_atomically
 from .executors import Executor, LocalProcesses, Progress, validator_beside
 from .render import Built, build_source, prepare, producers
@@ -235,6 +235,7 @@ def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn,
                     progress(f"checking {name}")
                 verdicts[item.format] = refuse_invalid(item.format, item.data, name,
                                                        validator)
+                remember_inputs(item.format, digests[source, item.format], item.data)
                 times.checking += verdicts[item.format].seconds
         with signals_held():  # a source's editions are written together (milliseconds)
             _write_all(source, built, verdicts)
@@ -276,7 +277,11 @@ def _build(sources, formats, out_dir, progress, jobs, force, allow_remote, warn,
             times.processes = executor.jobs
         # The validator starts before the editions are rendered and warms up meanwhile
         # (on the cluster's path too: the client checks what the workers send back).
-        with validator_beside(f for formats_ in todo.values() for f in formats_) as validator:
+        # Only for editions whose verdict is not known already: an EPUB built again
+        # from inputs already built and checked (--force, another folder) needs no JVM.
+        unforeseen = [fmt for source, formats_ in todo.items() for fmt in formats_
+                      if not foreseen(fmt, digests[source, fmt])]
+        with validator_beside(unforeseen) as validator:
             failures = executor.run(todo, houses, allow_remote, write, progress, strict)
         times.work = time.perf_counter() - started
         note = _validator_note(validator)  # its whole cost, now that it has ended
