@@ -100,3 +100,28 @@ def _problems(errors, warnings, source):
 
 def _rebuild(cls, message, file, line, hint):
     return cls(message, file=file, line=line, hint=hint)
+
+
+class Mistakes(list):
+    """The mistakes found in one source so far, each a line "file:line: message (hint)",
+    gathered across the stages that read it (metadata, body, glossary, maps) so that one
+    run reports them all, as a compiler does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first: ExporterError | None = None
+
+    def add(self, exc: ExporterError) -> None:
+        """Add what ``exc`` reports (one mistake, or a ``Problems`` of several)."""
+        if self.first is None:
+            self.first = exc
+        found = exc.errors if isinstance(exc, Problems) else [str(exc)]
+        self.extend(e for e in found if e not in self)
+
+    def raise_any(self, warnings: list[str] = (), source: str | Path | None = None) -> None:
+        """Raise what was found: one mistake as itself, several as one ``Problems``."""
+        if not self:
+            return
+        if len(self) == 1 and self.first is not None and str(self.first) == self[0]:
+            raise self.first
+        raise Problems(list(self), list(warnings), file=source)

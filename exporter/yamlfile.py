@@ -188,7 +188,8 @@ def load_yaml(text: str, file: Path, first_line: int = 1) -> tuple[Any, Locator]
     return data, locator
 
 
-def _suggest(word: str, choices: list[str]) -> str | None:
+def suggest(word: str, choices: list[str]) -> str | None:
+    """"did you mean 'x'?" for the choice nearest ``word``, or None when none is close."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
 
@@ -246,7 +247,7 @@ def _readable(err: dict, model: type[BaseModel], locator: Locator, what: str) ->
     if kind == "extra_forbidden":
         key = str(loc[-1])
         owner = _model_at(model, loc)
-        hint = _suggest(key, _field_names(owner)) if owner else None
+        hint = suggest(key, _field_names(owner)) if owner else None
         if hint is None and owner is not None:
             hint = "known keys: " + ", ".join(sorted(_field_names(owner)))
         return locator.error(f"{prefix}unknown key '{_describe(loc)}'", loc, hint)
@@ -260,7 +261,7 @@ def _readable(err: dict, model: type[BaseModel], locator: Locator, what: str) ->
     shown = f" (got {value!r})" if isinstance(value, (str, int, float)) and len(repr(value)) < 60 else ""
     hint = None
     if kind == "literal_error" and isinstance(value, str):  # one of a few words: the nearest
-        hint = _suggest(value, re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected"))))
+        hint = suggest(value, re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected"))))
     return locator.error(f"{prefix}'{_describe(loc)}': {msg}{shown}", loc, hint)
 
 

@@ -44,3 +44,38 @@ def test_batch_is_deterministic_and_loads(tmp_path):
         doc, _ = load_document(path)
         titles.add(doc.meta.title)
     assert len(titles) == 3
+
+
+def test_growth_sources_of_every_kind_load(tmp_path):
+    """bench/growth.py's sources: each kind reads without errors, the glossary's and the
+    map's with their files, the long abstract under the limit at twice its size."""
+    import importlib.util
+
+    from conftest import ROOT
+    from exporter.glossary import load_glossary
+    from exporter.maps.gazetteer import load_gazetteer
+    from exporter.read.metadata import MAX_METADATA_TEXT
+
+    spec = importlib.util.spec_from_file_location("growth", ROOT / "bench" / "growth.py")
+    growth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(growth)
+    names = [growth._name(i) for i in range(5000)]
+    assert len(set(names)) == 5000 and all(n.isalpha() for n in names)
+    for kind in ["headings", "entities", *growth.SOURCES]:
+        folder = tmp_path / kind
+        folder.mkdir()
+        source = folder / f"{kind}.md"
+        source.write_text(growth.source_text(kind, folder, 12), "utf-8")
+        doc, locator = load_document(source)
+        assert doc.meta.title == "Growth", kind
+    glossary = load_glossary(tmp_path / "glossary", doc.meta.glossary)
+    assert len(list(glossary)) == 12
+    assert len(load_gazetteer(tmp_path / "places" / "places.yml").places) == 12
+    doc, _ = load_document(tmp_path / "places" / "places.md")
+    assert len(doc.meta.maps[0].places) == 12
+    large = tmp_path / "large"
+    large.mkdir()
+    text = growth.source_text("metadata", large, 2 * growth.UNITS["metadata"])
+    (large / "m.md").write_text(text, "utf-8")
+    doc, _ = load_document(large / "m.md")
+    assert MAX_METADATA_TEXT / 2 < len(doc.meta.abstract) < MAX_METADATA_TEXT

@@ -608,3 +608,27 @@ def test_a_short_glossary_is_one_list():
 
     div = build_appendix(_entries(["Ağdam", "Laçın", "Şuşa"]), {}, {}, "az")
     assert [type(b).__name__ for b in div.content] == ["Header", "DefinitionList"]
+
+
+def test_many_names_are_matched_as_one_trie_longest_first():
+    """The names share one trie (linear in the text for any number of names): the
+    longest name wins at a position, a shorter one is found where the longer is not
+    whole, names span line breaks, and a straight apostrophe matches a curly one."""
+    import re
+
+    from exporter.glossary.linking import Matcher
+
+    class Entry:
+        def __init__(self, name):
+            self.names, self.slug, self.match, self.forms = [name], name, "exact", ()
+
+    names = ["Lachin", "Lachin Corridor", "Azerbaijan’s army", "Bat", "Babat", "Bet"]
+    entries = [Entry(n) for n in names]
+    matcher = Matcher(entries, "en")
+    assert "|Lachin Corridor" not in matcher.regex.pattern  # shared beginnings once
+    assert re.search(r"Lachin\(\?:\\s\+Corridor", matcher.regex.pattern)
+    text = "The Lachin Corridor, Lachin Corridors and Lachin; Azerbaijan's  army; Babat Bats Bet."
+    found = [(text[s:e], entry.slug) for s, e, entry in matcher.find(text)]
+    assert found == [("Lachin Corridor", "Lachin Corridor"), ("Lachin", "Lachin"),
+                     ("Lachin", "Lachin"), ("Azerbaijan's  army", "Azerbaijan’s army"),
+                     ("Babat", "Babat"), ("Bet", "Bet")]

@@ -64,16 +64,67 @@ def test_pandoc_names_map_to_the_projects(tmp_path):
                         "and is ignored here"]
 
 
-def test_typos_still_get_did_you_mean_and_both_names_are_refused(tmp_path):
-    with pytest.raises(SourceError, match=r"doc.md:3: unknown key 'subtitel' .*did you mean"):
-        _load(tmp_path, "---\ntitle: T\nsubtitel: x\n---\nBody.\n")
+def test_typos_are_warnings_with_did_you_mean_and_both_names_are_refused(tmp_path):
+    meta, _, _, warnings = _load(tmp_path, "---\ntitle: T\nsubtitel: x\nlang: en\n"
+                                           "date: 2023-09-19\n---\nBody.\n")
+    assert warnings == [f"{tmp_path / 'doc.md'}:3: unknown key 'subtitel': did you mean "
+                        "'subtitle'? (kept as pandoc metadata, unused by these editions)"]
+    assert meta.standfirst is None and meta.passed_through == {"subtitel": "x"}
     with pytest.raises(SourceError, match=r"doc.md:4: both 'author' and 'authors'"):
         _load(tmp_path, "---\ntitle: T\nauthors: [A]\nauthor: B\n---\nBody.\n")
 
 
-def test_no_metadata_at_all_says_how_to_give_a_title(tmp_path):
-    with pytest.raises(SourceError, match=r"doc.md:1: no title.*'% Title'"):
-        _load(tmp_path, "Just text.\n")
+def test_keys_pandoc_accepts_are_kept_with_one_warning_each(tmp_path):
+    meta, _, _, warnings = _load(tmp_path, (
+        "---\ntitle: T\ndate: 2023-09-19\nlang: en\nversion: 2.1\nfoo: bar\n"
+        "suppress-bibliography: true\nprint:\n  paper: A5\n---\nBody.\n"))
+    assert meta.passed_through == {"version": 2.1, "foo": "bar", "suppress-bibliography": True}
+    assert meta.print.paper == "A5"
+    unknown = [w for w in warnings if "unknown key" in w]
+    assert [w.split(": unknown key ")[0] for w in unknown] == [
+        f"{tmp_path / 'doc.md'}:{n}" for n in (5, 6, 7)]
+    assert all("kept as pandoc metadata" in w for w in unknown)
+    # The project's own structures stay checked: a typo inside them is an error.
+    with pytest.raises(SourceError, match=r"doc.md:4: unknown key 'print.papr'.*did you mean"):
+        _load(tmp_path, "---\ntitle: T\nprint:\n  papr: A5\n---\nBody.\n")
+
+
+def test_no_metadata_at_all_takes_the_title_from_the_file_name(tmp_path):
+    path = tmp_path / "getting-started_now.md"
+    path.write_text("Just text.\n", "utf-8")
+    warnings: list[str] = []
+    meta, _, body, line = load_metadata(path.read_text("utf-8"), path, warnings)
+    assert meta.title == "Getting started now" and body == "Just text.\n" and line == 1
+    assert any(w.startswith(f"{path}: no title given: using the file name, 'Getting "
+                            "started now'") for w in warnings), warnings
+
+
+@pytest.mark.parametrize("body,title,left", [
+    ("# The *First* Heading {#top .x}\n\nText.\n", "The *First* Heading", "\n\nText.\n"),
+    ("\nThe Title\n=========\n\n## One\n", "The Title", "\n\n\n\n## One\n"),
+    ("# Closed #\nText.\n", "Closed", "\nText.\n"),
+])
+def test_a_level_one_heading_first_in_the_body_is_the_title(tmp_path, body, title, left):
+    meta, rest, line, warnings = _load(tmp_path, f"---\ndate: 2023-09-19\nlang: en\n---\n{body}")
+    assert meta.title == title
+    assert rest == left and line == 5, "the heading is not repeated; lines keep their numbers"
+    heading_line = 5 + body[:body.index(title.split()[0])].count("\n")
+    assert warnings == [f"{tmp_path / 'doc.md'}:{heading_line}: no title given: the first "
+                        f"heading, '{title}', is the title (add 'title: ...' to the metadata "
+                        "to keep it as a heading)"]
+
+
+@pytest.mark.parametrize("body", ["Text first.\n\n# Later\n", "## Level two\n\nText.\n",
+                                  "    # code\n", "#hashtag\n"])
+def test_other_bodies_take_the_title_from_the_file_name(tmp_path, body):
+    meta, rest, _, warnings = _load(tmp_path, f"---\ndate: 2023-09-19\nlang: en\n---\n{body}")
+    assert meta.title == "Doc" and rest == body
+    assert "no title given: using the file name, 'Doc'" in warnings[0]
+
+
+def test_an_empty_title_is_still_an_error(tmp_path):
+    with pytest.raises(SourceError, match=r"doc.md:2: 'title': must not be empty"):
+        _load(tmp_path, "---\ntitle: ' '\ndate: 2023-09-19\nlang: en\n---\n# Heading\n")
 
 
 def test_a_missing_date_is_the_files_date_with_a_warning(tmp_path, monkeypatch):

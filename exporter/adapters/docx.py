@@ -413,6 +413,10 @@ def render(doc: Document, ctx: RenderContext) -> bytes:
     if meta.rights:
         pandoc_meta["rights"] = _meta_string(meta.rights)
     pandoc_meta["identifier"] = _meta_string(meta.stable_identifier(doc.slug))
+    for key, value in meta.passed_through.items():  # custom document properties
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool) \
+                and key not in pandoc_meta:
+            pandoc_meta[key] = _meta_string(str(value))
     _adapt_for_word(doc, ast)
     if doc.translations:
         ast["blocks"].insert(0, _translations_paragraph(doc))

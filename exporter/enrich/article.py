@@ -6,13 +6,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..document import Document
+from ..errors import Mistakes, SourceError
 from ..yamlfile import Locator
 
 
 def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
-           maps_ready: Callable[[], None] | None = None) -> None:
+           maps_ready: Callable[[], None] | None = None,
+           errors: Mistakes | None = None) -> None:
     """Sanitise raw HTML and check what the body refers to, then add the glossary, the
     maps and the corrections note.
+
+    ``errors``: what reading the source found already (``read.source.load_document``).
+    When anything is wrong, the glossary and the maps are still checked (not applied, not
+    drawn) and every mistake is raised together, each with its file and line.
 
     ``maps_ready`` is called before the maps are added: it waits for another process
     that draws them into the cache.
@@ -22,7 +28,6 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
     from .quotes import localise_quotes
     from ..glossary import apply_glossary, load_glossary
     from ..maps.appendix import add_maps
-    from ..errors import Problems
     from ..read.links import dangling_anchors, relative_links, unique_ids
     from ..read.rawhtml import drop_foreign_raw, sanitize_raw_html
     from ..read.references import check_references
@@ -34,12 +39,19 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
     sanitize_raw_html(doc)
     doc.warnings += glyph_warnings(doc.source, read_text(doc.source))
     doc.warnings += language_warnings(doc.source, doc.meta.lang, locator)
-    errors = check_references(doc, allow_remote)
+    found = Mistakes() if errors is None else errors
+    found.extend(e for e in check_references(doc, allow_remote) if e not in found)
     relative_links(doc)
-    if errors:  # all of them at once, before the slower enrichments
-        raise Problems(errors, doc.warnings, file=doc.source)
     settings = doc.meta.glossary
-    glossary = load_glossary(doc.root, settings, locator)
+    if found:  # all of them at once, before the slower enrichments
+        check_glossary_and_maps(doc, locator, found)
+        found.raise_any(doc.warnings, doc.source)
+    try:
+        glossary = load_glossary(doc.root, settings, locator)
+    except SourceError as exc:  # reported with the maps' mistakes
+        found.add(exc)
+        check_glossary_and_maps(doc, locator, found, glossary=False)
+        found.raise_any(doc.warnings, doc.source)
     report = apply_glossary(doc.ast, glossary, settings, doc.meta.lang)
     doc.warnings += report.warnings
     # The article's own entries must be in its text (the shared glossary.yml serves many
@@ -55,6 +67,22 @@ def enrich(doc: Document, locator: Locator, allow_remote: bool = False,
     unique_ids(doc)
     dangling_anchors(doc)
     doc.warnings.sort(key=_line_of_warning)
+
+
+def check_glossary_and_maps(doc: Document, locator: Locator, found: Mistakes,
+                            glossary: bool = True) -> None:
+    """Add the mistakes of the glossary (unless ``glossary`` is False: already checked)
+    and of the map declarations to ``found``, without applying or drawing them."""
+    from ..glossary import load_glossary
+    from ..maps.appendix import check_maps
+
+    if glossary:
+        try:
+            load_glossary(doc.root, doc.meta.glossary, locator)
+        except SourceError as exc:
+            found.add(exc)
+    for exc in check_maps(doc, locator):
+        found.add(exc)
 
 
 def language_warnings(source: Path, lang: str, locator: Locator) -> list[str]:

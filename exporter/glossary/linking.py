@@ -89,11 +89,19 @@ class Matcher:
             patterns.append((text, f"f{i}",
                              r"\s+".join(self.forms.word_pattern(w) for w in words)))
         # Longest first, so "Lachin Corridor" wins over "Lachin" at the same position.
-        patterns.sort(key=lambda p: (-len(p[0]), p[0], p[1]))
+        # The names written as they are found share one trie (below): an alternation of
+        # n names costs n tries at every position of the text, so n names over a text
+        # that grows with them cost n²; the trie costs the length of the longest name.
+        # (In a language whose words inflect, the names found in their forms are
+        # patterns, not text: there the names stay one alternation, longest first.)
+        if any(not g.startswith("x") for _, g, _ in patterns):
+            patterns.sort(key=lambda p: (-len(p[0]), p[0], p[1]))
+            alternatives = [f"(?:{p})(?P<{g}>)" for _, g, p in patterns]
+        else:
+            alternatives = [_trie_pattern([(t, g) for t, g, _ in patterns])] if patterns else []
         self.regex = (
-            re.compile(rf"(?<!{_WORD})(?:{'|'.join(f'(?P<{g}>{p})' for _, g, p in patterns)})"
-                       rf"(?!{_WORD})")
-            if patterns else None
+            re.compile(rf"(?<!{_WORD})(?:{'|'.join(alternatives)})(?!{_WORD})")
+            if alternatives else None
         )
 
     def find(self, text: str) -> list[tuple[int, int, GlossaryEntry]]:
@@ -117,6 +125,42 @@ class Matcher:
             found.append((m.start(), m.end(), entry))
             pos = m.end()
         return found
+
+
+def _trie_pattern(names: list[tuple[str, str]]) -> str:
+    """One regular expression that matches any of ``names`` (text, group) as
+    ``_pattern`` would, built as a trie: shared beginnings are written once, longer
+    continuations are tried before a shorter name ends, and each name ends in an empty
+    group of its own (``lastgroup`` says which name matched)."""
+    trie: dict = {}
+    for text, group in names:
+        node = trie
+        for char in text:
+            node = node.setdefault(char, {})
+        node.setdefault("", group)  # the first group given for a text keeps it
+
+    def char_pattern(char: str) -> str:
+        if char == " ":
+            return r"\s+"
+        if char == "\u2019":
+            return "['\u2019]"
+        return re.escape(char)
+
+    done: dict[int, str] = {}  # node -> its pattern, children before parents
+    stack: list[tuple[dict, bool]] = [(trie, False)]
+    while stack:  # iterative: a name may be long
+        node, children_done = stack.pop()
+        kids = sorted(((c, n) for c, n in node.items() if c != ""), key=lambda kid: kid[0])
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((child, False) for _, child in kids)
+            continue
+        branches = [char_pattern(c) + done.pop(id(child)) for c, child in kids]
+        if "" in node:
+            branches.append(f"(?P<{node['']}>)")
+        done[id(node)] = branches[0] if len(branches) == 1 \
+            else "(?:" + "|".join(branches) + ")"
+    return done[id(trie)]
 
 
 def _at_sentence_start(text: str, index: int) -> bool:

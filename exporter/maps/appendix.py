@@ -240,6 +240,45 @@ def _browser_svg(spec, gaz: Gazetteer, layers: dict, style_path: Path,
                       screen=True, outlines=False, lang=lang).svg
 
 
+def check_maps(doc: Document, locator: Locator,
+               located: list[tuple[Locator, tuple]] | None = None) -> list[Exception]:
+    """Every mistake in ``doc``'s map declarations (gazetteer, ids, layers, places), as
+    ``add_maps`` would find them one at a time, without drawing anything: for reporting
+    them with the other mistakes of a source that will not be built."""
+    from ..errors import SourceError
+    from ..paths import refuse_outside
+    from .checks import spec_checks
+    from .layers import load_layers
+
+    specs = doc.meta.maps
+    if not specs:
+        return []
+    places = doc.root / PLACES_FILE
+    if not places.is_file():
+        return [locator.error(f"maps are declared but {PLACES_FILE} is missing", ("maps",),
+                              f"add a gazetteer at {places}")]
+    try:
+        refuse_outside(places, doc.root, "gazetteer")
+        gaz = load_gazetteer(places)
+    except SourceError as exc:
+        return [exc]
+    found: list[Exception] = []
+    seen: set[str] = set()
+    for i, spec in enumerate(specs):
+        if spec.id in seen:
+            found.append(locator.error(f"map id '{spec.id}' is used twice", ("maps", i, "id"),
+                                       "give each map its own id"))
+        seen.add(spec.id)
+        where_loc, at = located[i] if located else (locator, ("maps", i))
+        refs = {name: (*at, *where) for name, where in spec.layer_refs().items()}
+        try:
+            layers = load_layers(doc.root, spec.layer_names(), where_loc, refs)
+            spec_checks(spec, gaz, layers, where_loc, at)
+        except SourceError as exc:
+            found.append(exc)
+    return found
+
+
 def add_maps(doc: Document, locator: Locator,
              located: list[tuple[Locator, tuple]] | None = None) -> list[RenderedMap]:
     """Draw ``doc``'s maps, add them as resources, link mentions, append the appendix.

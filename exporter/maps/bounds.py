@@ -101,8 +101,23 @@ def _nearest_km(points: list[tuple[float, float]], places: list[tuple[float, flo
     return min(distance_km(p, q) for p in points[::step] for q in places)
 
 
+#: Up to this many places the spread is measured between every pair; beyond, between
+#: the corners of their convex hull in longitude and latitude (n² pairs of a map of
+#: many places took seconds). On a map of one region the farthest pair is on that hull;
+#: across the antimeridian or near a pole it may be a little off, and the limit is
+#: generous (``FAR_SPREAD`` times the spread).
+EXACT_SPREAD_PLACES = 200
+
+
 def far_limit_km(places: list[tuple[float, float]]) -> float:
     """How far from every place a layer may lie on a map with these places."""
+    places = list(dict.fromkeys(places))
+    if len(places) > EXACT_SPREAD_PLACES:
+        import shapely
+
+        hull = shapely.MultiPoint(places).convex_hull
+        places = list(dict.fromkeys(shapely.get_coordinates(hull).tolist()))
+        places = [tuple(p) for p in places]
     spread = max((distance_km(p, q) for p in places for q in places), default=0.0)
     return max(FAR_KM, FAR_SPREAD * spread)
 
@@ -110,9 +125,11 @@ def far_limit_km(places: list[tuple[float, float]]) -> float:
 def check_layer_bounds(spec: MapSpec, gaz: Gazetteer, layers: dict[str, Layer],
                        locator: Locator, loc: tuple = ()) -> None:
     """Refuse a layer that lies far from every place of the map or outside the map."""
+    refs = spec.layer_refs()
+    if not refs:
+        return
     places = map_places(spec, gaz)
     limit = far_limit_km(places) if places else 0.0
-    refs = spec.layer_refs()
     for name, where in refs.items():
         layer = layers[name]
         points = vertices(layer)

@@ -9,6 +9,7 @@ position is where the label goes, not a centroid.
 from __future__ import annotations
 
 import difflib
+import math
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,6 +218,9 @@ def load_gazetteer(path: Path) -> Gazetteer:
 #: FAR_FACTOR times the widest gap between any other place and its nearest neighbour
 #: (so a gazetteer of capitals across the world raises nothing).
 FAR_KM, FAR_FACTOR = 300.0, 2.5
+#: Kilometres in a degree of latitude, a little less than anywhere on the sphere of
+#: ``_km`` (111.19 km), so that a search bounded by it never stops too soon.
+KM_PER_DEGREE = 111.0
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -239,15 +243,37 @@ def position_warnings(gaz: Gazetteer) -> list[str]:
     if len(points) < 3:
         return []
 
+    import bisect
+
+    # Sorted by latitude, the nearest place is looked for outwards from the point's
+    # latitude, and the search stops where the difference in latitude alone is further
+    # than the nearest found (a degree of latitude is at least KM_PER_DEGREE anywhere):
+    # a scan of every pair would cost n² for n places.
+    by_lat = sorted(points, key=lambda item: item[1][0])
+    lats = [point[0] for _, point in by_lat]
+
     def nearest(point: tuple[float, float], skip: Place) -> float:
-        return min(_km(point, other) for place, other in points if place is not skip)
+        best = math.inf
+        start = bisect.bisect_left(lats, point[0])
+        for step in (-1, 1):
+            i = start if step > 0 else start - 1
+            while 0 <= i < len(by_lat):
+                place, other = by_lat[i]
+                if abs(other[0] - point[0]) * KM_PER_DEGREE > best:
+                    break
+                if place is not skip:
+                    best = min(best, _km(point, other))
+                i += step
+        return best
 
     gaps = {id(place): nearest(point, place) for place, point in points}
+    # The widest gap of the others: the widest of all, or the second widest for its owner.
+    widest = sorted(gaps.items(), key=lambda item: item[1], reverse=True)[:2]
     warnings = []
     for place, (lat, lon) in points:
         gap = gaps[id(place)]
-        others = [g for pid, g in gaps.items() if pid != id(place)]
-        if gap <= max(FAR_KM, FAR_FACTOR * max(others)):
+        other_max = widest[1][1] if widest[0][0] == id(place) else widest[0][1]
+        if gap <= max(FAR_KM, FAR_FACTOR * other_max):
             continue
         where = gaz.where(place.name)
         if -90 <= lon <= 90 and nearest((lon, lat), place) <= min(gap / 4, FAR_KM):

@@ -10,6 +10,8 @@ already placed; among the rest, the one crossing the fewest lines wins.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -175,12 +177,53 @@ def _box(size: Size, x: float, baseline: float, ha: str) -> Rect:
     return left, bottom, left + size.width, bottom + size.height
 
 
-def _clash(box: Rect, shape, rects: list[Rect], padding: float) -> tuple[bool, float]:
+class _Grid:
+    """Rectangles bucketed by the cells of a square grid: the ones near a box are found
+    among those in its cells, not among all (a map of n labels would cost n² tests).
+    ``near`` gives them in the order they were added, as a scan of a list would, less
+    those of the owner ``skip`` (a label may touch its own symbol)."""
+
+    def __init__(self, cell: float) -> None:
+        self.cell = cell if cell > 0 else 1.0
+        self.rects: list[Rect] = []
+        self.owners: list[str | None] = []
+        self.cells: dict[tuple[int, int], list[int]] = {}
+        self.skip: str | None = None
+
+    def _keys(self, box: Rect, pad: float):
+        c = self.cell
+        for i in range(math.floor((box[0] - pad) / c), math.floor((box[2] + pad) / c) + 1):
+            for j in range(math.floor((box[1] - pad) / c), math.floor((box[3] + pad) / c) + 1):
+                yield i, j
+
+    def add(self, rect: Rect, owner: str | None = None) -> None:
+        index = len(self.rects)
+        self.rects.append(rect)
+        self.owners.append(owner)
+        for key in self._keys(rect, 0.0):
+            self.cells.setdefault(key, []).append(index)
+
+    def without(self, owner: str) -> _Grid:
+        """This grid, leaving out ``owner``'s rects (shares the index)."""
+        view = _Grid.__new__(_Grid)
+        view.__dict__.update(self.__dict__)
+        view.skip = owner
+        return view
+
+    def near(self, box: Rect, pad: float) -> list[Rect]:
+        found = {i for key in self._keys(box, pad) for i in self.cells.get(key, ())}
+        return [self.rects[i] for i in sorted(found)
+                if self.skip is None or self.owners[i] != self.skip]
+
+
+def _clash(box: Rect, shape, rects: list[Rect] | _Grid, padding: float) -> tuple[bool, float]:
     """Whether a label touches any of ``rects`` (with ``padding``), and by how much area.
 
     A rotated label (``shape``: its corners) is tested as the polygon it is, not as
     its much larger bounding box.
     """
+    if isinstance(rects, _Grid):
+        rects = rects.near(box, padding)
     near = [r for r in rects if _overlaps(box, r, padding)]
     if not near:
         return False, 0.0
@@ -206,10 +249,16 @@ def place_labels(requests: list[LabelRequest], obstacles: Obstacles, *, gap: flo
     False); an area label with no free spot is left out.
     """
     placed: list[Placement] = []
-    taken: list[Rect] = []
+    # The placed labels and the obstacles, each in a grid of cells about four label
+    # heights wide (any size gives the same answer; this one is quick).
+    height = next((size.height for req in requests for size in req.sizes[:1]), 10.0)
+    taken = _Grid(4 * height)
+    everything = _Grid(4 * height)
+    for owner, rect in obstacles.rects:
+        everything.add(rect, owner)
     for req in requests:
         best, best_cost, fallback, fallback_cost = None, float("inf"), None, float("inf")
-        others = [rect for owner, rect in obstacles.rects if owner != req.key]
+        others = everything.without(req.key)
         candidates = []
         for variant, size in enumerate(req.sizes):
             if req.along is not None:
@@ -247,7 +296,7 @@ def place_labels(requests: list[LabelRequest], obstacles: Obstacles, *, gap: flo
             continue
         x, baseline, ha, box, variant, angle = chosen
         placed.append(Placement(req.key, x, baseline, ha, box, clean, variant, angle))
-        taken.append(box)
+        taken.add(box)
     return placed
 
 

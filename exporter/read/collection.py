@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..document import Document
-from ..errors import SecurityError
+from ..errors import Mistakes, SecurityError
 from ..yamlfile import Locator
 
 from .names import SUFFIX, is_collection, source_slug  # noqa: F401 (this module's names)
@@ -37,12 +37,22 @@ class CollectionSpec(BaseModel):
     edition: str = "1"
     cover_text: str | None = None
     introduction: str | None = Field(None, description="Markdown before the first chapter.")
+    base_url: str | None = Field(None, description="Web address the chapters' relative "
+                                 "links are resolved against (https://...), as a chapter's "
+                                 "own base_url would be; a chapter's own wins.")
     articles: list[str] = Field(min_length=1, description="Article files, in order.")
     translation_of: str | None = Field(None, description="The collection this one "
                                        "translates (its file name without "
                                        ".collection.yml).")
     translations: dict[str, str] = Field(default_factory=dict, description="This book in "
                                          "other languages: language tag -> collection.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("https://", "http://")):
+            raise ValueError("must be a web address starting with https:// or http://")
+        return value
 
 
 def article_files(path: Path) -> list[Path]:
@@ -111,9 +121,48 @@ def read_collection(path: Path, allow_remote: bool = False,
     root = path.parent.resolve()
     spec, locator = _read_spec(path, defaults)
     docs: list[tuple[Document, Locator]] = []
-    for article in _article_paths(spec, locator, root):
-        doc, article_locator = load_document(article, root, defaults)
+    errors = Mistakes()  # every article's mistakes in one report
+    warnings: list[str] = []
+    # A chapter that does not give its language, date or base_url (a book's chapters
+    # written for mdBook or pandoc seldom do) takes the book's, with no warning.
+    chapter_defaults = (*defaults, ("lang", spec.lang), ("date", spec.date))
+    if spec.base_url:
+        chapter_defaults += (("base_url", spec.base_url),)
+    articles = _article_paths(spec, locator, root)
+    chapters = {}
+    for article in articles:  # a link to another chapter's file leads to that chapter
+        for suffix in (".md", ".html", ""):
+            chapters[article.stem + suffix] = f"chapter-{source_slug(article)}"
+    for article in articles:
+        doc, article_locator = load_document(article, root, chapter_defaults, errors)
         sanitize_raw_html(doc)
-        check_references(doc, allow_remote)
+        errors.extend(e for e in check_references(doc, allow_remote) if e not in errors)
+        link_chapters(doc, chapters)
+        warnings += doc.warnings
         docs.append((doc, article_locator))
+    errors.raise_any(warnings, path)
     return spec, locator, docs
+
+
+def link_chapters(doc: Document, chapters: dict[str, str]) -> None:
+    """Links between the chapters of a book, as a book written for mdBook or pandoc has
+    them (``other.md``, ``other.html#part``), lead to the chapter (or its part) inside
+    the book; other relative links are resolved against ``base_url`` or kept as text
+    with a warning, as in an article (``links.relative_links``)."""
+    import re
+
+    import panflute as pf
+
+    from ..document import elements
+    from .links import relative_links
+
+    for elem in elements(doc.ast):
+        if not isinstance(elem, pf.Link) or elem.url.startswith(("#", "//")) \
+                or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", elem.url):
+            continue
+        path, _, fragment = elem.url.partition("#")
+        path = path.removeprefix("./")
+        if "/" in path or path not in chapters:
+            continue
+        elem.url = f"#{fragment}" if fragment else f"#{chapters[path]}"
+    relative_links(doc)

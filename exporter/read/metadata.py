@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from ..glossary.model import GlossarySettings
 from ..i18n import standard_tag, valid_tag
@@ -179,6 +179,15 @@ class Metadata(BaseModel):
         if value is not None and not value.strip():
             raise ValueError("must name an article (its file name without .md)")
         return value.strip().removesuffix(".md") if value is not None else None
+
+    #: Top-level keys these editions do not know, kept as pandoc keeps them
+    #: (``read.pandocmeta.pass_through``); not validated, never a field of the schema.
+    _pandoc: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def passed_through(self) -> dict[str, Any]:
+        """Unknown metadata keys, kept for pandoc (the DOCX's document properties)."""
+        return self._pandoc
 
     def stable_identifier(self, slug: str) -> str:
         """The given identifier, or a UUID derived from the slug and date (never random)."""

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import SourceError
+from ..errors import Mistakes
 from ..yamlfile import Locator
 
 #: Pandoc's name -> the project's.
@@ -100,9 +101,12 @@ def read_date(value: Any) -> Any:
     return value
 
 
-def normalise(data: dict, locator: Locator, source: Path) -> list[str]:
+def normalise(data: dict, locator: Locator, source: Path,
+              errors: Mistakes | None = None) -> list[str]:
     """Turn pandoc's metadata names in ``data`` into the project's, in place (with the
-    lines moved along); return the warnings (ignored variables, assumed values)."""
+    lines moved along); return the warnings (ignored variables, assumed values). With
+    ``errors``, a key given under both names is added to it (pandoc's left out) instead
+    of raised."""
     warnings: list[str] = []
 
     def warn(key: str, message: str) -> None:
@@ -118,8 +122,13 @@ def normalise(data: dict, locator: Locator, source: Path) -> list[str]:
         if target is None:
             continue
         if target in data and target != key and key not in ("keywords", "subject"):
-            raise locator.error(f"both '{key}' and '{target}' are given", (key,),
-                                hint=f"keep one of them ('{key}' is pandoc's name)")
+            both = locator.error(f"both '{key}' and '{target}' are given", (key,),
+                                 hint=f"keep one of them ('{key}' is pandoc's name)")
+            if errors is None:
+                raise both
+            errors.add(both)
+            del data[key]
+            continue
         value = data.pop(key)
         if target == "authors":
             value = _names(value)
@@ -145,9 +154,92 @@ def normalise(data: dict, locator: Locator, source: Path) -> list[str]:
     return warnings
 
 
-def check_title(data: dict, locator: Locator) -> None:
-    """A source without any title is refused with the two ways to give one."""
-    if not data.get("title"):
-        raise SourceError("no title", file=locator.file, line=1,
-                          hint="start the file with a '% Title' line or a YAML block with "
-                               "'title: ...'")
+def title_from_body(data: dict, body: str, body_line: int, locator: Locator,
+                    warnings: list[str]) -> str:
+    """A source without a title takes it as pandoc does with
+    ``--shift-heading-level-by=-1``: a level-1 heading at the very beginning of the body
+    becomes the title (and is not repeated as a heading: its lines are left blank, so the
+    body keeps its line numbers; the other headings keep their levels). Otherwise the
+    file's name, made readable ("getting-started" -> "Getting started"). Either way with
+    a warning naming the file. Returns the body."""
+    if data.get("title") is not None:
+        return body
+    source = locator.file
+    found = _leading_heading(body)
+    if found is not None:
+        title, lines = found
+        data["title"] = title
+        locator.lines[("title",)] = body_line + lines[0]
+        warnings.append(f"{source}:{body_line + lines[0]}: no title given: the first "
+                        f"heading, '{title}', is the title (add 'title: ...' to the "
+                        "metadata to keep it as a heading)")
+        parts = body.split("\n")
+        for i in lines:
+            parts[i] = ""
+        return "\n".join(parts)
+    data["title"] = readable_name(source)
+    warnings.append(f"{source}: no title given: using the file name, '{data['title']}' "
+                    "(start the file with '% Title', a '# Title' heading, or a YAML block "
+                    "with 'title: ...')")
+    return body
+
+
+_ATX = re.compile(r"^ {0,3}#(?!#)[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT_1 = re.compile(r"^ {0,3}=+[ \t]*$")
+_ATTRIBUTES = re.compile(r"[ \t]*\{[^{}]*\}[ \t]*$")
+
+
+def _leading_heading(body: str) -> tuple[str, list[int]] | None:
+    """The text of a level-1 heading (ATX ``# T`` or setext ``T`` over ``===``) that is
+    the body's first block, and the indexes of its lines; None when the body starts
+    otherwise."""
+    lines = body.split("\n", 64)[:63]  # the first block is near the top
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return None
+    match = _ATX.match(lines[first])
+    if match:
+        text, used = match.group(1), [first]
+    elif first + 1 < len(lines) and _SETEXT_1.match(lines[first + 1]) \
+            and not lines[first].startswith((" " * 4, "\t")):
+        text, used = lines[first], [first, first + 1]
+    else:
+        return None
+    text = _ATTRIBUTES.sub("", text).strip()
+    return (text, used) if text else None
+
+
+def readable_name(path: Path) -> str:
+    """A file's name as a title: "getting-started_now.md" -> "Getting started now"."""
+    words = re.sub(r"[-_.\s]+", " ", path.stem).strip()
+    if not words:
+        return "Untitled"
+    return words[0].upper() + words[1:] if words == words.lower() else words
+
+
+def pass_through(data: dict, locator: Locator, known: set[str],
+                 warnings: list[str]) -> dict[str, Any]:
+    """Take the top-level keys these editions do not know out of ``data``: pandoc
+    accepts any key (``version``, ``suppress-bibliography`` ...), so they are kept, not
+    refused, with one warning each naming the line and, for a key close to a known one
+    (a likely typo such as ``titel``), the key that was probably meant. Returns them
+    (``Metadata.passed_through`` keeps them; the DOCX carries the plain ones
+    as document properties, as pandoc does)."""
+    from ..yamlfile import suggest
+
+    kept: dict[str, Any] = {}
+    for key in list(data):
+        if key in known:
+            continue
+        kept[str(key)] = data.pop(key)
+        line = locator.line((key,))
+        where = f"{locator.file}:{line}" if line else str(locator.file)
+        close = suggest(str(key), sorted(known | set(RENAMED)))
+        if close:
+            message = (f"unknown key '{key}': {close} (kept as pandoc metadata, unused "
+                       "by these editions)")
+        else:
+            message = (f"unknown key '{key}' is kept as pandoc metadata (in the DOCX's "
+                       "document properties); these editions do not use it")
+        warnings.append(f"{where}: {message}")
+    return kept

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ..document import Document
-from ..errors import SourceError
+from ..errors import Mistakes, SourceError
 from .metadata import Metadata
 from ..slug import slugify
 from ..yamlfile import Locator, load_yaml, read_text, validate
@@ -56,13 +56,20 @@ def _split_yaml(text: str, file: Path, first_line: int) -> tuple[str | None, int
 
 def load_metadata(text: str, file: Path, warnings: list[str] | None = None,
                   defaults: tuple[tuple[str, str], ...] = (),
+                  errors: Mistakes | None = None,
                   ) -> tuple[Metadata, Locator, str, int]:
     """Validate the metadata (a pandoc title block and/or YAML front-matter, in the
     project's or pandoc's names); return metadata, its locator, the body and its first
-    line. Warnings (ignored pandoc variables, assumed values) go to ``warnings``.
-    ``defaults`` (the project file's ``publisher``, ``lang``, ...) fill keys the source
-    leaves out."""
-    from .pandocmeta import normalise, split_title_block
+    line. Warnings (ignored pandoc variables, assumed values, keys kept for pandoc, a
+    title taken from the body or the file name) go to ``warnings``. ``defaults`` (the
+    project file's ``publisher``, ``lang``, ...) fill keys the source leaves out.
+
+    With ``errors`` (a ``Mistakes``), mistakes in the metadata are added to it instead of raised,
+    and a provisional ``Metadata`` (the wrong keys left out) is returned, so that the
+    body, the glossary and the maps are still checked and every mistake of the source is
+    reported in one run. (An unclosed front-matter is still raised: where the body
+    starts is then unknown.)"""
+    from .pandocmeta import normalise, pass_through, split_title_block, title_from_body
 
     titled, rest, used = split_title_block(text) if text.startswith("%") else ({}, text, 0)
     body_line = used + 1
@@ -71,29 +78,60 @@ def load_metadata(text: str, file: Path, warnings: list[str] | None = None,
         body_line += len(rest) - len(stripped)
         rest = stripped
     yaml_text, yaml_line, body, body_line = _split_yaml(rest, file, body_line)
-    if yaml_text is None and not titled:
-        raise SourceError("no title: the file has no front-matter or '% Title' block",
-                          file=file, line=1,
-                          hint="start the file with a '% Title' line, or with a '---' line, "
-                               "the YAML metadata ('title: ...') and another '---' line")
+    data, locator = {}, Locator(file=file, first_line=1)
     if yaml_text is not None:
-        data, locator = load_yaml(yaml_text, file, first_line=yaml_line)
-        if data is None:
-            data = {}
-        if not isinstance(data, dict):
-            raise locator.error("front-matter must be a mapping of keys to values",
-                                hint="write 'key: value' lines, e.g. 'title: ...'")
-    else:
-        data, locator = {}, Locator(file=file, first_line=1)
+        try:
+            data, locator = load_yaml(yaml_text, file, first_line=yaml_line)
+            if data is None:
+                data = {}
+            if not isinstance(data, dict):
+                raise locator.error("front-matter must be a mapping of keys to values",
+                                    hint="write 'key: value' lines, e.g. 'title: ...'")
+        except SourceError as exc:
+            if errors is None:
+                raise
+            errors.add(exc)
+            data, locator = {}, Locator(file=file, first_line=yaml_line)
     for key, value in titled.items():
         data.setdefault(key, value)
         locator.lines.setdefault((key,), {"title": 1, "authors": 2, "date": 3}[key])
     for key, value in defaults:  # before pandoc's assumptions (lang: en-US) are made
         data.setdefault(key, value)
-    found = normalise(data, locator, file)
+    found: list[str] = []
+    found += normalise(data, locator, file, errors)
+    body = title_from_body(data, body, body_line, locator, found)
+    kept = pass_through(data, locator, set(Metadata.model_fields), found)
     if warnings is not None:
         warnings += found
-    return validate(Metadata, data, locator), locator, body, body_line
+    try:
+        meta = validate(Metadata, data, locator)
+    except SourceError as exc:
+        if errors is None:
+            raise
+        errors.add(exc)
+        meta = _provisional(data, file)
+    meta._pandoc = kept
+    return meta, locator, body, body_line
+
+
+def _provisional(data: dict, file: Path) -> Metadata:
+    """Metadata with the keys that are wrong left out (and placeholders for the required
+    ones), so the rest of the source can still be checked; never published."""
+    import datetime as dt
+
+    from pydantic import ValidationError
+
+    data = dict(data)
+    for _attempt in range(4):
+        data.setdefault("title", file.stem or "untitled")
+        data.setdefault("date", dt.date(1970, 1, 1))
+        data.setdefault("lang", "en-US")
+        try:
+            return Metadata.model_validate(data)
+        except ValidationError as exc:
+            wrong = {err["loc"][0] for err in exc.errors() if err["loc"]}
+            data = {k: v for k, v in data.items() if k not in wrong}
+    return Metadata(title=file.stem or "untitled", date=dt.date(1970, 1, 1), lang="en-US")
 
 
 def parse_markdown(body: str, meta: Metadata, citeproc: tuple[list[str], tuple[bytes, ...]] = ([], ()),
@@ -142,9 +180,15 @@ def line_of(text: str, needle: str, first_line: int = 1) -> int | None:
 
 
 def load_document(path: Path, root: Path | None = None,
-                  defaults: tuple[tuple[str, str], ...] = ()) -> tuple[Document, Locator]:
+                  defaults: tuple[tuple[str, str], ...] = (),
+                  errors: Mistakes | None = None) -> tuple[Document, Locator]:
     """Read, validate and parse ``path``; ``root`` is the folder nothing may escape;
-    ``defaults`` are the project's front-matter defaults (``house.styles.HouseStyle``)."""
+    ``defaults`` are the project's front-matter defaults (``house.styles.HouseStyle``).
+
+    Every mistake found while reading (the metadata's, the body's) is reported together
+    (``Mistakes.raise_any``); or, when ``errors`` is given, added to it, so that the
+    caller goes on checking the glossary and the maps first (the document returned is
+    then only good for checking: its metadata may be provisional, its body empty)."""
     from ..paths import refuse_outside
 
     path = Path(path)
@@ -158,13 +202,36 @@ def load_document(path: Path, root: Path | None = None,
     _refuse_other_formats(path)
     text = read_text(path)
     warnings: list[str] = []
-    meta, locator, body, body_line = load_metadata(text, path, warnings, defaults)
+    found = Mistakes() if errors is None else errors
+    meta, locator, body, body_line = load_metadata(text, path, warnings, defaults, found)
+    ast = _read_body(body, body_line, meta, path, root, locator, warnings, found)
+    if errors is None:
+        found.raise_any(warnings, path)
+    if ast is None:
+        import panflute as pf
+
+        ast = pf.Doc()
+    doc = Document(source=path, root=root, slug=slugify(path.stem), meta=meta, ast=ast,
+                   body_line=body_line, body_text=body, warnings=warnings,
+                   translations=story(path, slugify(path.stem), meta, locator))
+    return doc, locator
+
+
+def _read_body(body: str, body_line: int, meta: Metadata, path: Path, root: Path,
+               locator: Locator, warnings: list[str], errors: Mistakes) -> "pf.Doc | None":  # noqa: F821
+    """Check and parse the body; its mistakes go to ``errors``. None when the body could
+    not be read (empty, beyond the limits, or refused while pandoc's output was read)."""
     if not body.strip():
-        raise SourceError("the article has no body text", file=path, line=body_line,
-                          hint="write the article below the front-matter")
+        errors.add(SourceError("the article has no body text", file=path, line=body_line,
+                               hint="write the article below the front-matter"))
+        return None
     from .limits import check_depth, check_markdown
 
-    check_markdown(body, path, body_line)
+    try:
+        check_markdown(body, path, body_line)
+    except SourceError as exc:
+        errors.add(exc)
+        return None  # beyond what pandoc should be given
     from .citations import check_and_place, citeproc_options
     from .crossrefs import number_and_link
 
@@ -175,13 +242,28 @@ def load_document(path: Path, root: Path | None = None,
         check_and_place(blocks, meta, body, path, body_line, warnings)
         check_formulas(blocks, body, path, body_line, warnings)
 
-    ast = parse_markdown(body, meta, citeproc_options(meta, path, root, locator), adjust)
-    check_depth(ast, body, path, body_line)
+    try:
+        ast = parse_markdown(body, meta, citeproc_options(meta, path, root, locator), adjust)
+        check_depth(ast, body, path, body_line)
+    except SourceError as exc:
+        errors.add(exc)
+        return None
     _drop_empty_headings(ast, body, path, body_line, warnings)
-    doc = Document(source=path, root=root, slug=slugify(path.stem), meta=meta, ast=ast,
-                   body_line=body_line, body_text=body, warnings=warnings,
-                   translations=story(path, slugify(path.stem), meta, locator))
-    return doc, locator
+    _split_info_strings(ast)
+    return ast
+
+
+def _split_info_strings(ast) -> None:
+    """A code block's info string as mdBook and GitHub write it (```` ```rust,ignore ````)
+    is one class to pandoc: split it, so that the language ("rust") is known to the
+    highlighting and the rest are classes of their own."""
+    import panflute as pf
+
+    def split(elem, _doc):
+        if isinstance(elem, (pf.CodeBlock, pf.Code)) and any("," in c for c in elem.classes):
+            elem.classes = [part for c in elem.classes for part in c.split(",") if part]
+
+    ast.walk(split)
 
 
 _EMPTY_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]*#*[ \t]*$", re.M)

@@ -40,14 +40,17 @@ def prepare(source: Path, allow_remote: bool = False,
     from ..enrich.book import assemble_book
     from ..read.collection import is_collection
     from ..enrich.article import enrich
-    from ..errors import Problems
+    from ..errors import Mistakes, Problems
     from ..read.source import load_document
 
     if is_collection(source):
         return assemble_book(source, allow_remote, maps_ready, house)
-    doc, locator = load_document(source, defaults=house.defaults if house else ())
+    # The metadata's, the body's, the glossary's and the maps' mistakes in one report.
+    errors = Mistakes()
+    doc, locator = load_document(source, defaults=house.defaults if house else (),
+                                 errors=errors)
     doc.house = house or HouseStyle()
-    enrich(doc, locator, allow_remote, maps_ready)
+    enrich(doc, locator, allow_remote, maps_ready, errors)
     if strict and doc.warnings:
         raise Problems([f"{w} [--strict]" for w in doc.warnings], file=doc.source)
     return doc

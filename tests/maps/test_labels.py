@@ -51,3 +51,30 @@ def test_label_along_a_line_is_rotated_with_it():
                        along=(50.0, 50.0, 250.0, 250.0), offset=3)
     (p,) = place_labels([req], Obstacles(frame=frame), gap=2, padding=1, frame_padding=2)
     assert abs(p.angle - 45) < 1e-6
+
+
+def test_the_grid_finds_what_a_scan_of_every_rect_finds():
+    """Labels are tested against the placed ones and the obstacles near them, found in a
+    grid (linear work for n labels): the same rects, in the same order, as a scan."""
+    import random
+
+    from exporter.maps.labels import _Grid, _overlaps
+
+    rng = random.Random(28)
+    rects = []
+    for _ in range(400):
+        x, y = rng.uniform(-50, 500), rng.uniform(-50, 300)
+        rects.append((x, y, x + rng.uniform(0.5, 80), y + rng.uniform(0.5, 20)))
+    owners = [rng.choice("abcde") for _ in rects]
+    grid = _Grid(12.0)
+    for rect, owner in zip(rects, owners):
+        grid.add(rect, owner)
+    for _ in range(300):
+        x, y = rng.uniform(-60, 520), rng.uniform(-60, 320)
+        box, pad = (x, y, x + rng.uniform(1, 60), y + rng.uniform(1, 15)), rng.uniform(0, 6)
+        scanned = [r for r in rects if _overlaps(box, r, pad)]
+        assert [r for r in grid.near(box, pad) if _overlaps(box, r, pad)] == scanned
+        skip = rng.choice("abcde")
+        scanned = [r for r, o in zip(rects, owners) if o != skip and _overlaps(box, r, pad)]
+        assert [r for r in grid.without(skip).near(box, pad) if _overlaps(box, r, pad)] \
+            == scanned
