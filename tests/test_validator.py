@@ -274,11 +274,11 @@ def test_a_build_and_a_failed_build_leave_no_process_behind(tmp_path):
 
     # Broken front-matter: the validator is started (the build knows it will write an
     # EPUB) before the source turns out to be unreadable, a fraction of a second later.
-    source.write_text("---\ntitel: T\n---\nText.\n", "utf-8")
+    source.write_text("---\ntitle: T\ndate: someday\n---\nText.\n", "utf-8")
     tag = uuid.uuid4().hex
     proc = _cli(tag, cache, "build", str(source), "--out", str(tmp_path / "dist"))
     _, stderr = proc.communicate(timeout=300)
-    assert proc.returncode != 0 and "title" in stderr, stderr
+    assert proc.returncode != 0 and "is not a date" in stderr, stderr
     assert _leftovers(tag) == {}
 
 
