@@ -132,3 +132,24 @@ def test_a_missing_date_is_the_files_date_with_a_warning(tmp_path, monkeypatch):
     meta, _, _, warnings = _load(tmp_path, "% T\n\nBody.\n")
     assert meta.date == dt.date(2023, 9, 19)
     assert any("no date given: using 2023-09-19" in w for w in warnings)
+
+
+def test_unknown_keys_reach_the_docx_document_properties(tmp_path):
+    """Kept as pandoc keeps them: custom document properties of the DOCX, with a warning
+    naming each key and its line."""
+    import zipfile
+
+    from conftest import run_cli
+
+    source = tmp_path / "src" / "notes.md"
+    source.parent.mkdir()
+    source.write_text("---\ntitle: Notes\ndate: 2023-09-19\nlang: en\nversion: 2\n"
+                      "reviewed-by: Desk B\n---\nText.\n", "utf-8")
+    result = run_cli("build", source, "--format", "docx", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "notes.md:5: unknown key 'version' is kept" in result.stderr
+    assert "notes.md:6: unknown key 'reviewed-by' is kept" in result.stderr
+    with zipfile.ZipFile(tmp_path / "out" / "notes.docx") as docx:
+        custom = docx.read("docProps/custom.xml").decode("utf-8")
+    assert 'name="version"><vt:lpwstr>2<' in custom
+    assert 'name="reviewed-by"><vt:lpwstr>Desk B<' in custom
