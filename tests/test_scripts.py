@@ -329,3 +329,24 @@ def test_patterns_pyphen_lacks_come_with_the_exporter():
     assert pyphen.Pyphen(lang="ka").inserted("საერთაშორისოდ") == "სა-ერ-თა-შო-რი-სოდ"
     assert pyphen.Pyphen(lang="tr").inserted("uluslararası") == "ulus-la-ra-ra-sı"
     assert pyphen.Pyphen(lang="hy").inserted("Ադրբեջանի") == "Ադրբե-ջա-նի"
+
+
+def test_in_german_only_known_names_are_kept_whole_not_every_noun():
+    """German capitalises every noun: a capitalised word is a name there only when the
+    document declares it (a glossary or map link, a mapped place), inflected or not."""
+    from exporter.typeset.html import _known_names, _mark_for_print
+
+    def para(*words):
+        return {"t": "Para", "c": [{"t": "Str", "c": w} for w in words]}
+
+    link = {"t": "Link", "c": [["", ["glossref"], []], [{"t": "Str", "c": "Latschin-Korridor"}],
+                               ["#gloss-lachin", ""]]}
+    blocks = [{"t": "Para", "c": [link]},
+              para("Verteidigungsministerium", "Latschin-Korridors", "Stepanakert,", "Sperrung")]
+    known = _known_names(blocks, ({"name": "Stepanakert"},))
+    _mark_for_print(blocks, known=known)
+    names = [node["c"][1][0]["c"] for node in blocks[1]["c"] if node["t"] == "Span"]
+    assert names == ["Latschin-Korridors", "Stepanakert,"]
+    english = [para("Verteidigungsministerium", "Sperrung")]
+    _mark_for_print(english)  # elsewhere every capitalised word of six letters or more
+    assert [node["t"] for node in english[0]["c"]] == ["Span", "Span"]

@@ -201,13 +201,15 @@ def render_html(doc: Document) -> RenderedHtml:
                 article.append(block)
         body.append(block)
     _article_headings(article)
-    _mark_for_print(article, names=doc.meta.direction == "ltr")
+    known = _known_names(ast["blocks"], doc.places) \
+        if doc.meta.lang.split("-")[0].lower() in NOUNS_CAPITALISED else None
+    _mark_for_print(article, names=doc.meta.direction == "ltr", known=known)
     if doc.meta.direction == "ltr":
         # Names in a collection's chapters and in the appendices (glossary, gazetteer,
         # map captions) are never hyphenated either.
         marked = {id(block) for block in article}
         _mark_for_print([block for block in ast["blocks"] if id(block) not in marked],
-                        tables=False)
+                        tables=False, known=known)
     from .math import math_as_html
 
     math_as_html(body)  # MathML for every edition that uses this HTML
@@ -308,9 +310,53 @@ WIDE_COLUMNS, LANDSCAPE_COLUMNS = 7, 11
 _NAME_MIN = 6
 
 
-def _mark_for_print(blocks: list, names: bool = True, tables: bool = True) -> None:
+#: Languages that capitalise every noun: there a capitalised word is not a name by that
+#: alone (German's long compounds must hyphenate, or its justified lines go loose).
+NOUNS_CAPITALISED = {"de", "lb"}
+#: Letters an inflection may add to a known name ("Latschin-Korridors", "Armeniens").
+_INFLECTION = 3
+
+
+def _core(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalpha() or ch == "-").strip("-").lower()
+
+
+def _known_names(blocks: list, places: tuple) -> frozenset[str]:
+    """The names a document's own declarations give it: the words of its glossary and
+    map links (``glossref``, ``mapref``: its terms and places, as the text writes them)
+    and of the places its maps show."""
+    found = {_core(word) for place in places for word in str(place.get("name", "")).split()}
+
+    def walk(node, inside: bool) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item, inside)
+        elif isinstance(node, dict):
+            kind, content = node.get("t"), node.get("c")
+            if kind == "Str" and inside:
+                found.add(_core(content))
+            elif kind == "Link":
+                classes = content[0][1]
+                walk(content[1], inside or "glossref" in classes or "mapref" in classes)
+            else:
+                walk(content, inside)
+
+    walk(blocks, False)
+    return frozenset(word for word in found if len(word) >= 3)
+
+
+def _is_known(text: str, known: frozenset[str]) -> bool:
+    core = _core(text)
+    return any(core.startswith(name) and len(core) - len(name) <= _INFLECTION
+               for name in known)
+
+
+def _mark_for_print(blocks: list, names: bool = True, tables: bool = True,
+                    known: frozenset[str] | None = None) -> None:
     """Mark what the print style treats apart: capitalised words (names, never hyphenated)
-    as ``span.name``, wide tables as ``table.wide`` / ``.landscape``.
+    as ``span.name``, wide tables as ``table.wide`` / ``.landscape``. With ``known`` (a
+    language that capitalises its nouns), only the capitalised words that are ``known``
+    names, inflected or not, are names.
 
     Not the names of a right-to-left document: a Latin name in Persian text must stay one
     run of text, which the Unicode bidi algorithm orders as a whole; cut into boxes, the
@@ -323,7 +369,8 @@ def _mark_for_print(blocks: list, names: bool = True, tables: bool = True) -> No
             kind = node.get("t")
             if kind == "Str" and names:
                 text = node["c"]
-                if text[:1].isupper() and sum(ch.isalpha() for ch in text) >= _NAME_MIN:
+                if text[:1].isupper() and sum(ch.isalpha() for ch in text) >= _NAME_MIN \
+                        and (known is None or _is_known(text, known)):
                     items[i] = {"t": "Span", "c": [["", ["name"], []], [node]]}
             elif kind == "Note":  # a note's blocks: the notes at the end are text too
                 visit(node["c"])
