@@ -157,9 +157,6 @@ def test_theme_without_css(tmp_path, env):
     pdf = PdfReader(next((news / "dist").glob("*.pdf")))
     width, height = pdf.pages[0].mediabox[2:]
     assert (round(float(width)), round(float(height))) == (420, 595), "A5"
-    project.write_text("theme:\n  paper: A5\n  base_size_pt: 10.5\n", "utf-8")
-    assert build() == {"pdf": True, "epub": True, "docx": True}
-
     project.write_text("theme:\n  paper: A5\n  base_size_pt: 10.5\n  accent: \"#1f4e79\"\n"
                        "  typeface: DejaVu Sans\n", "utf-8")
     assert build() == {"pdf": True, "epub": True, "docx": True}

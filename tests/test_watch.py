@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -87,10 +88,10 @@ def test_watch_rebuilds_on_save_keeps_good_editions_on_a_bad_one_and_stops_clean
         good = {p.name: p.read_bytes() for p in editions(out)}
         assert len(good) == 4
 
-        broken = edited.replace("\ntitle:", "\ntitel:", 1)
+        broken = re.sub(r"\ndate: .*", "\ndate: someday", edited, count=1)
         article.write_text(broken, "utf-8")
         error = watch.expect("error:")
-        assert f"{article.name}:" in error and "title" in error
+        assert f"{article.name}:" in error and "is not a date" in error
         assert "last good editions are kept" in error
         assert {p.name: p.read_bytes() for p in editions(out)} == good
         assert not [p for p in out.iterdir() if p.name.endswith(".part")]
@@ -168,9 +169,9 @@ def test_watch_serve_previews_on_loopback_reloads_after_a_save_and_shows_errors(
         article.write_text(text.replace("estimated", "edited", 1), "utf-8")
         assert next_event()[0] == "rebuilt"
         watch.expect("rebuilt")
-        article.write_text(text.replace("\ntitle:", "\ntitel:", 1), "utf-8")
+        article.write_text(re.sub(r"\ndate: .*", "\ndate: someday", text, count=1), "utf-8")
         name, data = next_event()
-        assert name == "failed" and "title" in data and article.name in data
+        assert name == "failed" and "is not a date" in data and article.name in data
         events.close()
     finally:
         code, rest = watch.stop()
