@@ -35,7 +35,7 @@ def pytest_configure(config):
     os.environ["EXPORTER_CACHE_DIR"] = folder
 
 
-#: The test files that take longest, first: with ./test.sh's two processes (a file to
+#: The test files that take longest, first: with ./test.sh's three processes (a file to
 #: each, in this order) neither is left with a long file at the end while the other waits.
 LONGEST_FIRST = ("test_distribution.py", "test_project.py", "test_cluster.py",
                  "test_i18n_editions.py", "test_scripts.py", "test_accessibility.py",
