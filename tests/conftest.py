@@ -36,7 +36,7 @@ def pytest_configure(config):
 
 
 #: The test files that take longest, first: with ./test.sh's three processes (a file to
-#: each, in this order) neither is left with a long file at the end while the other waits.
+#: each, in this order) none is left with a long file at the end while the others wait.
 LONGEST_FIRST = ("test_distribution.py", "test_project.py", "test_cluster.py",
                  "test_i18n_editions.py", "test_scripts.py", "test_accessibility.py",
                  "test_hostile_input.py", "test_package.py", "test_properties.py",
