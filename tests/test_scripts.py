@@ -350,3 +350,20 @@ def test_in_german_only_known_names_are_kept_whole_not_every_noun():
     english = [para("Verteidigungsministerium", "Sperrung")]
     _mark_for_print(english)  # elsewhere every capitalised word of six letters or more
     assert [node["t"] for node in english[0]["c"]] == ["Span", "Span"]
+
+
+def test_docx_page_references_are_written_in_the_languages_digits(language):
+    """The estimated page of each PAGEREF field (what a reader sees until Word updates the
+    fields) in the digits of the rest of the document: Persian ones in Persian."""
+    import re
+
+    from exporter.i18n import words
+
+    lang, out = language
+    xml = read_member(out / f"{SLUG}.docx", "word/document.xml").decode("utf-8")
+    results = re.findall(r'PAGEREF [^<]*</w:instrText></w:r><w:r><w:fldChar '
+                         r'w:fldCharType="separate"/></w:r><w:r><w:t>([^<]*)<', xml)
+    digits = set(words(lang).folio(1234567890))
+    assert results and all(set(r) <= digits for r in results), (lang, results)
+    if lang == "fa":
+        assert digits == set("۱۲۳۴۵۶۷۸۹۰")

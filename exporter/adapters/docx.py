@@ -45,10 +45,11 @@ def _meta_string(text: str) -> dict:
     return {"t": "MetaInlines", "c": [{"t": "Str", "c": text}]}
 
 
-def _pageref(bookmark: str, page: int) -> dict:
+def _pageref(bookmark: str, page: str) -> dict:
     """A raw OOXML PAGEREF field: Word fills in the page number of ``bookmark`` when it
     updates fields (``w:dirty``: on opening); until then, and where fields are never
-    updated (Protected View, other readers), it shows ``page``, the estimate."""
+    updated (Protected View, other readers), it shows ``page``, the estimate, written
+    in the language's digits (``i18n.Words.folio``)."""
     xml = (f'<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
            f'<w:r><w:instrText xml:space="preserve"> PAGEREF {bookmark} \\h </w:instrText></w:r>'
            f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
@@ -152,6 +153,9 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
         if block.get("t") == "Div" and {"appendix", "chapter"} & set(block["c"][0][1]):
             blocks.insert(i, _PAGE_BREAK)
     pages = estimated_pages(blocks)
+    from ..i18n import words
+
+    folio = words(doc.meta.lang).folio
 
     def wrap_uses(blocks: list) -> None:
         for node_list in _lists(blocks):
@@ -161,7 +165,7 @@ def _adapt_for_word(doc: Document, ast: dict) -> None:
                 (ident, classes, attrs), inlines, (url, title) = node["c"]
                 if "glossary-backref" in classes and url.startswith("#"):
                     node_list[i] = {"t": "Link", "c": [["", classes, attrs],
-                                                       [_pageref(url[1:], pages.get(url[1:], 1))],
+                                                       [_pageref(url[1:], folio(pages.get(url[1:], 1)))],
                                                        [url, title]]}
                 elif "glossref" in classes and ident:
                     # Word bookmarks come from Span ids, not Link ids.
