@@ -186,6 +186,7 @@ def test_each_font_is_embedded_once_and_static(laid_out):
     assert len(laid_out["book"].pdf) < 1.15 * len(laid_out["whole"])
 
 
+@pytest.mark.slow  # the whole book again, uncached; test_collection builds it twice to the same bytes
 def test_the_book_is_the_same_bytes_with_one_worker_and_without_cache(laid_out, monkeypatch):
     from exporter.typeset.chapter_layout import lay_out_book
 

@@ -57,6 +57,7 @@ def _validator():
     return started
 
 
+@pytest.mark.slow  # two JVMs on two EPUBs; the fallback tests below check the subprocess's findings
 def test_the_warm_validator_finds_what_the_java_subprocess_finds(sample_dist, tmp_path):
     from exporter.publish.epubcheck import _in_subprocess, _read_report
 
