@@ -83,18 +83,19 @@ def _check_document(markdown: str) -> None:
 
 
 EXAMPLES = int(os.environ.get("EXPORTER_PROPERTY_EXAMPLES", "3"))
+#: Every property builds editions: no time limit per example, and large inputs are wanted.
+BUILDS = dict(deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=EXAMPLES, derandomize=True, **BUILDS)
 @given(document())
 def test_generated_documents_give_valid_editions(markdown):
     _check_document(markdown)
 
 
 @pytest.mark.slow
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=60, **BUILDS)
 @given(document())
 def test_generated_documents_give_valid_editions_many(markdown):
     _check_document(markdown)
@@ -161,16 +162,14 @@ def _check_pandoc_document(markdown: str) -> None:
 PANDOC_EXAMPLES = int(os.environ.get("EXPORTER_PANDOC_EXAMPLES", "1"))
 
 
-@settings(max_examples=PANDOC_EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=PANDOC_EXAMPLES, derandomize=True, **BUILDS)
 @given(pandoc_document())
 def test_pandoc_markdown_gives_an_edition_or_a_located_error(markdown):
     _check_pandoc_document(markdown)
 
 
 @pytest.mark.slow
-@settings(max_examples=80, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=80, **BUILDS)
 @given(pandoc_document())
 def test_pandoc_markdown_gives_an_edition_or_a_located_error_many(markdown):
     _check_pandoc_document(markdown)

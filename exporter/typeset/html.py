@@ -346,9 +346,11 @@ def _known_names(blocks: list, places: tuple) -> frozenset[str]:
 
 
 def _is_known(text: str, known: frozenset[str]) -> bool:
+    """Whether ``text`` is a known name, or one with up to ``_INFLECTION`` letters added
+    (a few set lookups, however many names the document declares)."""
     core = _core(text)
-    return any(core.startswith(name) and len(core) - len(name) <= _INFLECTION
-               for name in known)
+    return any(core[:end] in known
+               for end in range(max(1, len(core) - _INFLECTION), len(core) + 1))
 
 
 def _mark_for_print(blocks: list, names: bool = True, tables: bool = True,
